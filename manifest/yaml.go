@@ -1,0 +1,298 @@
+package manifest
+
+// This file is the only one that talks to the YAML library (as kyaml's
+// alias.go does), so changing libraries is one edit.
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/chalc-dev/chalc/diag"
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// Node is a YAML node with its position. After Parse, aliases are resolved,
+// `<<` merge keys are expanded and every mapping has unique keys, so later
+// steps can walk the tree without knowing YAML's finer points.
+type Node = yaml.Node
+
+// Node kinds, re-exported for the packages that walk documents.
+const (
+	MappingNode  = yaml.MappingNode
+	SequenceNode = yaml.SequenceNode
+	ScalarNode   = yaml.ScalarNode
+)
+
+// Short tags of resolved scalars.
+const (
+	TagStr   = "!!str"
+	TagInt   = "!!int"
+	TagFloat = "!!float"
+	TagBool  = "!!bool"
+	TagNull  = "!!null"
+)
+
+// maxNodes bounds alias expansion ("billion laughs"): a manifest is a few
+// thousand nodes; anything near this is an attack or an accident.
+const maxNodes = 1 << 20
+
+// Document is one parsed YAML file: the app manifest or a blueprint fragment.
+type Document struct {
+	// Filename is the path shown in diagnostics (relative to the working
+	// directory when below it, with forward slashes).
+	Filename string
+	// Path is the absolute path on disk ("" for in-memory documents).
+	Path string
+	// Root is the top-level node after normalisation; nil when the file is
+	// empty or not valid YAML.
+	Root *Node
+}
+
+// Range returns the position of n in d.
+func (d *Document) Range(n *Node) diag.Range {
+	if n == nil {
+		return diag.Range{Filename: d.Filename}
+	}
+	return diag.Range{Filename: d.Filename, Start: diag.Pos{Line: n.Line, Column: n.Column}}
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// Parse reads one YAML document. It reports syntax errors, a second
+// document, duplicate keys, CloudFormation tags and alias loops; the
+// returned Document is usable (Root may be nil) even when it reports errors.
+func Parse(filename string, src []byte) (doc *Document, ds diag.Diagnostics) {
+	doc = &Document{Filename: filename}
+	defer func() {
+		// The YAML library has panicked on hostile input before; a panic
+		// here must become a diagnostic, never a stack trace.
+		if r := recover(); r != nil {
+			doc.Root = nil
+			ds = append(ds, diag.Errorf(diag.Range{Filename: filename, Start: diag.Pos{Line: 1, Column: 1}},
+				"the YAML parser failed on this file: %v", r))
+		}
+	}()
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	var root yaml.Node
+	if err := dec.Decode(&root); err != nil {
+		if errors.Is(err, errEOF) || err.Error() == "EOF" {
+			ds.Errorf(diag.Range{Filename: filename, Start: diag.Pos{Line: 1, Column: 1}}, "the file is empty").
+				Hint("start with `version: 1` and `app_name: <name>`")
+			return doc, ds
+		}
+		ds.Append(syntaxError(filename, src, err))
+		return doc, ds
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		ds.Errorf(diag.Range{Filename: filename, Start: diag.Pos{Line: extra.Line, Column: extra.Column}},
+			"a second YAML document starts here; a manifest is one document").
+			Hint("remove the `---` line and merge the two documents")
+	} else if err.Error() != "EOF" {
+		ds.Append(syntaxError(filename, src, err))
+	}
+	n := &root
+	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
+		n = n.Content[0]
+	}
+	nz := &normalizer{doc: doc, expanding: map[*yaml.Node]bool{}}
+	doc.Root = nz.normalize(n)
+	ds = append(ds, nz.ds...)
+	return doc, ds
+}
+
+var errEOF = errors.New("EOF")
+
+// syntaxError turns the YAML library's "yaml: line N: msg" into a
+// diagnostic at that line, pointing at its first non-blank character.
+func syntaxError(filename string, src []byte, err error) *diag.Diagnostic {
+	msg := err.Error()
+	line := 1
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	col := 1
+	if text, ok := (diag.Sources{filename: src}).Line(filename, line); ok {
+		col = len([]rune(text)) - len([]rune(strings.TrimLeft(text, " \t"))) + 1
+	}
+	d := diag.Errorf(diag.Range{Filename: filename, Start: diag.Pos{Line: line, Column: col}}, "invalid YAML: %s", msg)
+	if strings.Contains(msg, "found character that cannot start any token") {
+		d.Hint("YAML indents with spaces, never tabs")
+	}
+	if strings.Contains(msg, "mapping values are not allowed") {
+		d.Hint("quote values that contain \": \", or check the indentation of this line")
+	}
+	return d
+}
+
+type normalizer struct {
+	doc       *Document
+	ds        diag.Diagnostics
+	count     int
+	expanding map[*yaml.Node]bool // alias targets being expanded (loop guard)
+	tooBig    bool
+}
+
+func (z *normalizer) rng(n *yaml.Node) diag.Range { return z.doc.Range(n) }
+
+// normalize returns a copy of n with aliases replaced by their targets,
+// merge keys expanded and duplicate keys reported (first one kept).
+func (z *normalizer) normalize(n *yaml.Node) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	z.count++
+	if z.count > maxNodes {
+		if !z.tooBig {
+			z.tooBig = true
+			z.ds.Errorf(z.rng(n), "the document expands to more than %d nodes through aliases", maxNodes).
+				Hint("use fewer nested aliases")
+		}
+		return nil
+	}
+	if n.Kind == yaml.AliasNode {
+		if n.Alias == nil {
+			return nil
+		}
+		if z.expanding[n.Alias] {
+			z.ds.Errorf(z.rng(n), "alias *%s refers to a node that contains it", n.Value)
+			return nil
+		}
+		z.expanding[n.Alias] = true
+		defer delete(z.expanding, n.Alias)
+		return z.normalize(n.Alias)
+	}
+	if t := n.Tag; t != "" && !strings.HasPrefix(t, "!!") && t != "!" {
+		d := z.ds.Errorf(z.rng(n), "YAML tag %s is not allowed in chalice.yaml", t)
+		if cfnTag(t) {
+			d.Hint("CloudFormation intrinsics belong in a template passed with `chalc package --merge-template FILE`")
+		} else {
+			d.Hint("remove the tag")
+		}
+	}
+	out := *n
+	out.Content = nil
+	out.Anchor = ""
+	switch n.Kind {
+	case yaml.MappingNode:
+		out.Content = z.mapping(n)
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			if m := z.normalize(c); m != nil {
+				out.Content = append(out.Content, m)
+			}
+		}
+	}
+	return &out
+}
+
+func cfnTag(t string) bool {
+	switch strings.TrimPrefix(t, "!") {
+	case "Ref", "GetAtt", "Sub", "Join", "If", "Select", "Split", "FindInMap", "ImportValue",
+		"Base64", "Cidr", "GetAZs", "Equals", "And", "Or", "Not", "Condition", "Transform":
+		return true
+	}
+	return false
+}
+
+// mapping flattens a mapping's key/value pairs: explicit keys first win
+// over merged ones, and a key written twice is an error at the second.
+func (z *normalizer) mapping(n *yaml.Node) []*yaml.Node {
+	var out []*yaml.Node
+	seen := map[string]*yaml.Node{}
+	var merges []*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
+			merges = append(merges, v)
+			continue
+		}
+		if k.Kind != yaml.ScalarNode {
+			z.ds.Errorf(z.rng(k), "mapping keys must be plain strings, not a %s", kindName(k))
+			continue
+		}
+		if first, dup := seen[k.Value]; dup {
+			z.ds.Errorf(z.rng(k), "duplicate key %q", k.Value).
+				Hint("YAML keeps only one of them; remove or rename this one").
+				Note(z.rng(first), "%q is first defined here", k.Value)
+			continue
+		}
+		seen[k.Value] = k
+		kk := *k
+		kk.Anchor = ""
+		nv := z.normalize(v)
+		if nv == nil {
+			nv = &yaml.Node{Kind: yaml.ScalarNode, Tag: TagNull, Line: v.Line, Column: v.Column}
+		}
+		out = append(out, &kk, nv)
+	}
+	// Merge keys: <<: *a or <<: [*a, *b]; earlier sources win.
+	for _, m := range merges {
+		var srcs []*yaml.Node
+		if m.Kind == yaml.SequenceNode {
+			srcs = m.Content
+		} else {
+			srcs = []*yaml.Node{m}
+		}
+		for _, s := range srcs {
+			ns := z.normalize(s)
+			if ns == nil {
+				continue
+			}
+			if ns.Kind != yaml.MappingNode {
+				z.ds.Errorf(z.rng(s), "a merge key (<<) needs a mapping, not a %s", kindName(ns))
+				continue
+			}
+			for i := 0; i+1 < len(ns.Content); i += 2 {
+				if _, ok := seen[ns.Content[i].Value]; ok {
+					continue
+				}
+				seen[ns.Content[i].Value] = ns.Content[i]
+				out = append(out, ns.Content[i], ns.Content[i+1])
+			}
+		}
+	}
+	return out
+}
+
+// kindName names a node's type as a user would: "string", "number", "list"...
+func kindName(n *yaml.Node) string {
+	if n == nil {
+		return "nothing"
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "mapping"
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.AliasNode:
+		return "alias"
+	}
+	switch n.ShortTag() {
+	case TagInt, TagFloat:
+		return "number"
+	case TagBool:
+		return "boolean"
+	case TagNull:
+		return "null"
+	}
+	return "string"
+}
+
+// KindName is kindName for other packages (schema messages).
+func KindName(n *Node) string { return kindName(n) }
+
+// ScalarString renders a scalar as the user wrote it, for messages.
+func ScalarString(n *Node) string {
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return kindName(n)
+	}
+	return fmt.Sprintf("%q", n.Value)
+}

@@ -1,0 +1,192 @@
+package chalice
+
+import (
+	"context"
+	"encoding/json"
+)
+
+// App is an app's dispatch table: every route, function, authorizer and
+// middleware, and the per-stage settings. chalc generates the code that
+// builds it (chalc_gen.go: func App() *chalice.App); the runtime
+// (runtime/dispatch) and the test client (runtime/chalicetest) read it.
+// Nothing reads YAML at run time.
+//
+// Registration methods panic on programming errors (a duplicate name, a
+// route registered twice): the generated code never makes them, and a
+// hand-written App fails at start-up rather than on a request.
+type App struct {
+	name       string
+	config     Config
+	routes     []*Route
+	functions  []*Function
+	byName     map[string]*Function
+	middleware []*Middleware
+}
+
+// Config is what an App knows beyond its handlers.
+type Config struct {
+	// BinaryTypes are the media types API Gateway treats as binary:
+	// Chalice's 16 defaults plus api.binary_types.
+	BinaryTypes []string
+	// Stages holds the per-stage settings; "dev" always exists.
+	Stages map[string]Stage
+}
+
+// Stage is one stage's run-time settings.
+type Stage struct {
+	Debug    bool
+	LogLevel string // DEBUG|INFO|WARNING|ERROR|CRITICAL
+	// Environment is the effective environment of each function by name
+	// ("api_handler", a functions: key, ...). In Lambda the template sets
+	// it; the test client and `chalc local` apply it themselves.
+	Environment map[string]map[string]string
+}
+
+// Header is one response header; CORS headers are precomputed by the
+// compiler so the runtime and the preflight agree byte for byte.
+type Header struct {
+	Name  string
+	Value string
+}
+
+// RouteFunc is the uniform shape every route handler is adapted to by the
+// generated code: URI parameters are read from req.URIParams there.
+type RouteFunc func(ctx context.Context, req *Request) (any, error)
+
+// Route is one path+method.
+type Route struct {
+	Path    string // resource template, e.g. /users/{name}
+	Method  string // upper case
+	Handler RouteFunc
+	// HandlerName is the Go func's name, for logs.
+	HandlerName string
+	// ContentTypes are the accepted request Content-Types
+	// (default application/json).
+	ContentTypes []string
+	// CORS holds the headers added to responses; nil means CORS is off.
+	CORS []Header
+	// Authorizer is the function name of the builtin authorizer guarding
+	// the route ("" for none or a non-builtin one). API Gateway runs it in
+	// Lambda; the test client and `chalc local` run it themselves.
+	Authorizer string
+	// APIKeyRequired is informational for local serving.
+	APIKeyRequired bool
+}
+
+// Kind says what invokes a function.
+type Kind string
+
+// Function kinds, and the middleware event types of MANIFEST.md.
+const (
+	KindAll        Kind = "all" // middleware only
+	KindHTTP       Kind = "http"
+	KindS3         Kind = "s3"
+	KindSNS        Kind = "sns"
+	KindSQS        Kind = "sqs"
+	KindCloudWatch Kind = "cloudwatch"
+	KindScheduled  Kind = "scheduled"
+	KindKinesis    Kind = "kinesis"
+	KindDynamoDB   Kind = "dynamodb"
+	KindWebsocket  Kind = "websocket"
+	KindPureLambda Kind = "pure_lambda"
+	KindAuthorizer Kind = "authorizer"
+)
+
+// Function is a Lambda function of the app other than the API handler.
+// Exactly one handler field is set, matching Kind.
+type Function struct {
+	Name string // function name: functions: key, authorizer name, websocket_*
+	Kind Kind
+	// HandlerName is the Go func's name, for logs.
+	HandlerName string
+
+	Pure       any // anything aws-lambda-go's lambda.NewHandler accepts
+	S3         func(context.Context, S3Event) (any, error)
+	SNS        func(context.Context, SNSEvent) (any, error)
+	SQS        func(context.Context, SQSEvent) (any, error)
+	CloudWatch func(context.Context, CloudWatchEvent) (any, error) // cloudwatch and scheduled
+	Kinesis    func(context.Context, KinesisEvent) (any, error)
+	DynamoDB   func(context.Context, DynamoDBEvent) (any, error)
+	Websocket  func(context.Context, WebsocketEvent) (any, error)
+	Authorizer func(context.Context, AuthRequest) (AuthResponse, error)
+}
+
+// Next calls the rest of a middleware chain.
+type Next[E, R any] func(ctx context.Context, event E) (R, error)
+
+// MiddlewareFunc is a middleware for events of type E with results R:
+// http is MiddlewareFunc[*Request, *Response]; an event kind is
+// MiddlewareFunc[<its event>, any]; pure_lambda is
+// MiddlewareFunc[json.RawMessage, any]; all is MiddlewareFunc[any, any].
+type MiddlewareFunc[E, R any] func(ctx context.Context, event E, next Next[E, R]) (R, error)
+
+// Middleware is a registered middleware. Fn holds a MiddlewareFunc of the
+// type Kind calls for.
+type Middleware struct {
+	Kind Kind
+	Name string // the Go func's name, for logs
+	Fn   any
+}
+
+// New returns an empty App named name (the manifest's app_name).
+func New(name string, cfg Config) *App {
+	if cfg.Stages == nil {
+		cfg.Stages = map[string]Stage{}
+	}
+	if _, ok := cfg.Stages["dev"]; !ok {
+		cfg.Stages["dev"] = Stage{LogLevel: "ERROR"}
+	}
+	return &App{name: name, config: cfg, byName: map[string]*Function{}}
+}
+
+// Name is the app's name.
+func (a *App) Name() string { return a.name }
+
+// Config returns the app's settings.
+func (a *App) Config() Config { return a.config }
+
+// Route registers a route. It panics if the path+method is taken.
+func (a *App) Route(r Route) {
+	for _, o := range a.routes {
+		if o.Path == r.Path && o.Method == r.Method {
+			panic("chalice: route " + r.Method + " " + r.Path + " registered twice")
+		}
+	}
+	if len(r.ContentTypes) == 0 {
+		r.ContentTypes = []string{"application/json"}
+	}
+	a.routes = append(a.routes, &r)
+}
+
+// Function registers a function. It panics if the name is taken.
+func (a *App) Function(f Function) {
+	if _, dup := a.byName[f.Name]; dup || f.Name == "api_handler" {
+		panic("chalice: function " + f.Name + " registered twice")
+	}
+	a.functions = append(a.functions, &f)
+	a.byName[f.Name] = a.functions[len(a.functions)-1]
+}
+
+// Use registers middleware for events of kind k, outermost first. E and R
+// must be the types k calls for (see MiddlewareFunc).
+func Use[E, R any](a *App, k Kind, name string, fn MiddlewareFunc[E, R]) {
+	a.middleware = append(a.middleware, &Middleware{Kind: k, Name: name, Fn: fn})
+}
+
+// Routes returns the routes in registration order.
+func (a *App) Routes() []*Route { return a.routes }
+
+// Functions returns the non-API functions in registration order.
+func (a *App) Functions() []*Function { return a.functions }
+
+// Lookup returns the function named name.
+func (a *App) Lookup(name string) (*Function, bool) {
+	f, ok := a.byName[name]
+	return f, ok
+}
+
+// MiddlewareList returns the middleware in registration order.
+func (a *App) MiddlewareList() []*Middleware { return a.middleware }
+
+// compile-time reminder of the pure_lambda middleware's event type.
+var _ MiddlewareFunc[json.RawMessage, any] = nil
