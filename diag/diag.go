@@ -63,6 +63,8 @@ func (r Range) String() string {
 		return ""
 	case r.Start.Line == 0:
 		return r.Filename
+	case r.Start.Column == 0:
+		return fmt.Sprintf("%s:%d", r.Filename, r.Start.Line)
 	}
 	return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column)
 }

@@ -45,6 +45,8 @@ func TestTokenWidth(t *testing.T) {
 		"abc, d}":       3,
 		"rate(1 hour) ": 12,
 		"value # c":     5,
+		"-1 # c":        2,
+		"- x":           1,
 	} {
 		if got := tokenWidth(in); got != want {
 			t.Errorf("tokenWidth(%q) = %d, want %d", in, got, want)

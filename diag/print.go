@@ -115,6 +115,10 @@ func caret(line string, r Range) string {
 		startCol = len(runes)
 	}
 	width := 0
+	orig := []rune(line)
+	if i := r.Start.Column - 1; i >= 0 && i < len(orig) && orig[i] == '\t' {
+		return strings.Repeat(" ", startCol) + "^^^^" // the tab itself
+	}
 	if r.End.Line == r.Start.Line && r.End.Column > r.Start.Column {
 		width = r.End.Column - r.Start.Column
 	} else {
@@ -168,8 +172,12 @@ func tokenWidth(s string) int {
 			}
 		}
 		return utf8.RuneCountInString(strings.TrimRight(s, " "))
-	case '-', '|', '>':
+	case '|', '>':
 		return 1
+	case '-':
+		if len(s) == 1 || s[1] == ' ' {
+			return 1 // a list item marker
+		}
 	}
 	end := len(s)
 	for i := 0; i < len(s); i++ {

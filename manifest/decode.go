@@ -29,11 +29,15 @@ func pairs(n *Node, fn func(k, v *Node)) {
 
 func (d *decoder) str(k, v *Node) Value[string] {
 	out := Value[string]{Key: d.rng(k), Range: d.rng(v)}
-	if v != nil && v.Kind == ScalarNode && v.ShortTag() == TagStr {
-		out.V, out.Set = v.Value, true
+	if v != nil && v.Kind == ScalarNode && (v.ShortTag() == TagStr || customTag(v)) {
+		out.V, out.Set, out.Tagged = v.Value, true, customTag(v)
 	}
 	return out
 }
+
+// customTag: a scalar with a tag like !Ref, which the parser reported;
+// reading it as its string keeps one mistake from causing more errors.
+func customTag(n *Node) bool { return !strings.HasPrefix(n.ShortTag(), "!!") }
 
 func (d *decoder) integer(k, v *Node) Value[int] {
 	out := Value[int]{Key: d.rng(k), Range: d.rng(v)}
@@ -244,7 +248,7 @@ func (d *decoder) api(v *Node) API {
 }
 
 func (d *decoder) cors(k, v *Node) *CORS {
-	c := &CORS{Range: d.rng(v)}
+	c := &CORS{Key: d.rng(k), Range: d.rng(v)}
 	switch {
 	case v.Kind == ScalarNode && v.ShortTag() == TagBool:
 		c.Enabled = d.boolean(k, v).V

@@ -97,7 +97,7 @@ func (l *loader) follow(doc *Document) {
 		if err != nil {
 			d := l.ds.Errorf(doc.Range(v), "blueprint manifest %q not found", v.Value)
 			if errors.Is(err, fs.ErrNotExist) {
-				d.Hint("looked for %s; paths are relative to %s", DisplayPath(abs), DisplayPath(filepath.Dir(docPath(doc))))
+				d.Hint("looked for %s; paths are relative to the directory of %s", DisplayPath(abs), doc.Filename)
 				alt := filepath.Join(filepath.Dir(docPath(doc)), ".chalice", v.Value)
 				if _, err := os.Stat(alt); err == nil {
 					d.Hint("did you mean %q?", filepath.ToSlash(filepath.Join(".chalice", v.Value)))
@@ -111,9 +111,9 @@ func (l *loader) follow(doc *Document) {
 		l.ds = append(l.ds, ds...)
 		l.seen[abs] = fdoc
 		l.set.Fragments = append(l.set.Fragments, fdoc)
-		l.stack = append(l.stack, abs)
-		l.follow(fdoc)
-		l.stack = l.stack[:len(l.stack)-1]
+		// Fragments do not nest (the schema reports a fragment's
+		// blueprints: key), so their own entries are not followed; a
+		// fragment naming the app's manifest is still caught above.
 	}
 }
 

@@ -11,6 +11,9 @@ type Value[T any] struct {
 	Set   bool
 	Key   diag.Range // the key's position
 	Range diag.Range // the value's position
+	// Tagged: the value carried a YAML tag such as !Ref (already an
+	// error); checks of its shape are skipped so one mistake is one error.
+	Tagged bool
 }
 
 // At returns the most useful position: the value's, else the key's.
@@ -93,6 +96,7 @@ type API struct {
 
 // CORS is a route's or the API's `cors:` value: true, false or an object.
 type CORS struct {
+	Key     diag.Range // the cors key
 	Range   diag.Range
 	Enabled bool // false for `cors: false`
 	Object  bool // written as a mapping

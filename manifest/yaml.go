@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/chalc-dev/chalc/diag"
 	yaml "go.yaml.in/yaml/v3"
@@ -38,7 +39,7 @@ const (
 
 // maxNodes bounds alias expansion ("billion laughs"): a manifest is a few
 // thousand nodes; anything near this is an attack or an accident.
-const maxNodes = 1 << 20
+const maxNodes = 1 << 18
 
 // Document is one parsed YAML file: the app manifest or a blueprint fragment.
 type Document struct {
@@ -52,15 +53,24 @@ type Document struct {
 	Root *Node
 }
 
-// Range returns the position of n in d.
+// Range returns the position of n in d. A plain one-line scalar (keys
+// included) gets its end too, so carets cover exactly the value, braces
+// and all (/users/{id}).
 func (d *Document) Range(n *Node) diag.Range {
 	if n == nil {
 		return diag.Range{Filename: d.Filename}
 	}
-	return diag.Range{Filename: d.Filename, Start: diag.Pos{Line: n.Line, Column: n.Column}}
+	r := diag.Range{Filename: d.Filename, Start: diag.Pos{Line: n.Line, Column: n.Column}}
+	if n.Kind == yaml.ScalarNode && n.Style == 0 && n.Value != "" && !strings.ContainsAny(n.Value, "\n\r") {
+		r.End = diag.Pos{Line: n.Line, Column: n.Column + utf8.RuneCountInString(n.Value)}
+	}
+	return r
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var (
+	yamlLine    = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	parserError = regexp.MustCompile(`^did not find expected (node content|key|'-' indicator|',' or|<document start>)`)
+)
 
 // Parse reads one YAML document. It reports syntax errors, a second
 // document, duplicate keys, CloudFormation tags and alias loops; the
@@ -80,7 +90,11 @@ func Parse(filename string, src []byte) (doc *Document, ds diag.Diagnostics) {
 	var root yaml.Node
 	if err := dec.Decode(&root); err != nil {
 		if errors.Is(err, errEOF) || err.Error() == "EOF" {
-			ds.Errorf(diag.Range{Filename: filename, Start: diag.Pos{Line: 1, Column: 1}}, "the file is empty").
+			msg := "the file is empty"
+			if len(bytes.TrimSpace(src)) > 0 {
+				msg = "the file has no content, only comments"
+			}
+			ds.Errorf(diag.Range{Filename: filename, Start: diag.Pos{Line: 1}}, "%s", msg).
 				Hint("start with `version: 1` and `app_name: <name>`")
 			return doc, ds
 		}
@@ -102,6 +116,9 @@ func Parse(filename string, src []byte) (doc *Document, ds diag.Diagnostics) {
 	nz := &normalizer{doc: doc, expanding: map[*yaml.Node]bool{}}
 	doc.Root = nz.normalize(n)
 	ds = append(ds, nz.ds...)
+	if nz.loop || nz.tooBig {
+		doc.Root = nil // a half-expanded tree would only add confusing errors
+	}
 	return doc, ds
 }
 
@@ -115,16 +132,27 @@ func syntaxError(filename string, src []byte, err error) *diag.Diagnostic {
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
+		// The library reports parser (not scanner) errors with a 0-based
+		// line (go-yaml/yaml#205).
+		if parserError.MatchString(msg) {
+			line++
+		}
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
 	col := 1
 	if text, ok := (diag.Sources{filename: src}).Line(filename, line); ok {
 		col = len([]rune(text)) - len([]rune(strings.TrimLeft(text, " \t"))) + 1
+		if i := strings.IndexByte(text, '\t'); i >= 0 && strings.Contains(msg, "cannot start any token") {
+			col = len([]rune(text[:i])) + 1
+		}
 	}
 	d := diag.Errorf(diag.Range{Filename: filename, Start: diag.Pos{Line: line, Column: col}}, "invalid YAML: %s", msg)
 	if strings.Contains(msg, "found character that cannot start any token") {
 		d.Hint("YAML indents with spaces, never tabs")
+	}
+	if parserError.MatchString(msg) {
+		d.Hint("check the indentation and the brackets of this block")
 	}
 	if strings.Contains(msg, "mapping values are not allowed") {
 		d.Hint("quote values that contain \": \", or check the indentation of this line")
@@ -138,6 +166,7 @@ type normalizer struct {
 	count     int
 	expanding map[*yaml.Node]bool // alias targets being expanded (loop guard)
 	tooBig    bool
+	loop      bool
 }
 
 func (z *normalizer) rng(n *yaml.Node) diag.Range { return z.doc.Range(n) }
@@ -162,7 +191,9 @@ func (z *normalizer) normalize(n *yaml.Node) *yaml.Node {
 			return nil
 		}
 		if z.expanding[n.Alias] {
-			z.ds.Errorf(z.rng(n), "alias *%s refers to a node that contains it", n.Value)
+			z.ds.Errorf(z.rng(n), "alias *%s refers to a node that contains it", n.Value).
+				Hint("an alias can only repeat a node defined outside it")
+			z.loop = true
 			return nil
 		}
 		z.expanding[n.Alias] = true
@@ -176,6 +207,13 @@ func (z *normalizer) normalize(n *yaml.Node) *yaml.Node {
 		} else {
 			d.Hint("remove the tag")
 		}
+	}
+	if n.Anchor != "" {
+		if z.expanding[n] {
+			return nil
+		}
+		z.expanding[n] = true
+		defer delete(z.expanding, n)
 	}
 	out := *n
 	out.Content = nil

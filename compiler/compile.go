@@ -1,0 +1,242 @@
+package compiler
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/manifest"
+	"github.com/chalc-dev/chalc/schema"
+	"github.com/chalc-dev/chalc/stages"
+)
+
+// Options tune a compile.
+type Options struct {
+	// Stage is the stage to compile ("" means dev).
+	Stage string
+	// CheckStages lists further stages whose configuration rules are
+	// checked (chalc validate checks every stage).
+	CheckStages []string
+	// SkipGoCheck skips type-checking the handlers (benchmarks, and tools
+	// that only need the manifest).
+	SkipGoCheck bool
+	// CacheDir holds the Go check cache; "" disables caching.
+	CacheDir string
+}
+
+// checker accumulates diagnostics while the passes build the App.
+type checker struct {
+	set  *manifest.Set
+	m    *manifest.Manifest
+	opts Options
+	ds   diag.Diagnostics
+	app  *App
+
+	pkgs map[string]*Package // by directory
+	// handlerRefs are checked against Go funcs once packages are loaded.
+	handlerRefs []handlerUse
+	// pendingFns are builtin-authorizer Lambdas waiting for their scope's
+	// functions to be registered first.
+	pendingFns []*Function
+	// fragmentAuthorizers resolve a fragment route's authorizer: its own
+	// fragment's first.
+	fragmentAuthorizers []scopedAuthorizer
+
+	// Route indexes keep the checks linear in the number of routes.
+	routeIndex map[string]*Route   // "METHOD /path"
+	byPath     map[string][]*Route // routes of a path, in order
+	paramAt    map[string]paramUse // parent resource shape → its {param}
+
+	namePrefixAt map[*Function]diag.Range // where a blueprint prefixed the name
+	duplicate    map[*Function]bool       // reported as a duplicate name
+}
+
+// Compile checks a loaded manifest set and builds the App for one stage.
+// The returned diagnostics hold every problem found (errors and warnings);
+// the App is nil when there is an error.
+func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
+	if opts.Stage == "" {
+		opts.Stage = stages.DefaultStage
+	}
+	c := &checker{set: set, opts: opts, pkgs: map[string]*Package{},
+		routeIndex: map[string]*Route{}, byPath: map[string][]*Route{}, paramAt: map[string]paramUse{},
+		namePrefixAt: map[*Function]diag.Range{}, duplicate: map[*Function]bool{}}
+	if set.Root == nil || set.Root.Root == nil {
+		return nil, nil // the parser has reported why
+	}
+	c.ds = append(c.ds, schema.Validate(set.Root)...)
+	for _, f := range set.Fragments {
+		if f.Root != nil {
+			c.ds = append(c.ds, schema.ValidateFragment(f)...)
+		}
+	}
+	c.m = set.Decode()
+	c.app = &App{
+		Name:         c.m.AppName.V,
+		Manifest:     c.m,
+		ManifestPath: set.Root.Path,
+		Dir:          filepath.Dir(set.Root.Path),
+	}
+	c.packages()
+	c.routes()
+	c.functions()
+	c.middleware()
+	c.blueprints()
+	c.uniqueNames()
+	names := c.functionNames()
+	c.ds = append(c.ds, stages.CheckNames(c.m, names)...)
+	c.configValues()
+
+	st, ds := stages.Resolve(c.m, opts.Stage, names)
+	c.ds = append(c.ds, ds...)
+	if st == nil {
+		return nil, c.ds.Sorted()
+	}
+	c.app.Stage = st
+	// Every stage is resolved: the generated code carries each stage's
+	// run-time settings. Config rules are checked where asked.
+	checked := []*stages.Stage{st}
+	for _, other := range opts.CheckStages {
+		if other != opts.Stage && !slices.Contains(stages.Names(c.m), other) {
+			_, ods := stages.Resolve(c.m, other, names)
+			c.ds = append(c.ds, ods...)
+		}
+	}
+	for _, name := range stages.Names(c.m) {
+		if name == opts.Stage {
+			c.app.Stages = append(c.app.Stages, st)
+			continue
+		}
+		ost, _ := stages.Resolve(c.m, name, names)
+		c.app.Stages = append(c.app.Stages, ost)
+		if slices.Contains(opts.CheckStages, name) {
+			checked = append(checked, ost)
+		}
+	}
+	c.ds = append(c.ds, stages.Check(checked...)...)
+	for _, f := range c.allFunctions() {
+		f.Config = st.Functions[f.Name]
+	}
+	c.logicalIDs()
+	if !opts.SkipGoCheck && !c.ds.HasErrors() {
+		c.ds = append(c.ds, goCheck(c.app.Packages, opts.CacheDir)...)
+		if !c.ds.HasErrors() {
+			c.checkHandlers()
+		}
+	}
+	if c.ds.HasErrors() {
+		return nil, c.ds.Sorted()
+	}
+	return c.app, c.ds.Sorted()
+}
+
+// allFunctions returns the API handler (if any) and every other function.
+func (c *checker) allFunctions() []*Function {
+	var out []*Function
+	if c.app.APIHandler != nil {
+		out = append(out, c.app.APIHandler)
+	}
+	return append(out, c.app.Functions...)
+}
+
+// functionNames lists every function name, as lambda_functions keys use
+// them: api_handler first, then registration order.
+func (c *checker) functionNames() []string {
+	var names []string
+	for _, f := range c.allFunctions() {
+		names = append(names, f.Name)
+	}
+	return names
+}
+
+// packages registers the app's handlers package.
+func (c *checker) packages() {
+	dir := "."
+	if c.m.Handlers.Set {
+		dir = c.m.Handlers.V
+	}
+	c.app.Handlers = c.pkg(manifest.ResolvePath(c.set.Root, dir))
+}
+
+func (c *checker) pkg(dir string) *Package {
+	if p, ok := c.pkgs[dir]; ok {
+		return p
+	}
+	p := &Package{Dir: dir}
+	c.pkgs[dir] = p
+	c.app.Packages = append(c.app.Packages, p)
+	return p
+}
+
+// fragmentPackage is the handlers package of a blueprint fragment.
+func (c *checker) fragmentPackage(f *manifest.Fragment) *Package {
+	if f == nil {
+		return c.app.Handlers
+	}
+	dir := "."
+	if f.Handlers.Set {
+		dir = f.Handlers.V
+	}
+	return c.pkg(manifest.ResolvePath(f.Doc, dir))
+}
+
+// blueprintScope is how a fragment is registered: the url_prefix and
+// name_prefix of one blueprints: entry (empty for the app itself).
+type blueprintScope struct {
+	urlPrefix  string
+	namePrefix string
+	fragment   *manifest.Fragment
+	entry      *manifest.Blueprint
+}
+
+func (s blueprintScope) name(n string) string { return s.namePrefix + n }
+
+// joinPrefix joins a url_prefix and a route path as Chalice does.
+func joinPrefix(prefix, path string) string {
+	if prefix == "" {
+		return path
+	}
+	p := strings.TrimRight(prefix, "/") + "/" + strings.Trim(path, "/")
+	if p != "/" {
+		p = strings.TrimRight(p, "/")
+	}
+	return p
+}
+
+func (c *checker) blueprints() {
+	for _, b := range c.m.Blueprints {
+		if b.Fragment == nil {
+			continue // not loaded: the loader reported it
+		}
+		f := b.Fragment
+		// A fragment's own blueprints: key is reported by the schema.
+		scope := blueprintScope{fragment: f, entry: b, namePrefix: b.NamePrefix.V}
+		if b.URLPrefix.Set {
+			p := b.URLPrefix.V
+			if !strings.HasPrefix(p, "/") {
+				c.ds.Errorf(b.URLPrefix.Range, "url_prefix %q must start with \"/\"", p).Hint("write url_prefix: /%s", strings.TrimLeft(p, "/"))
+			}
+			scope.urlPrefix = strings.TrimRight(p, "/")
+			if strings.Contains(p, "{") || strings.Contains(p, "}") {
+				c.ds.Errorf(b.URLPrefix.Range, "url_prefix %q cannot hold {parameters}", p)
+			}
+		}
+		if b.NamePrefix.Set && !validName(b.NamePrefix.V) {
+			c.ds.Errorf(b.NamePrefix.Range, "name_prefix %q may only hold letters, digits, \"_\" and \"-\"", b.NamePrefix.V)
+		}
+		c.fragmentRoutes(scope)
+		c.fragmentFunctions(scope)
+	}
+}
+
+func validName(s string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func relOrAbs(dir string) string { return manifest.DisplayPath(dir) }

@@ -1,0 +1,11 @@
+// Package compiler owns the app model: it takes a loaded manifest set,
+// runs the schema, resolves the stage, applies every cross-check the
+// schema cannot express (paths, names, triggers, schedules, ARNs, CORS,
+// authorizers) and type-checks the Go handlers the manifest names. The
+// result, an *App, is everything the template generator (sam/) and the
+// code generator (build/) need; neither looks at YAML again.
+//
+// The passes are plain functions over one checker that accumulates
+// diagnostics; lowering to the App happens only when no error was found,
+// so later steps never see half-valid input.
+package compiler

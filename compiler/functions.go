@@ -1,0 +1,520 @@
+package compiler
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/internal/suggest"
+	"github.com/chalc-dev/chalc/manifest"
+)
+
+func suggestName(got string, names []string) string { return suggest.Closest(got, names) }
+
+// reservedNames are function names chalc gives its own Lambdas.
+var reservedNames = map[string]string{
+	"api_handler":          "the REST API's handler",
+	"websocket_connect":    "the websocket connect handler",
+	"websocket_message":    "the websocket message handler",
+	"websocket_disconnect": "the websocket disconnect handler",
+}
+
+func (c *checker) functions() {
+	for _, f := range c.m.Functions {
+		c.function(f, blueprintScope{})
+	}
+	c.flushPending()
+	c.websocket()
+}
+
+func (c *checker) fragmentFunctions(s blueprintScope) {
+	for _, f := range s.fragment.Functions {
+		c.function(f, s)
+	}
+	c.flushPending()
+	for _, mw := range s.fragment.Middleware {
+		c.middlewareEntry(mw)
+	}
+}
+
+func (c *checker) flushPending() {
+	for _, fn := range c.pendingFns {
+		c.addFunction(fn)
+	}
+	c.pendingFns = nil
+}
+
+func (c *checker) addFunction(fn *Function) {
+	c.app.Functions = append(c.app.Functions, fn)
+}
+
+var triggerKinds = map[string]FunctionKind{
+	"schedule": FuncSchedule, "cloudwatch_event": FuncCloudWatch, "s3": FuncS3, "sns": FuncSNS,
+	"sqs": FuncSQS, "kinesis": FuncKinesis, "dynamodb": FuncDynamoDB,
+}
+
+func (c *checker) function(f *manifest.Function, s blueprintScope) {
+	name := s.name(f.Name.V)
+	if what, ok := reservedNames[name]; ok {
+		d := c.ds.Errorf(f.Name.Key, "function name %q is reserved for %s", name, what).Hint("choose another name")
+		if s.fragment != nil {
+			d.Note(s.entry.NamePrefix.At(), "the name_prefix makes it %q", name)
+		}
+	}
+	fn := &Function{Name: name, Kind: FuncPure, At: f.Name.Key,
+		Handler: &HandlerRef{Package: c.fragmentPackage(f.Fragment), Name: f.Handler.V, At: f.Handler.At()}}
+	if s.entry != nil && s.entry.NamePrefix.Set {
+		c.namePrefixAt[fn] = s.entry.NamePrefix.At()
+	}
+	if len(f.Triggers) > 1 {
+		t := f.Triggers[1]
+		c.ds.Errorf(t.Key, "function %q has two triggers, %s and %s; a function has at most one", f.Name.V, f.Triggers[0].V, t.V).
+			Hint("declare a second function for it; one Go func may back several functions")
+	}
+	if len(f.Triggers) > 0 {
+		fn.Kind = triggerKinds[f.Triggers[0].V]
+	}
+	switch fn.Kind {
+	case FuncSchedule:
+		fn.Schedule = c.schedule(f.Schedule)
+	case FuncCloudWatch:
+		fn.CloudWatch = &CloudWatch{EventPattern: f.CloudWatchEvent.EventPattern.V}
+		if m, ok := fn.CloudWatch.EventPattern.(map[string]any); ok && len(m) == 0 {
+			c.ds.Errorf(f.CloudWatchEvent.EventPattern.Range, "event_pattern cannot be empty").
+				Hint("match on at least one field, e.g. {source: [aws.ec2]}")
+		}
+	case FuncS3:
+		fn.S3 = c.s3(f.S3, f.Triggers[0])
+	case FuncSNS:
+		fn.SNS = c.sns(f.SNS)
+	case FuncSQS:
+		fn.SQS = c.sqs(f.SQS, f.Triggers[0])
+	case FuncKinesis:
+		fn.Kinesis = c.kinesis(f.Kinesis, f.Triggers[0])
+	case FuncDynamoDB:
+		fn.DynamoDB = c.dynamodb(f.DynamoDB)
+	}
+	c.use(fn.Handler, handlerKindFor(fn), fn)
+	c.addFunction(fn)
+}
+
+var bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+
+// s3Events are the notification types S3 accepts.
+var s3Events = []string{
+	"s3:ObjectCreated:*", "s3:ObjectCreated:Put", "s3:ObjectCreated:Post", "s3:ObjectCreated:Copy",
+	"s3:ObjectCreated:CompleteMultipartUpload", "s3:ObjectRemoved:*", "s3:ObjectRemoved:Delete",
+	"s3:ObjectRemoved:DeleteMarkerCreated", "s3:ObjectRestore:*", "s3:ObjectRestore:Post",
+	"s3:ObjectRestore:Completed", "s3:ObjectRestore:Delete", "s3:ReducedRedundancyLostObject",
+	"s3:Replication:*", "s3:Replication:OperationFailedReplication", "s3:Replication:OperationNotTracked",
+	"s3:Replication:OperationMissedThreshold", "s3:Replication:OperationReplicatedAfterThreshold",
+	"s3:LifecycleExpiration:*", "s3:LifecycleExpiration:Delete", "s3:LifecycleExpiration:DeleteMarkerCreated",
+	"s3:LifecycleTransition", "s3:IntelligentTiering", "s3:ObjectTagging:*", "s3:ObjectTagging:Put",
+	"s3:ObjectTagging:Delete", "s3:ObjectAcl:Put", "s3:ObjectRestore:*",
+}
+
+func (c *checker) s3(s *manifest.S3Source, trigger manifest.Value[string]) *S3 {
+	out := &S3{Bucket: s.Bucket.V, BucketResource: s.BucketResource.V, Prefix: s.Prefix.V, Suffix: s.Suffix.V, At: trigger.Key}
+	switch {
+	case s.Bucket.Set && s.BucketResource.Set:
+		c.ds.Errorf(s.BucketResource.Key, "set either bucket or bucket_resource, not both").
+			Hint("bucket names an existing bucket; bucket_resource a bucket your merge template declares")
+	case !s.Bucket.Set && !s.BucketResource.Set:
+		c.ds.Errorf(trigger.Key, "s3 needs bucket (an existing bucket's name) or bucket_resource (a bucket in your merge template)")
+	case s.Bucket.Set && !bucketName.MatchString(s.Bucket.V):
+		d := c.ds.Errorf(s.Bucket.Range, "%q is not a valid S3 bucket name", s.Bucket.V)
+		if strings.HasPrefix(s.Bucket.V, "arn:") || strings.HasPrefix(s.Bucket.V, "s3://") {
+			d.Hint("give the bucket's name, not its ARN or URL")
+		} else {
+			d.Hint("bucket names are 3-63 characters of lower-case letters, digits, \".\" and \"-\"")
+		}
+	}
+	out.Events = s.Events.Strings()
+	if !s.Events.Set {
+		out.Events = []string{"s3:ObjectCreated:*"}
+	}
+	for _, e := range s.Events.Items {
+		known := false
+		for _, k := range s3Events {
+			known = known || k == e.V
+		}
+		if !known {
+			d := c.ds.Errorf(e.Range, "%q is not an S3 event type", e.V)
+			if sug := suggestName(e.V, s3Events); sug != "" {
+				d.Hint("did you mean %q?", sug)
+			} else {
+				d.Hint("e.g. s3:ObjectCreated:* or s3:ObjectRemoved:*")
+			}
+		}
+	}
+	return out
+}
+
+var topicName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}(\.fifo)?$`)
+
+func (c *checker) sns(s *manifest.SNSSource) *SNS {
+	out := &SNS{Topic: s.Topic.V}
+	switch {
+	case !s.Topic.Set:
+	case strings.HasPrefix(s.Topic.V, "arn:"):
+		c.arn(s.Topic, "sns", "", "an SNS topic")
+	case !topicName.MatchString(s.Topic.V):
+		c.ds.Errorf(s.Topic.Range, "%q is not an SNS topic name or ARN", s.Topic.V).
+			Hint("topic names are up to 256 letters, digits, \"_\" and \"-\"")
+	}
+	return out
+}
+
+var queueName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,80}(\.fifo)?$`)
+
+func (c *checker) sqs(s *manifest.SQSSource, trigger manifest.Value[string]) *SQS {
+	out := &SQS{Queue: s.Queue.V, QueueARN: s.QueueARN.V, BatchSize: 1,
+		MaximumConcurrency: s.MaximumConcurrency.V, ReportBatchItemFailures: s.ReportBatchItemFailures.V}
+	if s.BatchSize.Set {
+		out.BatchSize = s.BatchSize.V
+	}
+	out.MaximumBatchingWindow = s.MaximumBatchingWindowInSeconds.V
+	switch {
+	case s.Queue.Set && s.QueueARN.Set:
+		c.ds.Errorf(s.QueueARN.Key, "set either queue or queue_arn, not both").Hint("queue is a name in this account and region; queue_arn any queue")
+	case !s.Queue.Set && !s.QueueARN.Set:
+		c.ds.Errorf(trigger.Key, "sqs needs queue (the queue's name) or queue_arn")
+	case s.Queue.Set && (strings.HasPrefix(s.Queue.V, "https:") || strings.HasPrefix(s.Queue.V, "http:")):
+		c.ds.Errorf(s.Queue.Range, "queue must be the queue's name, not its URL").
+			Hint("write queue: %s", s.Queue.V[strings.LastIndex(s.Queue.V, "/")+1:])
+	case s.Queue.Set && strings.HasPrefix(s.Queue.V, "arn:"):
+		c.ds.Errorf(s.Queue.Range, "queue must be the queue's name, not its ARN").
+			Hint("write queue_arn: %s instead", s.Queue.V)
+	case s.Queue.Set && !queueName.MatchString(s.Queue.V):
+		c.ds.Errorf(s.Queue.Range, "%q is not an SQS queue name", s.Queue.V).
+			Hint("queue names are up to 80 letters, digits, \"_\" and \"-\", with .fifo for FIFO queues")
+	case s.QueueARN.Set:
+		c.arn(s.QueueARN, "sqs", "", "an SQS queue")
+	}
+	fifo := strings.HasSuffix(s.Queue.V, ".fifo") || strings.HasSuffix(s.QueueARN.V, ".fifo")
+	switch {
+	case fifo && out.BatchSize > 10:
+		c.ds.Errorf(s.BatchSize.Range, "batch_size %d is too large for a FIFO queue; the limit is 10", out.BatchSize).
+			Hint("use batch_size: 10 or less")
+	case fifo && out.MaximumBatchingWindow > 0:
+		c.ds.Errorf(s.MaximumBatchingWindowInSeconds.Range, "FIFO queues do not support a batching window").
+			Hint("remove maximum_batching_window_in_seconds")
+	case !fifo && out.BatchSize > 10 && out.MaximumBatchingWindow < 1:
+		d := c.ds.Errorf(s.BatchSize.Range, "batch_size %d needs a batching window: over 10 messages, SQS requires maximum_batching_window_in_seconds of at least 1", out.BatchSize)
+		if s.MaximumBatchingWindowInSeconds.Set {
+			d.Hint("set maximum_batching_window_in_seconds to 1 or more, or use batch_size: 10")
+		} else {
+			d.Hint("add maximum_batching_window_in_seconds: 1 (or more), or use batch_size: 10")
+		}
+	}
+	return out
+}
+
+func (c *checker) kinesis(s *manifest.KinesisSource, trigger manifest.Value[string]) *Kinesis {
+	out := &Kinesis{Stream: s.Stream.V, StreamARN: s.StreamARN.V, BatchSize: 100, StartingPosition: "LATEST",
+		MaximumBatchingWindow: s.MaximumBatchingWindowInSeconds.V, ReportBatchItemFailures: s.ReportBatchItemFailures.V}
+	if s.BatchSize.Set {
+		out.BatchSize = s.BatchSize.V
+	}
+	if s.StartingPosition.Set {
+		out.StartingPosition = s.StartingPosition.V
+	}
+	switch {
+	case s.Stream.Set && s.StreamARN.Set:
+		c.ds.Errorf(s.StreamARN.Key, "set either stream or stream_arn, not both").
+			Hint("stream is a name in this account and region; stream_arn any stream")
+	case !s.Stream.Set && !s.StreamARN.Set:
+		c.ds.Errorf(trigger.Key, "kinesis needs stream (the stream's name) or stream_arn")
+	case s.Stream.Set && strings.HasPrefix(s.Stream.V, "arn:"):
+		c.ds.Errorf(s.Stream.Range, "stream must be the stream's name, not its ARN").Hint("write stream_arn: %s instead", s.Stream.V)
+	case s.StreamARN.Set:
+		c.arn(s.StreamARN, "kinesis", "stream/", "a Kinesis stream")
+	}
+	return out
+}
+
+func (c *checker) dynamodb(s *manifest.DynamoDBSource) *DynamoDB {
+	out := &DynamoDB{StreamARN: s.StreamARN.V, BatchSize: 100, StartingPosition: "LATEST",
+		MaximumBatchingWindow: s.MaximumBatchingWindowInSeconds.V, ReportBatchItemFailures: s.ReportBatchItemFailures.V}
+	if s.BatchSize.Set {
+		out.BatchSize = s.BatchSize.V
+	}
+	if s.StartingPosition.Set {
+		out.StartingPosition = s.StartingPosition.V
+	}
+	if s.StreamARN.Set && c.arn(s.StreamARN, "dynamodb", "table/", "a DynamoDB stream") && !strings.Contains(s.StreamARN.V, "/stream/") {
+		c.ds.Errorf(s.StreamARN.Range, "%q is a table ARN, not a stream ARN", s.StreamARN.V).
+			Hint("the stream ARN ends in /stream/<timestamp>; find it with `aws dynamodbstreams list-streams`")
+	}
+	return out
+}
+
+func (c *checker) websocket() {
+	w := c.m.Websocket
+	if w == nil {
+		return
+	}
+	ws := &Websocket{}
+	add := func(v manifest.Value[string], name, route string) *Function {
+		if !v.Set {
+			return nil
+		}
+		fn := &Function{Name: name, Kind: FuncWebsocket, WebsocketRoute: route, At: v.Key,
+			Handler: &HandlerRef{Package: c.app.Handlers, Name: v.V, At: v.Range}}
+		c.use(fn.Handler, handlerWebsocket, fn)
+		c.addFunction(fn)
+		return fn
+	}
+	ws.Connect = add(w.Connect, "websocket_connect", "$connect")
+	ws.Message = add(w.Message, "websocket_message", "$default")
+	ws.Disconnect = add(w.Disconnect, "websocket_disconnect", "$disconnect")
+	if ws.Connect == nil && ws.Message == nil && ws.Disconnect == nil {
+		c.ds.Errorf(w.Range, "websocket needs at least one of connect, message and disconnect")
+		return
+	}
+	c.app.Websocket = ws
+}
+
+func (c *checker) middleware() {
+	for _, mw := range c.m.Middleware {
+		c.middlewareEntry(mw)
+	}
+}
+
+func (c *checker) middlewareEntry(mw *manifest.Middleware) {
+	kind := "all"
+	if mw.EventType.Set {
+		kind = mw.EventType.V
+	}
+	m := &Middleware{EventType: kind,
+		Handler: HandlerRef{Package: c.fragmentPackage(mw.Fragment), Name: mw.Handler.V, At: mw.Handler.At()}}
+	c.use(&m.Handler, handlerMiddleware, m)
+	c.app.Middleware = append(c.app.Middleware, m)
+}
+
+// uniqueNames creates the API handler and reports two functions with one
+// name (possible through blueprints' name_prefix).
+func (c *checker) uniqueNames() {
+	if len(c.app.Routes) > 0 {
+		c.app.APIHandler = &Function{Name: APIHandlerFunctionName, Kind: FuncAPI, LogicalID: IDAPIHandler}
+	}
+	seen := map[string]*Function{}
+	for _, f := range c.app.Functions {
+		if o, ok := seen[f.Name]; ok {
+			d := c.ds.Errorf(f.At, "function name %q is used twice", f.Name).
+				Note(o.At, "first used here").
+				Hint("function names (functions:, builtin authorizers, with blueprint name_prefix) must be unique")
+			if p, ok := c.namePrefixAt[f]; ok {
+				d.Note(p, "this blueprint's name_prefix makes it %q", f.Name)
+			}
+			c.duplicate[f] = true
+			continue
+		}
+		seen[f.Name] = f
+	}
+}
+
+// logicalIDs assigns each function its logical ID and reports two
+// generated resources that would share one (foo_bar and foo-bar), naming
+// both sources.
+func (c *checker) logicalIDs() {
+	type owner struct {
+		what string
+		at   diag.Range
+	}
+	ids := map[string]owner{}
+	claim := func(id, what string, at diag.Range) {
+		if id == "" {
+			return
+		}
+		if o, ok := ids[id]; ok {
+			c.ds.Errorf(at, "%s gets the logical ID %s, which %s already has", what, id, o.what).
+				Note(o.at, "%s is declared here", o.what).
+				Hint("rename one of them: logical IDs drop \"_\" and \"-\" and capitalise each word")
+			return
+		}
+		ids[id] = owner{what, at}
+	}
+	for _, fixed := range []string{IDRestAPI, IDDefaultRole, IDManagedLayer, IDWebsocketAPI, IDWebsocketDeployment,
+		IDWebsocketStage, IDAPICustomDomain, IDAPIDomainMapping, IDWebsocketDomain, IDWebsocketDomainMap,
+		InvokePermissionID(IDAPIHandler)} {
+		ids[fixed] = owner{what: "chalc's " + fixed, at: diag.Range{}}
+	}
+	if c.app.APIHandler != nil {
+		ids[IDAPIHandler] = owner{what: "the API handler", at: diag.Range{}}
+		if cfg := c.app.APIHandler.Config; cfg != nil {
+			if !cfg.AutogenPolicy.V && cfg.ManageIAMRole.V {
+				claim(RoleID(IDAPIHandler), "the API handler's role", diag.Range{})
+			}
+			if cfg.LogRetentionInDays.Set {
+				claim(LogGroupID(IDAPIHandler), "the API handler's log group", diag.Range{})
+			}
+		}
+	}
+	for _, f := range c.app.Functions {
+		if f.Name == "" || c.duplicate[f] {
+			continue
+		}
+		id := LogicalID(f.Name)
+		f.LogicalID = id
+		what := fmt.Sprintf("function %q", f.Name)
+		if id == "" {
+			c.ds.Errorf(f.At, "function name %q has no letters or digits to make a logical ID from", f.Name)
+			continue
+		}
+		claim(id, what, f.At)
+		claim(EventID(id, f.Kind), what+"'s trigger", f.At)
+		if f.Kind == FuncAuthorizer {
+			claim(InvokePermissionID(id), what+"'s invoke permission", f.At)
+		}
+		if cfg := f.Config; cfg != nil {
+			if !cfg.AutogenPolicy.V && cfg.ManageIAMRole.V {
+				claim(RoleID(id), what+"'s role", f.At)
+			}
+			if cfg.LogRetentionInDays.Set {
+				claim(LogGroupID(id), what+"'s log group", f.At)
+			}
+		}
+	}
+}
+
+var (
+	subnetID = regexp.MustCompile(`^subnet-[0-9a-f]+$`)
+	sgID     = regexp.MustCompile(`^sg-[0-9a-f]+$`)
+	vpceID   = regexp.MustCompile(`^vpce-[0-9a-f]+$`)
+)
+
+// configValues checks the shape of configuration values at every layer
+// they are written, so a typo in an unused stage is caught too.
+func (c *checker) configValues() {
+	check := func(cfg *manifest.Config) {
+		c.arn(cfg.IAMRoleARN, "iam", "role/", "an IAM role")
+		for _, l := range cfg.Layers.Items {
+			c.arn(l, "lambda", "layer:", "a Lambda layer version")
+		}
+		ids := func(l manifest.List, re *regexp.Regexp, what, example string) {
+			for _, it := range l.Items {
+				if !re.MatchString(it.V) {
+					c.ds.Errorf(it.Range, "%q is not %s", it.V, what).Hint("they look like %s", example)
+				}
+			}
+		}
+		ids(cfg.SubnetIDs, subnetID, "a subnet ID", "subnet-0123456789abcdef0")
+		ids(cfg.SecurityGroupIDs, sgID, "a security group ID", "sg-0123456789abcdef0")
+		ids(cfg.APIGatewayEndpointVPCE, vpceID, "a VPC endpoint ID", "vpce-0123456789abcdef0")
+		for _, d := range []*manifest.Domain{cfg.APIGatewayCustomDomain, cfg.WebsocketAPICustomDomain} {
+			if d != nil {
+				c.arn(d.CertificateARN, "acm", "certificate/", "an ACM certificate")
+			}
+		}
+	}
+	check(&c.m.Config)
+	for _, fc := range c.m.LambdaFunctions {
+		check(&fc.Config)
+	}
+	for _, st := range c.m.Stages {
+		check(&st.Config)
+		for _, fc := range st.LambdaFunctions {
+			check(&fc.Config)
+		}
+	}
+}
+
+var partitions = map[string]bool{"aws": true, "aws-cn": true, "aws-us-gov": true, "aws-iso": true, "aws-iso-b": true, "aws-iso-e": true, "aws-iso-f": true, "aws-eusc": true}
+
+var account = regexp.MustCompile(`^[0-9]{12}$`)
+
+// arn reports v when it is set but not an ARN of service whose resource
+// starts with resourcePrefix; it returns whether v is fine.
+func (c *checker) arn(v manifest.Value[string], service, resourcePrefix, what string) bool {
+	if !v.Set || v.Tagged {
+		return true
+	}
+	parts := strings.SplitN(v.V, ":", 6)
+	example := exampleARN(service)
+	fail := func(why string) bool {
+		d := c.ds.Errorf(v.Range, "%q is not the ARN of %s: %s", v.V, what, why)
+		if guess := guessARN(v.V, service, resourcePrefix); guess != "" {
+			d.Hint("did you mean %s? (fill in your account and region)", guess)
+		} else {
+			d.Hint("it looks like %s", example)
+		}
+		return false
+	}
+	if len(parts) < 6 || parts[0] != "arn" {
+		return fail("an ARN has the form arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE")
+	}
+	if !partitions[parts[1]] {
+		return fail(fmt.Sprintf("unknown partition %q", parts[1]))
+	}
+	if parts[2] != service {
+		return fail(fmt.Sprintf("the service is %q, not %q", parts[2], service))
+	}
+	switch service {
+	case "iam":
+		if parts[3] != "" {
+			return fail("IAM ARNs have no region")
+		}
+	case "apigateway":
+	default:
+		if parts[3] == "" {
+			return fail("the region is missing")
+		}
+	}
+	if service != "apigateway" && service != "s3" && !account.MatchString(parts[4]) {
+		return fail("the account ID must be 12 digits")
+	}
+	resource := parts[5]
+	if service == "apigateway" {
+		resource = parts[4] + ":" + parts[5] // arn:aws:apigateway:REGION:lambda:path/...
+	}
+	if resourcePrefix != "" && !strings.HasPrefix(resource, resourcePrefix) {
+		return fail(fmt.Sprintf("the resource should start with %q", resourcePrefix))
+	}
+	if parts[5] == "" || strings.HasSuffix(parts[5], "/") || strings.HasSuffix(parts[5], ":") {
+		return fail("the resource name is missing")
+	}
+	return true
+}
+
+// guessARN builds the ARN a user probably meant when they gave a bare
+// name or ID: a role name, a user pool ID (us-west-2_abc).
+func guessARN(v, service, resourcePrefix string) string {
+	if strings.Contains(v, ":") || v == "" {
+		return ""
+	}
+	switch service {
+	case "iam":
+		return "arn:aws:iam::ACCOUNT:" + resourcePrefix + strings.TrimPrefix(v, "role/")
+	case "cognito-idp":
+		if region, _, ok := strings.Cut(v, "_"); ok {
+			return "arn:aws:cognito-idp:" + region + ":ACCOUNT:userpool/" + v
+		}
+	}
+	return ""
+}
+
+func exampleARN(service string) string {
+	switch service {
+	case "iam":
+		return "arn:aws:iam::123456789012:role/NAME"
+	case "lambda":
+		return "arn:aws:lambda:us-east-1:123456789012:layer:NAME:1"
+	case "acm":
+		return "arn:aws:acm:us-east-1:123456789012:certificate/ID"
+	case "sqs":
+		return "arn:aws:sqs:us-east-1:123456789012:QUEUE"
+	case "sns":
+		return "arn:aws:sns:us-east-1:123456789012:TOPIC"
+	case "kinesis":
+		return "arn:aws:kinesis:us-east-1:123456789012:stream/NAME"
+	case "dynamodb":
+		return "arn:aws:dynamodb:us-east-1:123456789012:table/TABLE/stream/2020-01-01T00:00:00.000"
+	case "cognito-idp":
+		return "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_ABC"
+	case "apigateway":
+		return "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/FUNCTION_ARN/invocations"
+	}
+	return "arn:aws:" + service + ":REGION:ACCOUNT:RESOURCE"
+}

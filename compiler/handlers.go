@@ -1,0 +1,320 @@
+package compiler
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// handlerKind says which signature a handler needs.
+type handlerKind int
+
+const (
+	handlerRoute handlerKind = iota
+	handlerPure
+	handlerEvent
+	handlerAuthorizer
+	handlerWebsocket
+	handlerMiddleware
+)
+
+// handlerUse is one manifest reference to a Go func, checked once the
+// handler packages are type-checked.
+type handlerUse struct {
+	ref  *HandlerRef
+	kind handlerKind
+	// one of these says what the handler serves
+	route *Route
+	fn    *Function
+	mw    *Middleware
+}
+
+func (c *checker) use(ref *HandlerRef, kind handlerKind, owner any) {
+	if ref.Name == "" {
+		return // the schema reports a missing handler
+	}
+	u := handlerUse{ref: ref, kind: kind}
+	switch o := owner.(type) {
+	case *Route:
+		u.route = o
+	case *Function:
+		u.fn = o
+	case *Middleware:
+		u.mw = o
+	}
+	c.handlerRefs = append(c.handlerRefs, u)
+}
+
+func handlerKindFor(f *Function) handlerKind {
+	if f.Kind == FuncPure {
+		return handlerPure
+	}
+	return handlerEvent
+}
+
+// eventTypes maps function kinds and middleware event types to the
+// handler API's event type.
+var eventTypes = map[string]string{
+	string(FuncSchedule):   "chalice.CloudWatchEvent",
+	string(FuncCloudWatch): "chalice.CloudWatchEvent",
+	"scheduled":            "chalice.CloudWatchEvent",
+	string(FuncS3):         "chalice.S3Event",
+	string(FuncSNS):        "chalice.SNSEvent",
+	string(FuncSQS):        "chalice.SQSEvent",
+	string(FuncKinesis):    "chalice.KinesisEvent",
+	string(FuncDynamoDB):   "chalice.DynamoDBEvent",
+	string(FuncWebsocket):  "chalice.WebsocketEvent",
+}
+
+// MiddlewareTypes returns the event and result types of middleware for an
+// event type (http, all, pure_lambda or an event kind).
+func MiddlewareTypes(eventType string) (event, result string) {
+	switch eventType {
+	case "http":
+		return "*chalice.Request", "*chalice.Response"
+	case "all":
+		return "any", "any"
+	case "pure_lambda":
+		return "json.RawMessage", "any"
+	}
+	return eventTypes[eventType], "any"
+}
+
+// TakesContext reports whether the func's first parameter is a context.
+func (g *GoFunc) TakesContext() bool { return len(g.Params) > 0 && g.Params[0] == "context.Context" }
+
+// ReturnsValue reports whether the func returns (T, error), not just error.
+func (g *GoFunc) ReturnsValue() bool { return len(g.Results) == 2 }
+
+// TakesRequest reports whether a route handler takes *chalice.Request.
+func (g *GoFunc) TakesRequest() bool {
+	p := g.Params
+	if g.TakesContext() {
+		p = p[1:]
+	}
+	return len(p) > 0 && p[0] == "*chalice.Request"
+}
+
+// checkHandlers resolves every handler reference against the Go funcs of
+// its package and checks its signature.
+func (c *checker) checkHandlers() {
+	for _, u := range c.handlerRefs {
+		p := u.ref.Package
+		if !p.Checked {
+			continue
+		}
+		g, ok := p.Funcs[u.ref.Name]
+		if !ok {
+			c.missingHandler(u.ref)
+			continue
+		}
+		u.ref.Func = g
+		if g.Generic {
+			c.ds.Errorf(u.ref.At, "handler %s is generic; handlers cannot have type parameters", g.Name).
+				Note(g.At, "%s is declared here", g.Name)
+			continue
+		}
+		if want, ok := c.signatureProblem(u, g); !ok {
+			d := c.ds.Errorf(u.ref.At, "handler %s has the wrong signature for %s", g.Name, describe(u)).
+				Note(g.At, "%s is declared here as %s", g.Name, g.Signature)
+			for _, w := range want {
+				d.Hint("%s", w)
+			}
+		}
+		if u.route != nil {
+			c.docs(u.route, g)
+		}
+	}
+}
+
+func describe(u handlerUse) string {
+	switch {
+	case u.route != nil:
+		return fmt.Sprintf("route %s %s", u.route.Method, u.route.Path)
+	case u.mw != nil:
+		return fmt.Sprintf("%s middleware", u.mw.EventType)
+	case u.fn != nil && u.fn.Kind == FuncPure:
+		return fmt.Sprintf("pure function %q", u.fn.Name)
+	case u.fn != nil && u.fn.Kind == FuncWebsocket:
+		return fmt.Sprintf("the websocket %s handler", u.fn.WebsocketRoute)
+	case u.fn != nil:
+		return fmt.Sprintf("%s function %q", u.fn.Kind, u.fn.Name)
+	case u.kind == handlerAuthorizer:
+		return "a builtin authorizer"
+	}
+	return "this handler"
+}
+
+func (c *checker) missingHandler(ref *HandlerRef) {
+	p := ref.Package
+	var names []string
+	for n := range p.Funcs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	d := c.ds.Errorf(ref.At, "handler %s is not an exported func of package %s", ref.Name, p.Name)
+	rs := []rune(ref.Name)
+	switch {
+	case len(rs) > 0 && unicode.IsLower(rs[0]):
+		d.Hint("handlers must be exported: name the func %s", string(unicode.ToUpper(rs[0]))+string(rs[1:]))
+	case suggestName(ref.Name, names) != "":
+		d.Hint("did you mean %s?", suggestName(ref.Name, names))
+	default:
+		d.Hint("declare func %s in %s", ref.Name, displayDir(p.Dir))
+	}
+}
+
+func displayDir(dir string) string {
+	return strings.TrimSuffix(relOrAbs(dir), "/") + "/"
+}
+
+// signatureProblem checks g against what u needs and returns the accepted
+// signatures when it does not fit.
+func (c *checker) signatureProblem(u handlerUse, g *GoFunc) ([]string, bool) {
+	params, results := g.Params, g.Results
+	stripCtx := func() {
+		if len(params) > 0 && params[0] == "context.Context" {
+			params = params[1:]
+		}
+	}
+	resultsOK := func(want string) bool {
+		switch len(results) {
+		case 1:
+			return results[0] == "error" && want == ""
+		case 2:
+			return results[1] == "error" && (want == "" || results[0] == want)
+		}
+		return false
+	}
+	switch u.kind {
+	case handlerRoute:
+		r := u.route
+		want := routeSignature(r)
+		stripCtx()
+		if len(params) > 0 && params[0] == "*chalice.Request" {
+			params = params[1:]
+		}
+		names := g.ParamNames[len(g.ParamNames)-len(params):]
+		if g.Variadic || len(params) != len(r.Params) || !resultsOK("") {
+			return []string{want}, false
+		}
+		for i, t := range params {
+			if t != "string" {
+				return []string{want}, false
+			}
+			if !paramMatches(names[i], r.Params[i]) {
+				return []string{want, fmt.Sprintf("parameter %d is named %s, which does not match {%s}: name Go parameters like the path's, in order (case and \"_\" are ignored), or _", i+1, names[i], r.Params[i])}, false
+			}
+		}
+		return nil, true
+	case handlerEvent, handlerWebsocket:
+		et := eventTypes[string(u.fn.Kind)]
+		want := fmt.Sprintf("func([ctx context.Context,] event %s) (T, error), or returning just error", et)
+		res := ""
+		if batch := batchFailures(u.fn); batch {
+			want = fmt.Sprintf("func([ctx context.Context,] event %s) (chalice.BatchResponse, error): report_batch_item_failures is on", et)
+			res = "chalice.BatchResponse"
+		}
+		stripCtx()
+		if len(params) != 1 || params[0] != et || !resultsOK(res) || (res != "" && len(results) != 2) {
+			return []string{want}, false
+		}
+		return nil, true
+	case handlerAuthorizer:
+		want := "func([ctx context.Context,] req chalice.AuthRequest) (chalice.AuthResponse, error)"
+		stripCtx()
+		if len(params) != 1 || params[0] != "chalice.AuthRequest" || len(results) != 2 || !resultsOK("chalice.AuthResponse") {
+			return []string{want}, false
+		}
+		return nil, true
+	case handlerMiddleware:
+		e, r := MiddlewareTypes(u.mw.EventType)
+		want := fmt.Sprintf("func(ctx context.Context, event %s, next chalice.Next[%s, %s]) (%s, error)", e, e, r, r)
+		ok := len(params) == 3 && params[0] == "context.Context" && params[1] == e &&
+			params[2] == fmt.Sprintf("chalice.Next[%s, %s]", e, r) && len(results) == 2 && resultsOK(r)
+		if !ok {
+			return []string{want}, false
+		}
+		return nil, true
+	case handlerPure:
+		want := "anything aws-lambda-go's lambda.Start accepts: func([ctx context.Context,] [event TIn]) ([TOut,] error)"
+		switch {
+		case g.Variadic || len(params) > 2:
+			return []string{want}, false
+		case len(params) == 2 && params[0] != "context.Context":
+			return []string{want, "with two parameters the first must be context.Context"}, false
+		case len(results) > 2, len(results) == 1 && results[0] != "error", len(results) == 2 && results[1] != "error":
+			return []string{want, "the last result must be error"}, false
+		}
+		return nil, true
+	}
+	return nil, true
+}
+
+func batchFailures(f *Function) bool {
+	switch {
+	case f.SQS != nil:
+		return f.SQS.ReportBatchItemFailures
+	case f.Kinesis != nil:
+		return f.Kinesis.ReportBatchItemFailures
+	case f.DynamoDB != nil:
+		return f.DynamoDB.ReportBatchItemFailures
+	}
+	return false
+}
+
+func routeSignature(r *Route) string {
+	var ps []string
+	for _, p := range r.Params {
+		ps = append(ps, goParamName(p)+" string")
+	}
+	args := "[ctx context.Context,] [req *chalice.Request,]"
+	if len(ps) > 0 {
+		args += " " + strings.Join(ps, ", ")
+	}
+	return fmt.Sprintf("func(%s) (T, error), or returning just error", args)
+}
+
+// goParamName turns a path parameter into a Go-style name: user_id → userID.
+func goParamName(p string) string {
+	parts := strings.Split(p, "_")
+	for i := 1; i < len(parts); i++ {
+		switch strings.ToLower(parts[i]) {
+		case "id", "url", "uri", "arn":
+			parts[i] = strings.ToUpper(parts[i])
+		default:
+			if parts[i] != "" {
+				parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+			}
+		}
+	}
+	return strings.Join(parts, "")
+}
+
+// paramMatches: Go parameter names match path parameters ignoring case and
+// "_"; "_" and unnamed parameters match anything.
+func paramMatches(goName, pathName string) bool {
+	if goName == "_" || goName == "" {
+		return true
+	}
+	norm := func(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", "")) }
+	return norm(goName) == norm(pathName)
+}
+
+// docs fills a route's summary and description from the handler's doc
+// comment when the manifest gives none: the first sentence, then the rest.
+func (c *checker) docs(r *Route, g *GoFunc) {
+	if r.Summary != "" || g.Doc == "" {
+		return
+	}
+	text := strings.Join(strings.Fields(g.Doc), " ")
+	summary, rest := text, ""
+	if i := strings.Index(text, ". "); i >= 0 {
+		summary, rest = text[:i+1], strings.TrimSpace(text[i+2:])
+	}
+	r.Summary = summary
+	if r.Description == "" {
+		r.Description = rest
+	}
+}

@@ -1,0 +1,226 @@
+package compiler
+
+import (
+	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/manifest"
+	"github.com/chalc-dev/chalc/stages"
+)
+
+// App is a checked app for one stage.
+type App struct {
+	Name  string
+	Stage *stages.Stage
+	// Stages holds every stage's resolved configuration (dev first), for
+	// the generated code's per-stage settings.
+	Stages []*stages.Stage
+	// Dir is the manifest's directory (absolute); ManifestPath the file.
+	Dir          string
+	ManifestPath string
+	Manifest     *manifest.Manifest
+
+	// Handlers is the app's own handlers package; Packages lists it first,
+	// then each blueprint fragment's package.
+	Handlers *Package
+	Packages []*Package
+
+	Routes      []*Route
+	Authorizers []*Authorizer
+	// Functions are every Lambda but the API handler, in registration
+	// order: functions:, builtin authorizers, websocket handlers, then each
+	// blueprint's.
+	Functions  []*Function
+	Websocket  *Websocket
+	Middleware []*Middleware
+
+	// APIHandler is set when the app has routes.
+	APIHandler *Function
+	// BinaryTypes: Chalice's defaults plus api.binary_types.
+	BinaryTypes []string
+}
+
+// DefaultBinaryTypes are the 16 types Chalice treats as binary.
+var DefaultBinaryTypes = []string{
+	"application/octet-stream", "application/x-tar", "application/zip", "audio/basic",
+	"audio/ogg", "audio/mp4", "audio/mpeg", "audio/wav", "audio/webm", "image/png",
+	"image/jpg", "image/jpeg", "image/gif", "video/ogg", "video/mpeg", "video/webm",
+}
+
+// Package is a Go package of handlers.
+type Package struct {
+	// Dir is the package directory (absolute).
+	Dir string
+	// Import path and package name, known after the Go check.
+	ImportPath string
+	Name       string
+	// Funcs are the exported top-level funcs found by the Go check.
+	Funcs map[string]*GoFunc
+	// Checked is false when the Go check was skipped.
+	Checked bool
+}
+
+// HandlerRef is a Go func named in the manifest.
+type HandlerRef struct {
+	Package *Package
+	Name    string
+	At      diag.Range // the manifest value naming it
+	Func    *GoFunc    // nil when the Go check was skipped
+}
+
+// Route is one path+method of the REST API.
+type Route struct {
+	Path           string // with the blueprint's url_prefix
+	Method         string
+	Params         []string // {param} names in path order
+	Handler        HandlerRef
+	ContentTypes   []string
+	CORS           *CORS // nil: off
+	Authorizer     *Authorizer
+	Scopes         []string
+	APIKeyRequired bool
+	Summary        string
+	Description    string
+	At             diag.Range // the method key
+	PathAt         diag.Range // the path key
+	// CORSAt is where the route's CORS comes from: its cors key, or
+	// api.cors.
+	CORSAt diag.Range
+}
+
+// CORS is a route's effective CORS configuration.
+type CORS struct {
+	AllowOrigin      string
+	AllowHeaders     []string // user headers only; Headers() adds the defaults
+	ExposeHeaders    []string
+	MaxAge           *int
+	AllowCredentials bool
+}
+
+// AuthorizerType is one of the four kinds of manifest authorizers.
+type AuthorizerType string
+
+// Authorizer types.
+const (
+	AuthBuiltin AuthorizerType = "builtin"
+	AuthIAM     AuthorizerType = "iam"
+	AuthCognito AuthorizerType = "cognito_user_pool"
+	AuthCustom  AuthorizerType = "custom"
+)
+
+// Authorizer is a checked authorizer.
+type Authorizer struct {
+	Key  string // manifest key (with the fragment prefix when from a fragment)
+	Type AuthorizerType
+	// SecurityName is the swagger securityDefinitions name: sigv4 for iam,
+	// name for cognito/custom, the function name for builtin.
+	SecurityName  string
+	Header        string
+	TTLSeconds    *int
+	ProviderARNs  []string
+	AuthorizerURI string
+	InvokeRoleARN string
+	ExecutionRole string
+	// Function is the builtin authorizer's Lambda.
+	Function *Function
+	At       diag.Range
+}
+
+// FunctionKind says what invokes a Lambda.
+type FunctionKind string
+
+// Function kinds.
+const (
+	FuncAPI        FunctionKind = "api"
+	FuncPure       FunctionKind = "pure"
+	FuncSchedule   FunctionKind = "schedule"
+	FuncCloudWatch FunctionKind = "cloudwatch"
+	FuncS3         FunctionKind = "s3"
+	FuncSNS        FunctionKind = "sns"
+	FuncSQS        FunctionKind = "sqs"
+	FuncKinesis    FunctionKind = "kinesis"
+	FuncDynamoDB   FunctionKind = "dynamodb"
+	FuncAuthorizer FunctionKind = "authorizer"
+	FuncWebsocket  FunctionKind = "websocket"
+)
+
+// Function is one Lambda function.
+type Function struct {
+	Name      string // after name_prefix; the Handler property and config key
+	LogicalID string
+	Kind      FunctionKind
+	// Handler is nil for the API handler (it serves every route).
+	Handler *HandlerRef
+	Config  *stages.Function
+	At      diag.Range
+
+	Schedule   *Schedule
+	CloudWatch *CloudWatch
+	S3         *S3
+	SNS        *SNS
+	SQS        *SQS
+	Kinesis    *Kinesis
+	DynamoDB   *DynamoDB
+	// WebsocketRoute is $connect, $default or $disconnect.
+	WebsocketRoute string
+}
+
+// Schedule is a checked schedule trigger.
+type Schedule struct {
+	Expression  string
+	Description string
+}
+
+// CloudWatch is a checked cloudwatch_event trigger.
+type CloudWatch struct{ EventPattern any }
+
+// S3 is a checked s3 trigger.
+type S3 struct {
+	Bucket         string
+	BucketResource string
+	Events         []string
+	Prefix         string
+	Suffix         string
+	At             diag.Range
+}
+
+// SNS is a checked sns trigger: Topic is a name or an ARN.
+type SNS struct{ Topic string }
+
+// SQS is a checked sqs trigger with Chalice's defaults applied.
+type SQS struct {
+	Queue                   string
+	QueueARN                string
+	BatchSize               int
+	MaximumBatchingWindow   int
+	MaximumConcurrency      int // 0: not set
+	ReportBatchItemFailures bool
+}
+
+// Kinesis is a checked kinesis trigger.
+type Kinesis struct {
+	Stream                  string
+	StreamARN               string
+	BatchSize               int
+	StartingPosition        string
+	MaximumBatchingWindow   int
+	ReportBatchItemFailures bool
+}
+
+// DynamoDB is a checked dynamodb trigger.
+type DynamoDB struct {
+	StreamARN               string
+	BatchSize               int
+	StartingPosition        string
+	MaximumBatchingWindow   int
+	ReportBatchItemFailures bool
+}
+
+// Websocket holds the websocket handlers present.
+type Websocket struct {
+	Connect, Message, Disconnect *Function
+}
+
+// Middleware is a checked middleware registration.
+type Middleware struct {
+	Handler   HandlerRef
+	EventType string
+}

@@ -1,0 +1,70 @@
+package compiler
+
+import (
+	"strings"
+	"unicode"
+)
+
+// LogicalID derives a CloudFormation logical ID from a function name the
+// way Chalice's to_cfn_resource_name does: split on "-" and "_", upper-case
+// the first letter of each part, keep the rest of each part as written and
+// drop everything outside [A-Za-z0-9]. every_hour → EveryHour,
+// custom-name → CustomName, MixedCase_with-dashes → MixedCaseWithDashes.
+func LogicalID(name string) string {
+	var b strings.Builder
+	for _, part := range strings.FieldsFunc(name, func(r rune) bool { return r == '-' || r == '_' }) {
+		rs := []rune(part)
+		rs[0] = unicode.ToUpper(rs[0])
+		for _, r := range rs {
+			if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+				b.WriteRune(r)
+			}
+		}
+	}
+	return b.String()
+}
+
+// Fixed logical IDs. They are public (merge templates target them) and
+// never change between releases.
+const (
+	IDRestAPI              = "RestAPI"
+	IDAPIHandler           = "APIHandler"
+	IDDefaultRole          = "DefaultRole"
+	IDManagedLayer         = "ManagedLayer"
+	IDWebsocketAPI         = "WebsocketAPI"
+	IDWebsocketDeployment  = "WebsocketAPIDeployment"
+	IDWebsocketStage       = "WebsocketAPIStage"
+	IDAPICustomDomain      = "ApiGatewayCustomDomain"
+	IDAPIDomainMapping     = "ApiGatewayCustomDomainMapping"
+	IDWebsocketDomain      = "WebsocketApiCustomDomain"
+	IDWebsocketDomainMap   = "WebsocketApiCustomDomainMapping"
+	APIHandlerFunctionName = "api_handler"
+)
+
+// InvokePermissionID names the API Gateway invoke permission of a function.
+func InvokePermissionID(fnID string) string { return fnID + "InvokePermission" }
+
+// RoleID names a function's own role (autogen_policy false).
+func RoleID(fnID string) string { return fnID + "Role" }
+
+// LogGroupID names a function's log group (log_retention_in_days).
+func LogGroupID(fnID string) string { return fnID + "LogGroup" }
+
+// EventID names the event entry of a function's trigger, as Chalice does.
+func EventID(fnID string, kind FunctionKind) string {
+	switch kind {
+	case FuncSchedule, FuncCloudWatch:
+		return fnID + "Event"
+	case FuncSNS:
+		return fnID + "SnsSubscription"
+	case FuncSQS:
+		return fnID + "SqsEventSource"
+	case FuncKinesis:
+		return fnID + "KinesisEventSource"
+	case FuncDynamoDB:
+		return fnID + "DynamodbEventSource"
+	case FuncS3:
+		return fnID + "S3Event"
+	}
+	return ""
+}

@@ -1,0 +1,161 @@
+package stages
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/internal/suggest"
+	"github.com/chalc-dev/chalc/manifest"
+)
+
+// Suggest returns the closest of names to got, or "".
+func Suggest(got string, names []string) string { return suggest.Closest(got, names) }
+
+func joinQuoted(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(q, ", ")
+}
+
+// CheckNames reports lambda_functions entries (top level and per stage)
+// that name no function of the app.
+func CheckNames(m *manifest.Manifest, functions []string) diag.Diagnostics {
+	var ds diag.Diagnostics
+	known := map[string]bool{}
+	for _, f := range functions {
+		known[f] = true
+	}
+	check := func(fcs []*manifest.FunctionConfig) {
+		for _, fc := range fcs {
+			if known[fc.Name.V] {
+				continue
+			}
+			d := ds.Errorf(fc.Name.Key, "lambda_functions entry %q names no function of this app", fc.Name.V)
+			if s := Suggest(fc.Name.V, functions); s != "" {
+				d.Hint("did you mean %q?", s)
+			} else if len(functions) > 0 {
+				d.Hint("the app's functions are %s", joinQuoted(functions))
+			}
+			if fc.Name.V == "api_handler" {
+				d.Hints = []string{"api_handler exists only when the app has routes"}
+			}
+		}
+	}
+	check(m.LambdaFunctions)
+	for _, st := range m.Stages {
+		check(st.LambdaFunctions)
+	}
+	return ds
+}
+
+// grouped collects one diagnostic per position and message, listing the
+// functions and stages it applies to: a top-level mistake is one error,
+// not one per function and stage.
+type grouped struct {
+	order []string
+	by    map[string]*groupEntry
+}
+
+type groupEntry struct {
+	d         *diag.Diagnostic
+	functions []string
+	stages    []string
+}
+
+func addUnique(list []string, s string) []string {
+	for _, o := range list {
+		if o == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+func (g *grouped) add(d *diag.Diagnostic, function, stage string) {
+	key := d.Subject.String() + "\x00" + d.Message
+	if g.by == nil {
+		g.by = map[string]*groupEntry{}
+	}
+	e, ok := g.by[key]
+	if !ok {
+		e = &groupEntry{d: d}
+		g.by[key] = e
+		g.order = append(g.order, key)
+	}
+	if function != "" {
+		e.functions = addUnique(e.functions, function)
+	}
+	e.stages = addUnique(e.stages, stage)
+}
+
+func (g *grouped) diagnostics() diag.Diagnostics {
+	var ds diag.Diagnostics
+	for _, k := range g.order {
+		e := g.by[k]
+		where := "in stage " + e.stages[0]
+		if len(e.stages) > 1 {
+			where = "in stages " + strings.Join(e.stages, ", ")
+		}
+		if len(e.functions) > 0 {
+			e.d.Note(diag.Range{}, "applies to %s %s", strings.Join(e.functions, ", "), where)
+		} else {
+			e.d.Note(diag.Range{}, "applies to %s", strings.TrimPrefix(where, "in "))
+		}
+		ds = append(ds, e.d)
+	}
+	return ds
+}
+
+// Check reports the rules that depend on effective configuration, for
+// every function of every stage given: both VPC lists or neither,
+// manage_iam_role false needs iam_role_arn, and the PRIVATE endpoint
+// rules. Where a value is set decides where the error points; one mistake
+// is one error, noting the functions and stages it affects.
+func Check(sts ...*Stage) diag.Diagnostics {
+	var g grouped
+	for _, st := range sts {
+		check(&g, st)
+	}
+	return g.diagnostics()
+}
+
+func check(g *grouped, st *Stage) {
+	fns := make([]*Function, 0, len(st.Order))
+	for _, name := range st.Order {
+		fns = append(fns, st.Functions[name])
+	}
+	if len(fns) == 0 && st.Defaults != nil {
+		fns = append(fns, st.Defaults) // no functions: check the layers themselves
+	}
+	for _, f := range fns {
+		sub, sg := len(f.SubnetIDs.V) > 0, len(f.SecurityGroupIDs.V) > 0
+		switch {
+		case sub && !sg:
+			g.add(diag.Errorf(f.SubnetIDs.From, "subnet_ids is set but security_group_ids is not").
+				Hint("a function in a VPC needs both subnet_ids and security_group_ids; set both, or neither"), f.Name, st.Name)
+		case sg && !sub:
+			g.add(diag.Errorf(f.SecurityGroupIDs.From, "security_group_ids is set but subnet_ids is not").
+				Hint("a function in a VPC needs both subnet_ids and security_group_ids; set both, or neither"), f.Name, st.Name)
+		}
+		if f.ManageIAMRole.Set && !f.ManageIAMRole.V && f.IAMRoleARN.V == "" {
+			g.add(diag.Errorf(f.ManageIAMRole.From, "manage_iam_role is false but no iam_role_arn is given").
+				Hint("add iam_role_arn: \"arn:aws:iam::123456789012:role/NAME\" next to it, or remove manage_iam_role"), f.Name, st.Name)
+		}
+	}
+	private := st.EndpointType.V == "PRIVATE"
+	hasVPCE, hasPolicy := len(st.EndpointVPCE.V) > 0, st.PolicyFile.V != ""
+	switch {
+	case private && !hasVPCE && !hasPolicy:
+		g.add(diag.Errorf(st.EndpointType.From, "a PRIVATE endpoint needs api_gateway_endpoint_vpce or api_gateway_policy_file").
+			Hint("add api_gateway_endpoint_vpce: vpce-0123456789abcdef0 to allow calls from that VPC endpoint"), "", st.Name)
+	case private && hasVPCE && hasPolicy:
+		g.add(diag.Errorf(st.PolicyFile.From, "api_gateway_policy_file and api_gateway_endpoint_vpce cannot both be set").
+			Hint("the policy file replaces the policy chalc writes for the VPC endpoint: keep one"), "", st.Name)
+	case !private && hasVPCE:
+		g.add(diag.Errorf(st.EndpointVPCE.From, "api_gateway_endpoint_vpce needs api_gateway_endpoint_type: PRIVATE").
+			Hint("set api_gateway_endpoint_type: PRIVATE (it is %s here), or remove the VPC endpoint", st.EndpointType.V), "", st.Name)
+	}
+}
