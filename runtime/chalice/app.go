@@ -34,8 +34,13 @@ type Config struct {
 
 // Stage is one stage's run-time settings.
 type Stage struct {
-	Debug    bool
-	LogLevel string // DEBUG|INFO|WARNING|ERROR|CRITICAL
+	// Debug puts error detail in 500 bodies and makes DEBUG the default
+	// log level (manifest debug:).
+	Debug bool
+	// LogLevel is DEBUG|INFO|WARNING|ERROR|CRITICAL (manifest log_level:);
+	// "" means DEBUG with Debug, else ERROR (see Stage.Level). The
+	// generator should leave it empty unless log_level is written.
+	LogLevel string
 	// Environment is the effective environment of each function by name
 	// ("api_handler", a functions: key, ...). In Lambda the template sets
 	// it; the test client and `chalc local` apply it themselves.
@@ -45,7 +50,7 @@ type Stage struct {
 // Header is one response header; CORS headers are precomputed by the
 // compiler so the runtime and the preflight agree byte for byte.
 type Header struct {
-	Name  string
+	Name  string // e.g. Access-Control-Allow-Origin
 	Value string
 }
 
@@ -100,15 +105,15 @@ type Function struct {
 	// HandlerName is the Go func's name, for logs.
 	HandlerName string
 
-	Pure       any // anything aws-lambda-go's lambda.NewHandler accepts
-	S3         func(context.Context, S3Event) (any, error)
-	SNS        func(context.Context, SNSEvent) (any, error)
-	SQS        func(context.Context, SQSEvent) (any, error)
-	CloudWatch func(context.Context, CloudWatchEvent) (any, error) // cloudwatch and scheduled
-	Kinesis    func(context.Context, KinesisEvent) (any, error)
-	DynamoDB   func(context.Context, DynamoDBEvent) (any, error)
-	Websocket  func(context.Context, WebsocketEvent) (any, error)
-	Authorizer func(context.Context, AuthRequest) (AuthResponse, error)
+	Pure       any                                                      // pure_lambda: anything aws-lambda-go's lambda.NewHandler accepts
+	S3         func(context.Context, S3Event) (any, error)              // s3
+	SNS        func(context.Context, SNSEvent) (any, error)             // sns
+	SQS        func(context.Context, SQSEvent) (any, error)             // sqs
+	CloudWatch func(context.Context, CloudWatchEvent) (any, error)      // cloudwatch and scheduled
+	Kinesis    func(context.Context, KinesisEvent) (any, error)         // kinesis
+	DynamoDB   func(context.Context, DynamoDBEvent) (any, error)        // dynamodb
+	Websocket  func(context.Context, WebsocketEvent) (any, error)       // websocket
+	Authorizer func(context.Context, AuthRequest) (AuthResponse, error) // authorizer (builtin)
 }
 
 // Next calls the rest of a middleware chain.
@@ -123,9 +128,9 @@ type MiddlewareFunc[E, R any] func(ctx context.Context, event E, next Next[E, R]
 // Middleware is a registered middleware. Fn holds a MiddlewareFunc of the
 // type Kind calls for.
 type Middleware struct {
-	Kind Kind
+	Kind Kind   // the event_type: all, http, s3, ..., pure_lambda
 	Name string // the Go func's name, for logs
-	Fn   any
+	Fn   any    // a MiddlewareFunc (or a func of its signature) of Kind's types
 }
 
 // New returns an empty App named name (the manifest's app_name).
@@ -158,9 +163,13 @@ func (a *App) Route(r Route) {
 	a.routes = append(a.routes, &r)
 }
 
-// Function registers a function. It panics if the name is taken.
+// Function registers a function. It panics if the name is taken or is
+// "api_handler", the REST API's.
 func (a *App) Function(f Function) {
-	if _, dup := a.byName[f.Name]; dup || f.Name == "api_handler" {
+	if f.Name == "api_handler" {
+		panic("chalice: function name api_handler is reserved for the REST API")
+	}
+	if _, dup := a.byName[f.Name]; dup {
 		panic("chalice: function " + f.Name + " registered twice")
 	}
 	a.functions = append(a.functions, &f)
@@ -168,7 +177,9 @@ func (a *App) Function(f Function) {
 }
 
 // Use registers middleware for events of kind k, outermost first. E and R
-// must be the types k calls for (see MiddlewareFunc).
+// must be the types k calls for (see MiddlewareFunc); runtime/dispatch
+// reports a mismatch, naming the middleware and the expected type, when
+// it builds a handler at start.
 func Use[E, R any](a *App, k Kind, name string, fn MiddlewareFunc[E, R]) {
 	a.middleware = append(a.middleware, &Middleware{Kind: k, Name: name, Fn: fn})
 }
