@@ -1,0 +1,313 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/project"
+	"github.com/chalc-dev/chalc/schema"
+)
+
+// Exit statuses.
+const (
+	exitOK       = 0
+	exitProblems = 1 // manifest errors, build failures
+	exitUsage    = 2 // bad flags or arguments, unknown stage
+)
+
+// exitCode is returned by actions that have already printed their
+// problems, so nothing is printed twice.
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
+
+// sourceDir is the chalc source checkout this binary was built from, set
+// by `make build` (-ldflags -X main.sourceDir=...). new-project uses it to
+// point new modules at an unpublished chalc.
+var sourceDir string
+
+// Version is chalc's version: the module version when installed with
+// `go install`, else "dev".
+func Version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// Main runs chalc with args (args[0] is the program name) and returns the
+// exit status.
+func Main(args []string, stdout, stderr io.Writer) int {
+	app := newApp(stdout, stderr)
+	err := app.Run(context.Background(), args)
+	var code exitCode
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &code):
+		return int(code)
+	}
+	fmt.Fprintf(stderr, "chalc: %v\n", err)
+	fmt.Fprintln(stderr, "Run `chalc --help` for usage.")
+	return exitUsage
+}
+
+func newApp(stdout, stderr io.Writer) *cli.Command {
+	projectFlag := &cli.StringFlag{Name: "project", Value: ".", Usage: "the project directory, holding chalice.yaml", TakesFile: true}
+	stageFlag := func(usage string) *cli.StringFlag {
+		return &cli.StringFlag{Name: "stage", Usage: usage}
+	}
+	return &cli.Command{
+		Name:      "chalc",
+		Usage:     "compile a chalice.yaml serverless app into a SAM template and a Lambda package",
+		UsageText: "chalc COMMAND [options]",
+		Description: "chalc reads chalice.yaml (routes, functions, event sources, stages) and the Go handlers it names,\n" +
+			"checks both, and writes a deployable AWS SAM template plus deployment.zip:\n\n" +
+			"   chalc validate                    check the manifest and handlers\n" +
+			"   chalc package out/                write out/sam.json and out/deployment.zip\n" +
+			"   aws cloudformation package ...    then deploy as the package command prints",
+		Version:        Version(),
+		Writer:         stdout,
+		ErrWriter:      stderr,
+		ExitErrHandler: func(context.Context, *cli.Command, error) {},
+		Suggest:        true,
+		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error {
+			return err
+		},
+		Commands: []*cli.Command{
+			{
+				Name:      "validate",
+				Usage:     "check chalice.yaml and the Go handlers it names",
+				UsageText: "chalc validate [--stage S] [--project DIR]",
+				Description: "Reports every problem at once, as file:line:col with the fix. Without --stage the\n" +
+					"configuration of every stage is checked. Also refreshes chalc_gen.go.",
+				Flags: []cli.Flag{stageFlag("check only this stage's configuration"), projectFlag},
+				Action: func(ctx context.Context, cmd *cli.Command) error {
+					return validate(cmd, stdout, stderr)
+				},
+			},
+			{
+				Name:      "generate",
+				Usage:     "write chalc_gen.go (func App() *chalice.App) into the handlers package",
+				UsageText: "chalc generate [--check] [--project DIR]",
+				Flags: []cli.Flag{
+					&cli.BoolFlag{Name: "check", Usage: "do not write; fail if chalc_gen.go is missing or stale (for CI)"},
+					projectFlag,
+				},
+				Action: func(ctx context.Context, cmd *cli.Command) error {
+					return generate(cmd, stdout, stderr)
+				},
+			},
+			{
+				Name:      "package",
+				Usage:     "write OUT/sam.json and OUT/deployment.zip",
+				UsageText: "chalc package [--stage S] [--template-format json|yaml] [--merge-template FILE]... [--project DIR] OUT",
+				Description: "Builds the bootstrap for Lambda and writes the SAM template and the deployment package\n" +
+					"into OUT, then prints the aws cloudformation commands that deploy them.",
+				Flags: []cli.Flag{
+					stageFlag("the stage to package (default dev)"),
+					&cli.StringFlag{Name: "template-format", Value: "json", Usage: "json or yaml"},
+					&cli.BoolFlag{Name: "compact", Usage: "write minified JSON"},
+					&cli.StringSliceFlag{Name: "merge-template", Usage: "a JSON or YAML template merged onto the generated one (repeatable, applied in order)", TakesFile: true},
+					projectFlag,
+				},
+				Action: func(ctx context.Context, cmd *cli.Command) error {
+					return packageCmd(ctx, cmd, stdout, stderr)
+				},
+			},
+			{
+				Name:      "schema",
+				Usage:     "print the JSON Schema of chalice.yaml (for editor completion)",
+				UsageText: "chalc schema > chalice.schema.json",
+				Action: func(ctx context.Context, cmd *cli.Command) error {
+					if cmd.Args().Len() > 0 {
+						return fmt.Errorf("schema takes no arguments")
+					}
+					_, err := stdout.Write(schema.JSON())
+					return err
+				},
+			},
+			{
+				Name:      "new-project",
+				Usage:     "create a new chalc project in directory NAME",
+				UsageText: "chalc new-project NAME",
+				Action: func(ctx context.Context, cmd *cli.Command) error {
+					return newProject(ctx, cmd, stdout, stderr)
+				},
+			},
+		},
+	}
+}
+
+// printDiagnostics renders ds on w, with a summary line.
+func printDiagnostics(w io.Writer, src diag.Sources, ds diag.Diagnostics) {
+	if len(ds) == 0 {
+		return
+	}
+	diag.Fprint(w, src, ds)
+	fmt.Fprintf(w, "%s\n", diag.Summary(ds))
+}
+
+func options(cmd *cli.Command, stderr io.Writer) project.Options {
+	return project.Options{
+		Dir:      cmd.String("project"),
+		Stage:    cmd.String("stage"),
+		Progress: func(s string) { fmt.Fprintf(stderr, "chalc: %s\n", s) },
+	}
+}
+
+// check loads and checks the project, printing problems; it returns a
+// non-nil error (an exitCode) when the command must stop.
+func check(opts project.Options, stderr io.Writer) (*project.Checked, error) {
+	c, err := project.Check(opts)
+	var ue *project.UsageError
+	if errors.As(err, &ue) {
+		printDiagnostics(stderr, nil, ue.Diagnostics)
+		return nil, exitCode(exitUsage)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "chalc: %v\n", err)
+		return nil, exitCode(exitProblems)
+	}
+	printDiagnostics(stderr, c.Sources(), c.Diagnostics)
+	if c.Diagnostics.HasErrors() {
+		return c, exitCode(exitProblems)
+	}
+	return c, nil
+}
+
+func noArgs(cmd *cli.Command) error {
+	if cmd.Args().Len() > 0 {
+		return fmt.Errorf("%s takes no arguments, got %q", cmd.Name, cmd.Args().First())
+	}
+	return nil
+}
+
+func validate(cmd *cli.Command, stdout, stderr io.Writer) error {
+	if err := noArgs(cmd); err != nil {
+		return err
+	}
+	opts := options(cmd, stderr)
+	opts.AllStages = opts.Stage == ""
+	c, err := check(opts, stderr)
+	if err != nil {
+		return err
+	}
+	if _, err := project.Generate(c); err != nil {
+		fmt.Fprintf(stderr, "chalc: %v\n", err)
+		return exitCode(exitProblems)
+	}
+	app := c.App
+	var stageNames []string
+	for _, s := range app.Stages {
+		stageNames = append(stageNames, s.Name)
+	}
+	checked := "stages " + strings.Join(stageNames, ", ")
+	if opts.Stage != "" {
+		checked = "stage " + opts.Stage
+	}
+	fmt.Fprintf(stdout, "%s: ok: app %s, %s, %s (%s)\n", displayManifest(opts.Dir), app.Name,
+		count(len(app.Routes), "route"), count(len(app.Functions), "other function"), checked)
+	return nil
+}
+
+func count(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+func displayManifest(dir string) string {
+	return filepath.ToSlash(filepath.Join(dir, project.ManifestName))
+}
+
+func generate(cmd *cli.Command, stdout, stderr io.Writer) error {
+	if err := noArgs(cmd); err != nil {
+		return err
+	}
+	opts := options(cmd, stderr)
+	c, err := check(opts, stderr)
+	if err != nil {
+		return err
+	}
+	if cmd.Bool("check") {
+		current, path, err := project.GenerateCheck(c)
+		if err != nil {
+			fmt.Fprintf(stderr, "chalc: %v\n", err)
+			return exitCode(exitProblems)
+		}
+		if !current {
+			fmt.Fprintf(stderr, "%s: error: %s is missing or stale\n  hint: run `chalc generate` and commit the result\n", rel(path), filepath.Base(path))
+			return exitCode(exitProblems)
+		}
+		fmt.Fprintf(stdout, "%s is up to date\n", rel(path))
+		return nil
+	}
+	changed, err := project.Generate(c)
+	if err != nil {
+		fmt.Fprintf(stderr, "chalc: %v\n", err)
+		return exitCode(exitProblems)
+	}
+	_, path, _ := project.GenerateCheck(c)
+	if changed {
+		fmt.Fprintf(stdout, "wrote %s\n", rel(path))
+	} else {
+		fmt.Fprintf(stdout, "%s is up to date\n", rel(path))
+	}
+	return nil
+}
+
+func packageCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer) error {
+	if cmd.Args().Len() != 1 {
+		return fmt.Errorf("package needs one argument, the output directory (e.g. chalc package out/)")
+	}
+	format := cmd.String("template-format")
+	if format != "json" && format != "yaml" {
+		return fmt.Errorf("--template-format must be json or yaml, not %q", format)
+	}
+	opts := options(cmd, stderr)
+	c, err := check(opts, stderr)
+	if err != nil {
+		return err
+	}
+	out := cmd.Args().First()
+	p, err := project.Package(ctx, c, project.PackageOptions{Out: out, Format: format, Compact: cmd.Bool("compact"),
+		MergeTemplates: cmd.StringSlice("merge-template")}, opts)
+	var probs *project.Problems
+	if errors.As(err, &probs) {
+		printDiagnostics(stderr, probs.Sources, probs.Diagnostics)
+		return exitCode(exitProblems)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "chalc: %v\n", err)
+		return exitCode(exitProblems)
+	}
+	stage := c.App.Stage.Name
+	tmpl := filepath.ToSlash(p.TemplatePath)
+	packaged := filepath.ToSlash(filepath.Join(out, "packaged."+format))
+	fmt.Fprintf(stdout, "wrote %s and %s\n\n", tmpl, filepath.ToSlash(p.ZipPath))
+	fmt.Fprintf(stdout, "Deploy with:\n\n")
+	fmt.Fprintf(stdout, "  aws cloudformation package --template-file %s --s3-bucket BUCKET --output-template-file %s\n", tmpl, packaged)
+	fmt.Fprintf(stdout, "  aws cloudformation deploy --template-file %s --stack-name %s-%s --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND\n",
+		packaged, c.App.Name, stage)
+	return nil
+}
+
+func rel(path string) string {
+	if wd, err := os.Getwd(); err == nil {
+		if r, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(r, "..") {
+			return filepath.ToSlash(r)
+		}
+	}
+	return filepath.ToSlash(path)
+}

@@ -1,0 +1,305 @@
+// Package project runs chalc's steps on a project directory, in the order
+// of the design card: load the manifest, check it (schema, stages,
+// compiler), generate chalc_gen.go, build the bootstrap, write the
+// template and the zip. It is the library behind every CLI command, so
+// everything the CLI does is reachable from a test.
+package project
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/chalc-dev/chalc/build"
+	"github.com/chalc-dev/chalc/compiler"
+	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/manifest"
+	"github.com/chalc-dev/chalc/merge"
+	"github.com/chalc-dev/chalc/sam"
+	"github.com/chalc-dev/chalc/stages"
+)
+
+// ManifestName is the manifest's file name in a project directory.
+const ManifestName = "chalice.yaml"
+
+// Options say which project and stage to work on.
+type Options struct {
+	// Dir is the project directory (holding chalice.yaml); default ".".
+	Dir string
+	// Stage is the stage to compile; default dev.
+	Stage string
+	// AllStages checks the configuration rules of every stage.
+	AllStages bool
+	// SkipGoCheck skips the handler type-check (and so code generation).
+	SkipGoCheck bool
+	// CacheDir overrides the cache location (default: the user cache
+	// directory's chalc/, or $CHALC_CACHE).
+	CacheDir string
+	// Progress receives a line per slow step; nil is quiet.
+	Progress func(string)
+}
+
+// UsageError is a mistake on the command line (exit status 2), such as a
+// stage the manifest does not declare.
+type UsageError struct{ Diagnostics diag.Diagnostics }
+
+func (e *UsageError) Error() string { return e.Diagnostics.Error() }
+
+// Checked is a loaded and checked project.
+type Checked struct {
+	Set *manifest.Set
+	App *compiler.App // nil when Diagnostics has errors
+	// Diagnostics holds every problem found, sorted.
+	Diagnostics diag.Diagnostics
+}
+
+// Sources returns the file contents diagnostics refer to.
+func (c *Checked) Sources() diag.Sources {
+	if c == nil || c.Set == nil {
+		return diag.Sources{}
+	}
+	return c.Set.Sources
+}
+
+// CacheDir is where chalc keeps its caches.
+func CacheDir(override string) string {
+	if override != "" {
+		return override
+	}
+	if d := os.Getenv("CHALC_CACHE"); d != "" {
+		return d
+	}
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "chalc")
+	}
+	return ""
+}
+
+func (o Options) manifestPath() string {
+	dir := o.Dir
+	if dir == "" {
+		dir = "."
+	}
+	return filepath.Join(dir, ManifestName)
+}
+
+// Check loads and checks the project. A *UsageError is returned for an
+// unknown stage; manifest problems are in Checked.Diagnostics.
+func Check(opts Options) (*Checked, error) {
+	set, ds := manifest.Load(opts.manifestPath())
+	c := &Checked{Set: set}
+	if set.Root == nil || set.Root.Root == nil || ds.HasErrors() && fatalLoad(ds) {
+		c.Diagnostics = ds.Sorted()
+		return c, nil
+	}
+	stage := opts.Stage
+	if stage == "" {
+		stage = stages.DefaultStage
+	}
+	copts := compiler.Options{Stage: stage, SkipGoCheck: opts.SkipGoCheck, CacheDir: CacheDir(opts.CacheDir)}
+	if opts.AllStages {
+		copts.CheckStages = stages.Names(set.Decode())
+	}
+	app, cds := compiler.Compile(set, copts)
+	all := append(ds, cds...)
+	if app == nil && set.Root.Root != nil {
+		m := set.Decode()
+		if !slices.Contains(stages.Names(m), stage) {
+			_, uds := stages.Resolve(m, stage, nil)
+			return c, &UsageError{Diagnostics: uds}
+		}
+	}
+	c.App, c.Diagnostics = app, all.Sorted()
+	if c.Diagnostics.HasErrors() {
+		c.App = nil
+	}
+	return c, nil
+}
+
+// fatalLoad: the manifest file itself could not be read.
+func fatalLoad(ds diag.Diagnostics) bool {
+	for _, d := range ds {
+		if d.Subject.Start.Line == 0 && d.Severity == diag.Error {
+			return true
+		}
+	}
+	return false
+}
+
+// Generate writes chalc_gen.go for a checked app; it reports whether the
+// file changed.
+func Generate(c *Checked) (bool, error) {
+	if c.App == nil {
+		return false, errors.New("the project has errors")
+	}
+	return build.WriteGenerated(c.App)
+}
+
+// GenerateCheck reports whether chalc_gen.go is current, without writing.
+func GenerateCheck(c *Checked) (current bool, path string, err error) {
+	src, err := build.GenerateApp(c.App)
+	if err != nil {
+		return false, "", err
+	}
+	path = build.GeneratedPath(c.App)
+	old, err := os.ReadFile(path)
+	if err != nil {
+		return false, path, nil
+	}
+	return bytes.Equal(old, src), path, nil
+}
+
+// PackageOptions say what `chalc package` writes.
+type PackageOptions struct {
+	// Out is the output directory.
+	Out string
+	// Format is "json" (default) or "yaml".
+	Format string
+	// Compact writes minified JSON.
+	Compact bool
+	// MergeTemplates are merged onto the generated template, in order
+	// (paths relative to the working directory).
+	MergeTemplates []string
+}
+
+// Problems are diagnostics found after the manifest was checked (in merge
+// templates), with the sources to render them.
+type Problems struct {
+	Diagnostics diag.Diagnostics
+	Sources     diag.Sources
+}
+
+func (p *Problems) Error() string { return p.Diagnostics.Error() }
+
+// Packaged is what Package wrote.
+type Packaged struct {
+	TemplatePath string
+	ZipPath      string
+	Template     []byte
+	Zip          []byte
+	BuildCached  bool
+}
+
+// Package builds the template and the deployment package of a checked
+// app and writes both into opts.Out, only once both are complete.
+func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options) (*Packaged, error) {
+	app := c.App
+	if app == nil {
+		return nil, errors.New("the project has errors")
+	}
+	progress := opts.Progress
+	if progress == nil {
+		progress = func(string) {}
+	}
+	if _, err := build.WriteGenerated(app); err != nil {
+		return nil, fmt.Errorf("writing %s: %w", compiler.GeneratedFile, err)
+	}
+	t, err := sam.Generate(app)
+	if err != nil {
+		return nil, err
+	}
+	value, err := sam.Value(t)
+	if err != nil {
+		return nil, err
+	}
+	if len(popts.MergeTemplates) > 0 {
+		merged, probs := mergeTemplates(value, popts.MergeTemplates)
+		if probs != nil {
+			return nil, probs
+		}
+		value = merged
+	}
+	var tmpl []byte
+	name := "sam.json"
+	if popts.Format == "yaml" {
+		name = "sam.yaml"
+		tmpl, err = sam.EncodeYAML(value)
+	} else {
+		tmpl, err = sam.EncodeJSON(value, popts.Compact)
+	}
+	if err != nil {
+		return nil, err
+	}
+	outAbs, err := filepath.Abs(popts.Out)
+	if err != nil {
+		return nil, err
+	}
+	res, err := build.Package(ctx, app, build.Options{
+		CacheDir: CacheDir(opts.CacheDir),
+		Exclude:  []string{outAbs},
+		Progress: progress,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(outAbs, 0o755); err != nil {
+		return nil, err
+	}
+	p := &Packaged{
+		TemplatePath: filepath.Join(popts.Out, name),
+		ZipPath:      filepath.Join(popts.Out, "deployment.zip"),
+		Template:     tmpl,
+		Zip:          res.Zip,
+		BuildCached:  res.Cached,
+	}
+	if err := writeFile(p.ZipPath, res.Zip); err != nil {
+		return nil, err
+	}
+	if err := writeFile(p.TemplatePath, tmpl); err != nil {
+		return nil, err
+	}
+	// A template of the other format from an earlier run would be stale.
+	other := "sam.yaml"
+	if name == "sam.yaml" {
+		other = "sam.json"
+	}
+	_ = os.Remove(filepath.Join(popts.Out, other))
+	return p, nil
+}
+
+func writeFile(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, werr := f.Write(data)
+	cerr := f.Close()
+	if werr != nil || cerr != nil {
+		os.Remove(tmp)
+		return errors.Join(werr, cerr)
+	}
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// mergeTemplates applies each --merge-template file in order.
+func mergeTemplates(value map[string]any, files []string) (map[string]any, *Problems) {
+	probs := &Problems{Sources: diag.Sources{}}
+	var out any = value
+	for _, path := range files {
+		name := filepath.ToSlash(path)
+		f, ds := merge.Load(path, name)
+		probs.Diagnostics = append(probs.Diagnostics, ds...)
+		if f == nil {
+			continue
+		}
+		probs.Sources[name] = f.Src
+		var mds diag.Diagnostics
+		out, mds = merge.Merge(out, f.Value, f)
+		probs.Diagnostics = append(probs.Diagnostics, mds...)
+	}
+	if probs.Diagnostics.HasErrors() {
+		probs.Diagnostics = probs.Diagnostics.Sorted()
+		return nil, probs
+	}
+	return out.(map[string]any), nil
+}

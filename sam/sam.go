@@ -1,0 +1,206 @@
+package sam
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/awslabs/goformation/v7/cloudformation/lambda"
+	"github.com/awslabs/goformation/v7/cloudformation/logs"
+	"github.com/awslabs/goformation/v7/cloudformation/serverless"
+
+	"github.com/chalc-dev/chalc/compiler"
+)
+
+// Runtime is the Lambda runtime of every chalc function: the Go binary is
+// an OS-only "bootstrap".
+const Runtime = "provided.al2023"
+
+// CodeURI is where `aws cloudformation package` finds the code, relative to
+// the template.
+const CodeURI = "./deployment.zip"
+
+// TagKey is the tag chalc puts on every function (Chalice's aws-chalice).
+const TagKey = "chalc"
+
+// Generate builds the SAM template of app.
+func Generate(app *compiler.App) (*cloudformation.Template, error) {
+	g := &generator{app: app, t: cloudformation.NewTemplate()}
+	g.t.Transform = &cloudformation.Transform{String: cloudformation.String("AWS::Serverless-2016-10-31")}
+	if err := g.generate(); err != nil {
+		return nil, err
+	}
+	return g.t, nil
+}
+
+type generator struct {
+	app *compiler.App
+	t   *cloudformation.Template
+	// roles maps a function's logical ID to its role expression.
+	policy *policyBuilder
+}
+
+func (g *generator) generate() error {
+	g.policy = newPolicyBuilder(g.app)
+	for _, f := range g.app.Functions {
+		if err := g.function(f); err != nil {
+			return err
+		}
+	}
+	if g.app.APIHandler != nil {
+		if err := g.function(g.app.APIHandler); err != nil {
+			return err
+		}
+		if err := g.restAPI(); err != nil {
+			return err
+		}
+	}
+	return g.policy.emit(g.t)
+}
+
+// function emits one AWS::Serverless::Function (plus its log group).
+func (g *generator) function(f *compiler.Function) error {
+	cfg := f.Config
+	if cfg == nil {
+		return fmt.Errorf("function %s has no resolved config", f.Name)
+	}
+	st := g.app.Stage
+	fn := serverless.Function{
+		Runtime:       cloudformation.String(Runtime),
+		Handler:       cloudformation.String(f.Name),
+		CodeUri:       &serverless.Function_CodeUri{String: cloudformation.String(CodeURI)},
+		Architectures: []string{st.Architecture.V},
+		MemorySize:    cloudformation.Int(cfg.MemorySize.V),
+		Timeout:       cloudformation.Int(cfg.Timeout.V),
+		Tracing:       cloudformation.String("PassThrough"),
+		Tags:          map[string]string{},
+	}
+	if cfg.XRay.V {
+		fn.Tracing = cloudformation.String("Active")
+	}
+	for _, kv := range cfg.Tags {
+		fn.Tags[kv.Key] = kv.Value
+	}
+	fn.Tags[TagKey] = fmt.Sprintf("stage=%s:app=%s", st.Name, g.app.Name)
+	if len(cfg.Environment) > 0 {
+		vars := map[string]string{}
+		for _, kv := range cfg.Environment {
+			vars[kv.Key] = kv.Value
+		}
+		fn.Environment = &serverless.Function_FunctionEnvironment{Variables: vars}
+	}
+	if len(cfg.SubnetIDs.V) > 0 && len(cfg.SecurityGroupIDs.V) > 0 {
+		fn.VpcConfig = &serverless.Function_VpcConfig{SubnetIds: cfg.SubnetIDs.V, SecurityGroupIds: cfg.SecurityGroupIDs.V}
+	}
+	if cfg.ReservedConcurrency.Set {
+		fn.ReservedConcurrentExecutions = cloudformation.Int(cfg.ReservedConcurrency.V)
+	}
+	if st.AutomaticLayer.V {
+		fn.Layers = append(fn.Layers, cloudformation.Ref(compiler.IDManagedLayer))
+	}
+	fn.Layers = append(fn.Layers, cfg.Layers.V...)
+	role, err := g.policy.roleFor(f)
+	if err != nil {
+		return err
+	}
+	fn.Role = cloudformation.String(role)
+	out := &Function{Function: fn}
+	if ev, ok := g.event(f); ok {
+		out.Events = map[string]Event{compiler.EventID(f.LogicalID, f.Kind): ev}
+	}
+	g.t.Resources[f.LogicalID] = out
+	if cfg.LogRetentionInDays.Set {
+		g.t.Resources[compiler.LogGroupID(f.LogicalID)] = &logs.LogGroup{
+			LogGroupName:    cloudformation.String(cloudformation.Sub("/aws/lambda/${" + f.LogicalID + "}")),
+			RetentionInDays: cloudformation.Int(cfg.LogRetentionInDays.V),
+		}
+	}
+	if f.Kind == compiler.FuncAuthorizer {
+		g.t.Resources[compiler.InvokePermissionID(f.LogicalID)] = g.apiPermission(cloudformation.GetAtt(f.LogicalID, "Arn"))
+	}
+	return nil
+}
+
+// partitionSub builds an ARN for a resource in the stack's account and
+// region: "arn:${AWS::Partition}:<service>:${AWS::Region}:${AWS::AccountId}:<rest>".
+func partitionSub(service, rest string) string {
+	return cloudformation.Sub("arn:${AWS::Partition}:" + service + ":${AWS::Region}:${AWS::AccountId}:" + rest)
+}
+
+func (g *generator) event(f *compiler.Function) (Event, bool) {
+	failures := func(on bool) []string {
+		if on {
+			return []string{"ReportBatchItemFailures"}
+		}
+		return nil
+	}
+	switch f.Kind {
+	case compiler.FuncSchedule:
+		return Event{Type: "Schedule", Properties: ScheduleEvent{Schedule: f.Schedule.Expression, Description: f.Schedule.Description}}, true
+	case compiler.FuncCloudWatch:
+		return Event{Type: "CloudWatchEvent", Properties: CloudWatchEventEvent{Pattern: f.CloudWatch.EventPattern}}, true
+	case compiler.FuncSNS:
+		return Event{Type: "SNS", Properties: SNSEvent{Topic: topicARN(f.SNS.Topic)}}, true
+	case compiler.FuncSQS:
+		q := f.SQS
+		ev := SQSEvent{Queue: sqsARN(q), BatchSize: q.BatchSize, MaximumBatchingWindowInSeconds: q.MaximumBatchingWindow,
+			FunctionResponseTypes: failures(q.ReportBatchItemFailures)}
+		if q.MaximumConcurrency > 0 {
+			ev.ScalingConfig = &ScalingConfig{MaximumConcurrency: q.MaximumConcurrency}
+		}
+		return Event{Type: "SQS", Properties: ev}, true
+	case compiler.FuncKinesis:
+		k := f.Kinesis
+		return Event{Type: "Kinesis", Properties: StreamEvent{Stream: kinesisARN(k), BatchSize: k.BatchSize,
+			StartingPosition: k.StartingPosition, MaximumBatchingWindowInSeconds: k.MaximumBatchingWindow,
+			FunctionResponseTypes: failures(k.ReportBatchItemFailures)}}, true
+	case compiler.FuncDynamoDB:
+		d := f.DynamoDB
+		return Event{Type: "DynamoDB", Properties: StreamEvent{Stream: d.StreamARN, BatchSize: d.BatchSize,
+			StartingPosition: d.StartingPosition, MaximumBatchingWindowInSeconds: d.MaximumBatchingWindow,
+			FunctionResponseTypes: failures(d.ReportBatchItemFailures)}}, true
+	}
+	return Event{}, false
+}
+
+func topicARN(topic string) string {
+	if isARN(topic) {
+		return topic
+	}
+	return partitionSub("sns", topic)
+}
+
+func sqsARN(q *compiler.SQS) string {
+	if q.QueueARN != "" {
+		return q.QueueARN
+	}
+	return partitionSub("sqs", q.Queue)
+}
+
+func kinesisARN(k *compiler.Kinesis) string {
+	if k.StreamARN != "" {
+		return k.StreamARN
+	}
+	return partitionSub("kinesis", "stream/"+k.Stream)
+}
+
+func isARN(s string) bool { return len(s) > 4 && s[:4] == "arn:" }
+
+// apiPermission lets the REST API invoke a function (scoped to the API).
+func (g *generator) apiPermission(functionName string) *lambda.Permission {
+	return &lambda.Permission{
+		FunctionName: functionName,
+		Action:       "lambda:InvokeFunction",
+		Principal:    "apigateway.amazonaws.com",
+		SourceArn:    cloudformation.String(cloudformation.Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + compiler.IDRestAPI + "}/*")),
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
