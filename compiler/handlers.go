@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"go/doc"
 	"sort"
 	"strings"
 	"unicode"
@@ -305,16 +306,15 @@ func paramMatches(goName, pathName string) bool {
 // docs fills a route's summary and description from the handler's doc
 // comment when the manifest gives none: the first sentence, then the rest.
 func (c *checker) docs(r *Route, g *GoFunc) {
-	if r.Summary != "" || g.Doc == "" {
+	if r.DocsFromManifest || g.Doc == "" {
 		return
 	}
 	text := strings.Join(strings.Fields(g.Doc), " ")
-	summary, rest := text, ""
-	if i := strings.Index(text, ". "); i >= 0 {
-		summary, rest = text[:i+1], strings.TrimSpace(text[i+2:])
+	// go/doc's first sentence: up to ". " not preceded by a lone capital.
+	summary := new(doc.Package).Synopsis(g.Doc)
+	if summary == "" {
+		summary = text
 	}
 	r.Summary = summary
-	if r.Description == "" {
-		r.Description = rest
-	}
+	r.Description = strings.TrimSpace(strings.TrimPrefix(text, summary))
 }

@@ -79,8 +79,11 @@ type Route struct {
 	APIKeyRequired bool
 	Summary        string
 	Description    string
-	At             diag.Range // the method key
-	PathAt         diag.Range // the path key
+	// DocsFromManifest: summary: or description: was written, so the Go
+	// doc comment is not used (summary: "" turns the summary off).
+	DocsFromManifest bool
+	At               diag.Range // the method key
+	PathAt           diag.Range // the path key
 	// CORSAt is where the route's CORS comes from: its cors key, or
 	// api.cors.
 	CORSAt diag.Range

@@ -111,15 +111,16 @@ func (c *checker) route(r *manifest.Route, s blueprintScope) {
 		}
 	}
 	rt := &Route{
-		Path:           path,
-		Method:         method,
-		Params:         params,
-		APIKeyRequired: r.APIKeyRequired.V,
-		Summary:        r.Summary.V,
-		Description:    r.Description.V,
-		At:             at,
-		PathAt:         r.Path.Key,
-		Scopes:         r.Scopes.Strings(),
+		Path:             path,
+		Method:           method,
+		Params:           params,
+		APIKeyRequired:   r.APIKeyRequired.V,
+		Summary:          r.Summary.V,
+		Description:      r.Description.V,
+		DocsFromManifest: r.Summary.Set || r.Description.Set,
+		At:               at,
+		PathAt:           r.Path.Key,
+		Scopes:           r.Scopes.Strings(),
 	}
 	rt.Handler = HandlerRef{Package: c.fragmentPackage(r.Fragment), Name: r.Handler.V, At: r.Handler.At()}
 	if r.ContentTypes.Set {

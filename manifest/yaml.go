@@ -113,8 +113,13 @@ func Parse(filename string, src []byte) (doc *Document, ds diag.Diagnostics) {
 	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
 		n = n.Content[0]
 	}
-	nz := &normalizer{doc: doc, expanding: map[*yaml.Node]bool{}}
+	nz := &normalizer{doc: doc, expanding: map[*yaml.Node]bool{}, done: map[*yaml.Node]bool{}}
 	doc.Root = nz.normalize(n)
+	if !nz.loop && size(doc.Root, map[*yaml.Node]int{}, maxNodes) > maxNodes {
+		nz.tooBig = true
+		nz.ds.Errorf(diag.Range{Filename: filename, Start: diag.Pos{Line: 1}}, "the document expands to more than %d nodes through aliases", maxNodes).
+			Hint("use fewer nested aliases")
+	}
 	ds = append(ds, nz.ds...)
 	if nz.loop || nz.tooBig {
 		doc.Root = nil // a half-expanded tree would only add confusing errors
@@ -163,27 +168,20 @@ func syntaxError(filename string, src []byte, err error) *diag.Diagnostic {
 type normalizer struct {
 	doc       *Document
 	ds        diag.Diagnostics
-	count     int
-	expanding map[*yaml.Node]bool // alias targets being expanded (loop guard)
+	expanding map[*yaml.Node]bool // nodes being normalised (alias loop guard)
+	done      map[*yaml.Node]bool // nodes already normalised (aliases share them)
 	tooBig    bool
 	loop      bool
 }
 
 func (z *normalizer) rng(n *yaml.Node) diag.Range { return z.doc.Range(n) }
 
-// normalize returns a copy of n with aliases replaced by their targets,
-// merge keys expanded and duplicate keys reported (first one kept).
+// normalize rewrites n in place — the tree is ours — replacing aliases by
+// their targets (which are then shared), expanding merge keys and
+// reporting duplicate keys (the first is kept). It returns the node to use
+// in n's place, or nil to drop it.
 func (z *normalizer) normalize(n *yaml.Node) *yaml.Node {
 	if n == nil {
-		return nil
-	}
-	z.count++
-	if z.count > maxNodes {
-		if !z.tooBig {
-			z.tooBig = true
-			z.ds.Errorf(z.rng(n), "the document expands to more than %d nodes through aliases", maxNodes).
-				Hint("use fewer nested aliases")
-		}
 		return nil
 	}
 	if n.Kind == yaml.AliasNode {
@@ -196,9 +194,10 @@ func (z *normalizer) normalize(n *yaml.Node) *yaml.Node {
 			z.loop = true
 			return nil
 		}
-		z.expanding[n.Alias] = true
-		defer delete(z.expanding, n.Alias)
 		return z.normalize(n.Alias)
+	}
+	if z.done[n] {
+		return n
 	}
 	if t := n.Tag; t != "" && !strings.HasPrefix(t, "!!") && t != "!" {
 		d := z.ds.Errorf(z.rng(n), "YAML tag %s is not allowed in chalice.yaml", t)
@@ -208,27 +207,43 @@ func (z *normalizer) normalize(n *yaml.Node) *yaml.Node {
 			d.Hint("remove the tag")
 		}
 	}
-	if n.Anchor != "" {
-		if z.expanding[n] {
-			return nil
-		}
-		z.expanding[n] = true
-		defer delete(z.expanding, n)
-	}
-	out := *n
-	out.Content = nil
-	out.Anchor = ""
+	z.expanding[n] = true
 	switch n.Kind {
 	case yaml.MappingNode:
-		out.Content = z.mapping(n)
+		n.Content = z.mapping(n)
 	case yaml.SequenceNode:
+		kept := n.Content[:0]
 		for _, c := range n.Content {
 			if m := z.normalize(c); m != nil {
-				out.Content = append(out.Content, m)
+				kept = append(kept, m)
 			}
 		}
+		n.Content = kept
 	}
-	return &out
+	delete(z.expanding, n)
+	z.done[n] = true
+	n.Anchor = ""
+	return n
+}
+
+// size counts the nodes of the tree as later steps walk it, with shared
+// (aliased) nodes counted at every use, stopping past limit.
+func size(n *yaml.Node, memo map[*yaml.Node]int, limit int) int {
+	if n == nil {
+		return 0
+	}
+	if s, ok := memo[n]; ok {
+		return s
+	}
+	total := 1
+	for _, c := range n.Content {
+		total += size(c, memo, limit)
+		if total > limit {
+			break
+		}
+	}
+	memo[n] = total
+	return total
 }
 
 func cfnTag(t string) bool {
@@ -243,11 +258,34 @@ func cfnTag(t string) bool {
 // mapping flattens a mapping's key/value pairs: explicit keys first win
 // over merged ones, and a key written twice is an error at the second.
 func (z *normalizer) mapping(n *yaml.Node) []*yaml.Node {
-	var out []*yaml.Node
-	seen := map[string]*yaml.Node{}
+	// Keys are looked up linearly in small mappings (most of them) and
+	// through a map in large ones (routes:, functions:).
+	var seenMap map[string]*yaml.Node
+	if len(n.Content) > 32 {
+		seenMap = make(map[string]*yaml.Node, len(n.Content)/2)
+	}
+	out := n.Content[:0] // filtered in place: writes never pass reads
+	find := func(key string) *yaml.Node {
+		if seenMap != nil {
+			return seenMap[key]
+		}
+		for i := 0; i+1 < len(out); i += 2 {
+			if out[i].Value == key {
+				return out[i]
+			}
+		}
+		return nil
+	}
+	add := func(k, v *yaml.Node) {
+		out = append(out, k, v)
+		if seenMap != nil {
+			seenMap[k.Value] = k
+		}
+	}
 	var merges []*yaml.Node
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
+	content := n.Content
+	for i := 0; i+1 < len(content); i += 2 {
+		k, v := content[i], content[i+1]
 		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
 			merges = append(merges, v)
 			continue
@@ -256,28 +294,25 @@ func (z *normalizer) mapping(n *yaml.Node) []*yaml.Node {
 			z.ds.Errorf(z.rng(k), "mapping keys must be plain strings, not a %s", kindName(k))
 			continue
 		}
-		if first, dup := seen[k.Value]; dup {
+		if first := find(k.Value); first != nil {
 			z.ds.Errorf(z.rng(k), "duplicate key %q", k.Value).
 				Hint("YAML keeps only one of them; remove or rename this one").
 				Note(z.rng(first), "%q is first defined here", k.Value)
 			continue
 		}
-		seen[k.Value] = k
-		kk := *k
-		kk.Anchor = ""
+		k.Anchor = ""
 		nv := z.normalize(v)
 		if nv == nil {
 			nv = &yaml.Node{Kind: yaml.ScalarNode, Tag: TagNull, Line: v.Line, Column: v.Column}
 		}
-		out = append(out, &kk, nv)
+		add(k, nv)
 	}
-	// Merge keys: <<: *a or <<: [*a, *b]; earlier sources win.
+	// Merge keys: <<: *a or <<: [*a, *b]; explicit keys and earlier
+	// sources win. The merged pairs are shared with their source.
 	for _, m := range merges {
-		var srcs []*yaml.Node
+		srcs := []*yaml.Node{m}
 		if m.Kind == yaml.SequenceNode {
 			srcs = m.Content
-		} else {
-			srcs = []*yaml.Node{m}
 		}
 		for _, s := range srcs {
 			ns := z.normalize(s)
@@ -289,11 +324,9 @@ func (z *normalizer) mapping(n *yaml.Node) []*yaml.Node {
 				continue
 			}
 			for i := 0; i+1 < len(ns.Content); i += 2 {
-				if _, ok := seen[ns.Content[i].Value]; ok {
-					continue
+				if find(ns.Content[i].Value) == nil {
+					add(ns.Content[i], ns.Content[i+1])
 				}
-				seen[ns.Content[i].Value] = ns.Content[i]
-				out = append(out, ns.Content[i], ns.Content[i+1])
 			}
 		}
 	}

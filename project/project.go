@@ -182,6 +182,11 @@ type Packaged struct {
 	Template     []byte
 	Zip          []byte
 	BuildCached  bool
+	// LayerPath is set when automatic_layer put the bootstrap in a layer.
+	LayerPath string
+	// Warnings are problems that do not stop packaging (a template over
+	// the inline size, an API over API Gateway's default quota).
+	Warnings *Problems
 }
 
 // Package builds the template and the deployment package of a checked
@@ -206,23 +211,45 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 	if err != nil {
 		return nil, err
 	}
+	var mergeFiles []*merge.File
+	probs := &Problems{Sources: diag.Sources{}}
 	if len(popts.MergeTemplates) > 0 {
-		merged, probs := mergeTemplates(value, popts.MergeTemplates)
-		if probs != nil {
-			return nil, probs
+		merged, files, mprobs := mergeTemplates(value, popts.MergeTemplates)
+		if mprobs != nil {
+			return nil, mprobs
 		}
-		value = merged
+		value, mergeFiles = merged, files
+		for _, f := range files {
+			probs.Sources[f.Name] = f.Src
+		}
+	}
+	pretty, err := sam.EncodeJSON(value, false)
+	if err != nil {
+		return nil, err
+	}
+	compact, err := sam.EncodeJSON(value, true)
+	if err != nil {
+		return nil, err
 	}
 	var tmpl []byte
 	name := "sam.json"
-	if popts.Format == "yaml" {
+	switch {
+	case popts.Format == "yaml":
 		name = "sam.yaml"
 		tmpl, err = sam.EncodeYAML(value)
-	} else {
-		tmpl, err = sam.EncodeJSON(value, popts.Compact)
+	case popts.Compact:
+		tmpl = compact
+	default:
+		tmpl = pretty
 	}
 	if err != nil {
 		return nil, err
+	}
+	// What CloudFormation would reject is an error now, not at deploy.
+	probs.Diagnostics = merge.Check(value, filepath.ToSlash(filepath.Join(popts.Out, name)), len(tmpl), len(compact), mergeFiles)
+	if probs.Diagnostics.HasErrors() {
+		probs.Diagnostics = probs.Diagnostics.Sorted()
+		return nil, probs
 	}
 	outAbs, err := filepath.Abs(popts.Out)
 	if err != nil {
@@ -240,13 +267,31 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 		return nil, err
 	}
 	p := &Packaged{
+		Warnings:     &Problems{Diagnostics: probs.Diagnostics.Sorted(), Sources: probs.Sources},
 		TemplatePath: filepath.Join(popts.Out, name),
 		ZipPath:      filepath.Join(popts.Out, "deployment.zip"),
 		Template:     tmpl,
 		Zip:          res.Zip,
 		BuildCached:  res.Cached,
 	}
-	if err := writeFile(p.ZipPath, res.Zip); err != nil {
+	code := res.Zip
+	if app.Stage.AutomaticLayer.V {
+		// The bootstrap ships once, in the layer (its zip is the same
+		// archive); the functions' own package holds only a note, since
+		// Lambda needs a non-empty package.
+		p.LayerPath = filepath.Join(popts.Out, "layer-deployment.zip")
+		if err := writeFile(p.LayerPath, res.Zip); err != nil {
+			return nil, err
+		}
+		code, err = build.Zip(map[string][]byte{"README.txt": []byte(layerNote)})
+		if err != nil {
+			return nil, err
+		}
+		p.Zip = code
+	} else {
+		_ = os.Remove(filepath.Join(popts.Out, "layer-deployment.zip"))
+	}
+	if err := writeFile(p.ZipPath, code); err != nil {
 		return nil, err
 	}
 	if err := writeFile(p.TemplatePath, tmpl); err != nil {
@@ -260,6 +305,8 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 	_ = os.Remove(filepath.Join(popts.Out, other))
 	return p, nil
 }
+
+const layerNote = "This function's code is the bootstrap in the ManagedLayer layer (automatic_layer: true).\n"
 
 func writeFile(path string, data []byte) error {
 	dir := filepath.Dir(path)
@@ -282,16 +329,18 @@ func writeFile(path string, data []byte) error {
 }
 
 // mergeTemplates applies each --merge-template file in order.
-func mergeTemplates(value map[string]any, files []string) (map[string]any, *Problems) {
+func mergeTemplates(value map[string]any, paths []string) (map[string]any, []*merge.File, *Problems) {
 	probs := &Problems{Sources: diag.Sources{}}
 	var out any = value
-	for _, path := range files {
+	var files []*merge.File
+	for _, path := range paths {
 		name := filepath.ToSlash(path)
 		f, ds := merge.Load(path, name)
 		probs.Diagnostics = append(probs.Diagnostics, ds...)
 		if f == nil {
 			continue
 		}
+		files = append(files, f)
 		probs.Sources[name] = f.Src
 		var mds diag.Diagnostics
 		out, mds = merge.Merge(out, f.Value, f)
@@ -299,7 +348,7 @@ func mergeTemplates(value map[string]any, files []string) (map[string]any, *Prob
 	}
 	if probs.Diagnostics.HasErrors() {
 		probs.Diagnostics = probs.Diagnostics.Sorted()
-		return nil, probs
+		return nil, nil, probs
 	}
-	return out.(map[string]any), nil
+	return out.(map[string]any), files, nil
 }

@@ -3,6 +3,7 @@ package sam
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/iam"
@@ -31,6 +32,10 @@ type Statement struct {
 // apart from DefaultRole because it names the functions' log groups, and
 // the functions depend on the role: inside the role it would be a cycle.
 const IDDefaultRoleLogPolicy = "DefaultRoleLogPolicy"
+
+// maxScopedLogGroups keeps DefaultRoleLogPolicy well under IAM's inline
+// policy size limit (about 100 characters per function).
+const maxScopedLogGroups = 50
 
 func trustPolicy() PolicyDocument {
 	return PolicyDocument{Version: "2012-10-17", Statement: []Statement{{
@@ -91,11 +96,17 @@ func (p *policyBuilder) emit(t *cloudformation.Template) error {
 		}}
 	}
 	t.Resources[compiler.IDDefaultRole] = role
+	// One ARN per function: "<group>*" covers the group and its streams.
+	// IAM caps a role's inline policies at 10,240 characters, so past
+	// maxScopedLogGroups functions the statement names the Lambda log
+	// groups of this account and region instead.
 	var logs []string
-	for _, f := range p.shared {
-		logs = append(logs,
-			cloudformation.Sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${"+f.LogicalID+"}"),
-			cloudformation.Sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${"+f.LogicalID+"}:*"))
+	if len(p.shared) > maxScopedLogGroups {
+		logs = []string{cloudformation.Sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/*")}
+	} else {
+		for _, f := range p.shared {
+			logs = append(logs, cloudformation.Sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${"+f.LogicalID+"}*"))
+		}
 	}
 	t.Resources[IDDefaultRoleLogPolicy] = &iam.RolePolicy{
 		RoleName:   cloudformation.Ref(compiler.IDDefaultRole),
@@ -144,15 +155,26 @@ func (p *policyBuilder) sharedStatements() []Statement {
 		out = append(out, Statement{Effect: "Allow", Action: []string{"kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:SubscribeToShard"}, Resource: kin})
 	}
 	if len(ddb) > 0 {
+		var tables []string
+		for _, arn := range ddb {
+			if i := strings.Index(arn, "/stream/"); i > 0 {
+				tables = appendUnique(tables, arn[:i]+"/stream/*")
+			}
+		}
 		out = append(out,
 			Statement{Effect: "Allow", Action: []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}, Resource: ddb},
-			Statement{Effect: "Allow", Action: []string{"dynamodb:ListStreams"}, Resource: "*"})
+			Statement{Effect: "Allow", Action: []string{"dynamodb:ListStreams"}, Resource: tables})
 	}
 	if vpc {
 		out = append(out, Statement{Effect: "Allow", Action: []string{"ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DetachNetworkInterface", "ec2:DeleteNetworkInterface"}, Resource: "*"})
 	}
 	if xray {
 		out = append(out, Statement{Effect: "Allow", Action: []string{"xray:PutTraceSegments", "xray:PutTelemetryRecords"}, Resource: "*"})
+	}
+	if p.app.Websocket != nil {
+		// Handlers answer websocket clients through the management API.
+		out = append(out, Statement{Effect: "Allow", Action: []string{"execute-api:ManageConnections"},
+			Resource: cloudformation.Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + compiler.IDWebsocketAPI + "}/*")})
 	}
 	return out
 }

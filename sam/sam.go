@@ -42,6 +42,7 @@ type generator struct {
 
 func (g *generator) generate() error {
 	g.policy = newPolicyBuilder(g.app)
+	g.managedLayer()
 	for _, f := range g.app.Functions {
 		if err := g.function(f); err != nil {
 			return err
@@ -54,7 +55,11 @@ func (g *generator) generate() error {
 		if err := g.restAPI(); err != nil {
 			return err
 		}
+		if d := g.app.Stage.APICustomDomain; d != nil {
+			g.restDomain(d)
+		}
 	}
+	g.websocketAPI()
 	return g.policy.emit(g.t)
 }
 
@@ -185,6 +190,8 @@ func kinesisARN(k *compiler.Kinesis) string {
 }
 
 func isARN(s string) bool { return len(s) > 4 && s[:4] == "arn:" }
+
+type lambdaPermission = lambda.Permission
 
 // apiPermission lets the REST API invoke a function (scoped to the API).
 func (g *generator) apiPermission(functionName string) *lambda.Permission {

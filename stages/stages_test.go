@@ -295,3 +295,19 @@ func TestProvenance(t *testing.T) {
 		t.Errorf("lambda_timeout from line %d, want 8 (the stage's value)", from.Start.Line)
 	}
 }
+
+// TestAnchors: aliases and merge keys resolve before precedence applies.
+func TestAnchors(t *testing.T) {
+	set, ds := manifest.Load("../testdata/manifests/valid/anchors.yaml")
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	st, _ := Resolve(set.Decode(), "prod", []string{"report", "nightly"})
+	n := st.Functions["nightly"]
+	if n.MemorySize.V != 256 || n.Timeout.V != 90 {
+		t.Errorf("nightly: memory %d timeout %d, want 256 (merged from *small) and 90", n.MemorySize.V, n.Timeout.V)
+	}
+	if r := st.Functions["report"]; r.Timeout.V != 30 || len(r.Tags) != 1 || r.Tags[0].Value != "web" {
+		t.Errorf("report: timeout %d tags %v", r.Timeout.V, r.Tags)
+	}
+}

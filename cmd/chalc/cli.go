@@ -292,10 +292,17 @@ func packageCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer)
 		fmt.Fprintf(stderr, "chalc: %v\n", err)
 		return exitCode(exitProblems)
 	}
+	if p.Warnings != nil {
+		printDiagnostics(stderr, p.Warnings.Sources, p.Warnings.Diagnostics)
+	}
 	stage := c.App.Stage.Name
 	tmpl := filepath.ToSlash(p.TemplatePath)
 	packaged := filepath.ToSlash(filepath.Join(out, "packaged."+format))
-	fmt.Fprintf(stdout, "wrote %s and %s\n\n", tmpl, filepath.ToSlash(p.ZipPath))
+	if p.LayerPath != "" {
+		fmt.Fprintf(stdout, "wrote %s, %s and %s\n\n", tmpl, filepath.ToSlash(p.ZipPath), filepath.ToSlash(p.LayerPath))
+	} else {
+		fmt.Fprintf(stdout, "wrote %s and %s\n\n", tmpl, filepath.ToSlash(p.ZipPath))
+	}
 	fmt.Fprintf(stdout, "Deploy with:\n\n")
 	fmt.Fprintf(stdout, "  aws cloudformation package --template-file %s --s3-bucket BUCKET --output-template-file %s\n", tmpl, packaged)
 	fmt.Fprintf(stdout, "  aws cloudformation deploy --template-file %s --stack-name %s-%s --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND\n",

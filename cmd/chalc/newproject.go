@@ -13,6 +13,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/chalc-dev/chalc/project"
+	"github.com/chalc-dev/chalc/schema"
 )
 
 const chalcModule = "github.com/chalc-dev/chalc"
@@ -46,11 +47,11 @@ func newProject(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer)
 	}
 	files := map[string]string{
 		"chalice.yaml":         strings.ReplaceAll(scaffoldManifest, "NAME", name),
+		"chalice.schema.json":  string(schema.JSON()), // for editor completion
 		"go.mod":               goMod,
 		".gitignore":           "out/\n",
 		"app/handlers.go":      scaffoldHandlers,
 		"app/handlers_test.go": scaffoldTest,
-		".chalice/.keep":       "",
 	}
 	for path, content := range files {
 		full := filepath.Join(name, filepath.FromSlash(path))
@@ -61,8 +62,6 @@ func newProject(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer)
 			return err
 		}
 	}
-	_ = os.Remove(filepath.Join(name, ".chalice", ".keep"))
-	_ = os.Remove(filepath.Join(name, ".chalice"))
 	tidy := exec.CommandContext(ctx, "go", "mod", "tidy")
 	tidy.Dir = name
 	if out, err := tidy.CombinedOutput(); err != nil {
@@ -106,7 +105,7 @@ func chalcRequirement() (version, replace string, err error) {
 	return "v0.0.0", abs, nil
 }
 
-const scaffoldManifest = `# yaml-language-server: $schema=https://chalc.dev/schema/chalice.schema.json
+const scaffoldManifest = `# yaml-language-server: $schema=./chalice.schema.json
 version: 1
 app_name: NAME
 handlers: ./app

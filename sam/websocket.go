@@ -1,0 +1,179 @@
+package sam
+
+import (
+	"sort"
+
+	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/awslabs/goformation/v7/cloudformation/apigateway"
+	"github.com/awslabs/goformation/v7/cloudformation/apigatewayv2"
+	"github.com/awslabs/goformation/v7/cloudformation/serverless"
+	"github.com/awslabs/goformation/v7/cloudformation/tags"
+
+	"github.com/chalc-dev/chalc/compiler"
+	"github.com/chalc-dev/chalc/manifest"
+)
+
+// websocketAPI emits the websocket API as Chalice shapes it: the API,
+// per handler an integration, an invoke permission and a route, then the
+// deployment (after the routes), the stage and the outputs.
+func (g *generator) websocketAPI() {
+	ws := g.app.Websocket
+	if ws == nil {
+		return
+	}
+	st := g.app.Stage
+	g.t.Resources[compiler.IDWebsocketAPI] = &apigatewayv2.Api{
+		Name:                     cloudformation.String(g.app.Name + "-" + st.Name + "-websocket-api"),
+		RouteSelectionExpression: cloudformation.String("$request.body.action"),
+		ProtocolType:             cloudformation.String("WEBSOCKET"),
+	}
+	g.t.Outputs["WebsocketAPIId"] = cloudformation.Output{Value: cloudformation.Ref(compiler.IDWebsocketAPI)}
+	var routes []string
+	for _, fn := range []*compiler.Function{ws.Connect, ws.Message, ws.Disconnect} {
+		if fn == nil {
+			continue
+		}
+		id := fn.LogicalID // WebsocketConnect, WebsocketMessage, WebsocketDisconnect
+		integration := id + "APIIntegration"
+		g.t.Resources[integration] = &apigatewayv2.Integration{
+			ApiId:                   cloudformation.Ref(compiler.IDWebsocketAPI),
+			ConnectionType:          cloudformation.String("INTERNET"),
+			ContentHandlingStrategy: cloudformation.String("CONVERT_TO_TEXT"),
+			IntegrationType:         "AWS_PROXY",
+			IntegrationUri:          cloudformation.String(lambdaURI(id)),
+		}
+		g.t.Resources[compiler.InvokePermissionID(id)] = g.websocketPermission(id)
+		route := id + "Route"
+		g.t.Resources[route] = &apigatewayv2.Route{
+			ApiId:    cloudformation.Ref(compiler.IDWebsocketAPI),
+			RouteKey: fn.WebsocketRoute,
+			Target:   cloudformation.String(cloudformation.Join("/", []string{"integrations", cloudformation.Ref(integration)})),
+		}
+		routes = append(routes, route)
+		g.t.Outputs[id+"HandlerArn"] = cloudformation.Output{Value: cloudformation.GetAtt(id, "Arn")}
+		g.t.Outputs[id+"HandlerName"] = cloudformation.Output{Value: cloudformation.Ref(id)}
+	}
+	g.t.Resources[compiler.IDWebsocketDeployment] = &apigatewayv2.Deployment{
+		ApiId:                      cloudformation.Ref(compiler.IDWebsocketAPI),
+		AWSCloudFormationDependsOn: routes,
+	}
+	g.t.Resources[compiler.IDWebsocketStage] = &apigatewayv2.Stage{
+		ApiId:        cloudformation.Ref(compiler.IDWebsocketAPI),
+		DeploymentId: cloudformation.String(cloudformation.Ref(compiler.IDWebsocketDeployment)),
+		StageName:    st.APIGatewayStage.V,
+	}
+	g.t.Outputs["WebsocketConnectEndpointURL"] = cloudformation.Output{Value: cloudformation.Sub(
+		"wss://${" + compiler.IDWebsocketAPI + "}.execute-api.${AWS::Region}.${AWS::URLSuffix}/" + st.APIGatewayStage.V + "/")}
+	if d := st.WebsocketCustomDomain; d != nil {
+		g.websocketDomain(d)
+	}
+}
+
+func (g *generator) websocketPermission(fnID string) *lambdaPermission {
+	p := g.apiPermission(cloudformation.Ref(fnID))
+	p.SourceArn = cloudformation.String(cloudformation.Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + compiler.IDWebsocketAPI + "}/*"))
+	return p
+}
+
+// mappingKey is a custom domain's base path: url_prefix without slashes;
+// none (Chalice writes the literal "(none)", a listed bug) leaves the key
+// out so the mapping covers the whole domain.
+func mappingKey(d *manifest.Domain) *string {
+	p := d.URLPrefix.V
+	for len(p) > 0 && p[0] == '/' {
+		p = p[1:]
+	}
+	if p == "" {
+		return nil
+	}
+	return cloudformation.String(p)
+}
+
+// restDomain emits the REST API's custom domain and base path mapping.
+func (g *generator) restDomain(d *manifest.Domain) {
+	st := g.app.Stage
+	tls := "TLS_1_2"
+	if d.TLSVersion.Set {
+		tls = d.TLSVersion.V
+	}
+	dn := &apigateway.DomainName{
+		DomainName:            cloudformation.String(d.DomainName.V),
+		EndpointConfiguration: &apigateway.DomainName_EndpointConfiguration{Types: []string{st.EndpointType.V}},
+		SecurityPolicy:        cloudformation.String(tls),
+	}
+	attr := "RegionalDomainName"
+	if st.EndpointType.V == "EDGE" {
+		dn.CertificateArn = cloudformation.String(d.CertificateARN.V)
+		attr = "DistributionDomainName"
+	} else {
+		dn.RegionalCertificateArn = cloudformation.String(d.CertificateARN.V)
+	}
+	for _, e := range sortedEntries(d.Tags) {
+		dn.Tags = append(dn.Tags, tags.Tag{Key: e[0], Value: e[1]})
+	}
+	g.t.Resources[compiler.IDAPICustomDomain] = dn
+	g.t.Resources[compiler.IDAPIDomainMapping] = &apigateway.BasePathMapping{
+		DomainName: cloudformation.Ref(compiler.IDAPICustomDomain),
+		RestApiId:  cloudformation.String(cloudformation.Ref(compiler.IDRestAPI)),
+		BasePath:   mappingKey(d),
+		// RestAPI.Stage is SAM's reference to the stage it creates, so the
+		// mapping waits for the stage to exist.
+		Stage: cloudformation.String(cloudformation.Ref(compiler.IDRestAPI + ".Stage")),
+	}
+	g.t.Outputs["AliasDomainName"] = cloudformation.Output{Value: cloudformation.GetAtt(compiler.IDAPICustomDomain, attr)}
+}
+
+// websocketDomain emits the websocket API's custom domain and mapping.
+func (g *generator) websocketDomain(d *manifest.Domain) {
+	dn := &apigatewayv2.DomainName{
+		DomainName: d.DomainName.V,
+		DomainNameConfigurations: []apigatewayv2.DomainName_DomainNameConfiguration{{
+			CertificateArn: cloudformation.String(d.CertificateARN.V),
+			EndpointType:   cloudformation.String("REGIONAL"),
+			SecurityPolicy: cloudformation.String("TLS_1_2"),
+		}},
+	}
+	if len(d.Tags.Entries) > 0 {
+		dn.Tags = map[string]string{}
+		for _, e := range sortedEntries(d.Tags) {
+			dn.Tags[e[0]] = e[1]
+		}
+	}
+	g.t.Resources[compiler.IDWebsocketDomain] = dn
+	g.t.Resources[compiler.IDWebsocketDomainMap] = &apigatewayv2.ApiMapping{
+		DomainName:    cloudformation.Ref(compiler.IDWebsocketDomain),
+		ApiId:         cloudformation.Ref(compiler.IDWebsocketAPI),
+		ApiMappingKey: mappingKey(d),
+		Stage:         cloudformation.Ref(compiler.IDWebsocketStage),
+	}
+	g.t.Outputs["WebsocketAliasDomainName"] = cloudformation.Output{Value: cloudformation.GetAtt(compiler.IDWebsocketDomain, "RegionalDomainName")}
+}
+
+func sortedEntries(m manifest.Map) [][2]string {
+	var out [][2]string
+	for _, e := range m.Entries {
+		if e.Value.Set {
+			out = append(out, [2]string{e.Key.V, e.Value.V})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
+	return out
+}
+
+// managedLayer emits the layer holding the bootstrap when automatic_layer
+// is on: every function lists it first and the provided runtime finds
+// /opt/bootstrap.
+func (g *generator) managedLayer() {
+	st := g.app.Stage
+	if !st.AutomaticLayer.V {
+		return
+	}
+	g.t.Resources[compiler.IDManagedLayer] = &serverless.LayerVersion{
+		CompatibleRuntimes: []string{Runtime},
+		ContentUri:         &serverless.LayerVersion_ContentUri{String: cloudformation.String(LayerURI)},
+		LayerName:          cloudformation.String(g.app.Name + "-" + st.Name + "-managed-layer"),
+	}
+}
+
+// LayerURI is where the managed layer's zip goes, next to the template.
+const LayerURI = "./layer-deployment.zip"
