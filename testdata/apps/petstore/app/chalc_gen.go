@@ -101,6 +101,13 @@ func App() *chalice.App {
 			return Boom()
 		},
 	})
+	app.Route(chalice.Route{
+		Path: "/errors/{code}", Method: "GET", HandlerName: "RaiseError",
+		ContentTypes: []string{"application/json"},
+		Handler: func(ctx context.Context, req *chalice.Request) (any, error) {
+			return RaiseError(req.URIParams["code"])
+		},
+	})
 	app.Function(chalice.Function{Name: "report", Kind: chalice.KindPureLambda, HandlerName: "Report",
 		Pure: Report,
 	})
