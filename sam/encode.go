@@ -2,26 +2,160 @@ package sam
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
-
-	"github.com/awslabs/goformation/v7/cloudformation"
+	"strconv"
+	"strings"
 )
 
-// Value renders t through goformation (which decodes intrinsics) and
-// returns it as plain JSON values, numbers kept exact, ready to merge and
-// encode.
-func Value(t *cloudformation.Template) (map[string]any, error) {
-	raw, err := t.JSON()
+// Value renders t as plain JSON values (numbers kept exact), ready to
+// merge and encode.
+//
+// goformation's helpers (cloudformation.Ref, GetAtt, Sub, ...) return the
+// intrinsic's JSON base64-encoded in a string; Template.JSON() decodes
+// them, but it also *evaluates* any raw intrinsic map it meets (FACTS.md)
+// and costs three marshal/unmarshal passes. Value does one marshal and
+// one decode and only turns helper strings back into intrinsic objects,
+// evaluating nothing.
+func Value(t *Template) (map[string]any, error) {
+	raw, err := json.Marshal(t.Template)
 	if err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v map[string]any
-	if err := dec.Decode(&v); err != nil {
+	v, err := decodeNumber(raw)
+	if err != nil {
 		return nil, err
 	}
-	return v, nil
+	out := decodeIntrinsics(v).(map[string]any)
+	if len(t.bodies) > 0 {
+		placeBodies(out, t.bodies)
+	}
+	return out, nil
+}
+
+// placeBodies swaps each placeholder string for its document, made plain
+// (intrinsics decoded, numbers as json.Number) like the rest.
+func placeBodies(v any, bodies map[string]any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if s, ok := e.(string); ok {
+				if body, ok := bodies[s]; ok {
+					x[k] = plainJSON(body)
+					continue
+				}
+			}
+			placeBodies(e, bodies)
+		}
+	case []any:
+		for _, e := range x {
+			placeBodies(e, bodies)
+		}
+	}
+}
+
+// plainJSON converts a document built in Go (maps, slices of strings,
+// ints, helper-encoded intrinsics) to the plain JSON values Value returns.
+func plainJSON(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = plainJSON(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = plainJSON(e)
+		}
+		return out
+	case []string:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = plainJSON(e)
+		}
+		return out
+	case string:
+		if m, ok := intrinsic(x); ok {
+			return m
+		}
+		return x
+	case int:
+		return json.Number(strconv.Itoa(x))
+	case bool, nil, json.Number:
+		return x
+	}
+	// Anything else (a user's policy document, an event pattern): the
+	// JSON round trip is the definition of its plain form.
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	out, _ := decodeNumber(raw)
+	return decodeIntrinsics(out)
+}
+
+func decodeNumber(raw []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	err := dec.Decode(&v)
+	return v, err
+}
+
+// intrinsicNames are the keys goformation's helpers produce.
+var intrinsicNames = map[string]bool{
+	"Ref": true, "Condition": true, "Fn::GetAtt": true, "Fn::Sub": true, "Fn::Join": true,
+	"Fn::If": true, "Fn::Select": true, "Fn::Split": true, "Fn::FindInMap": true,
+	"Fn::ImportValue": true, "Fn::Base64": true, "Fn::Cidr": true, "Fn::GetAZs": true,
+	"Fn::Equals": true, "Fn::And": true, "Fn::Or": true, "Fn::Not": true, "Fn::Transform": true,
+}
+
+// decodeIntrinsics replaces, in place, every string that is a
+// goformation-encoded intrinsic by the intrinsic's object.
+func decodeIntrinsics(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = decodeIntrinsics(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = decodeIntrinsics(e)
+		}
+	case string:
+		if m, ok := intrinsic(x); ok {
+			return m
+		}
+	}
+	return v
+}
+
+func intrinsic(s string) (map[string]any, bool) {
+	// The helpers encode `{ "Fn::...` or `{"...`: base64 "eyAi" / "eyJ".
+	if len(s) < 8 || len(s)%4 != 0 || !(strings.HasPrefix(s, "eyAi") || strings.HasPrefix(s, "eyJ")) {
+		return nil, false
+	}
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, false
+	}
+	v, err := decodeNumber(b)
+	if err != nil {
+		return nil, false
+	}
+	m, ok := v.(map[string]any)
+	if !ok || len(m) != 1 {
+		return nil, false
+	}
+	for k, arg := range m {
+		if !intrinsicNames[k] {
+			return nil, false
+		}
+		m[k] = decodeIntrinsics(arg)
+	}
+	return m, true
 }
 
 // EncodeJSON writes a template value as JSON: keys sorted, two-space

@@ -23,19 +23,29 @@ const CodeURI = "./deployment.zip"
 // TagKey is the tag chalc puts on every function (Chalice's aws-chalice).
 const TagKey = "chalc"
 
+// Template is a generated template: goformation's typed template, plus
+// the large generic documents (swagger definitions) that sit in its
+// interface{} fields as placeholders until Value puts them in place, so
+// they are not marshalled and decoded again for nothing.
+type Template struct {
+	*cloudformation.Template
+	bodies map[string]any // placeholder → document
+}
+
 // Generate builds the SAM template of app.
-func Generate(app *compiler.App) (*cloudformation.Template, error) {
-	g := &generator{app: app, t: cloudformation.NewTemplate()}
+func Generate(app *compiler.App) (*Template, error) {
+	g := &generator{app: app, t: cloudformation.NewTemplate(), bodies: map[string]any{}}
 	g.t.Transform = &cloudformation.Transform{String: cloudformation.String("AWS::Serverless-2016-10-31")}
 	if err := g.generate(); err != nil {
 		return nil, err
 	}
-	return g.t, nil
+	return &Template{Template: g.t, bodies: g.bodies}, nil
 }
 
 type generator struct {
-	app *compiler.App
-	t   *cloudformation.Template
+	app    *compiler.App
+	t      *cloudformation.Template
+	bodies map[string]any
 	// roles maps a function's logical ID to its role expression.
 	policy *policyBuilder
 }

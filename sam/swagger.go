@@ -21,10 +21,12 @@ func (g *generator) restAPI() error {
 	if err != nil {
 		return err
 	}
+	placeholder := "chalc:definition-body:" + compiler.IDRestAPI
+	g.bodies[placeholder] = body
 	api := &serverless.Api{
 		EndpointConfiguration: &serverless.Api_EndpointConfiguration{Type: cloudformation.String(st.EndpointType.V)},
 		StageName:             st.APIGatewayStage.V,
-		DefinitionBody:        body,
+		DefinitionBody:        placeholder,
 	}
 	if st.MinimumCompressionSize.Set {
 		api.MinimumCompressionSize = cloudformation.Int(st.MinimumCompressionSize.V)
@@ -50,6 +52,20 @@ func (g *generator) swagger() (map[string]any, error) {
 	var order []string
 	used := map[string]*compiler.Authorizer{}
 	apiKey := false
+	// Every operation shares these read-only parts (Value copies the
+	// document once when it puts it in place).
+	produces := []string{"application/json"}
+	responses := map[string]any{
+		"200": map[string]any{"description": "200 response", "schema": map[string]any{"$ref": "#/definitions/Empty"}},
+	}
+	integration := map[string]any{
+		"responses":           map[string]any{"default": map[string]any{"statusCode": "200"}},
+		"uri":                 lambdaURI(compiler.IDAPIHandler),
+		"passthroughBehavior": "when_no_match",
+		"httpMethod":          "POST",
+		"contentHandling":     "CONVERT_TO_TEXT",
+		"type":                "aws_proxy",
+	}
 	for _, r := range g.app.Routes {
 		p, ok := paths[r.Path].(map[string]any)
 		if !ok {
@@ -58,19 +74,10 @@ func (g *generator) swagger() (map[string]any, error) {
 			order = append(order, r.Path)
 		}
 		op := map[string]any{
-			"consumes": r.ContentTypes,
-			"produces": []string{"application/json"},
-			"responses": map[string]any{
-				"200": map[string]any{"description": "200 response", "schema": map[string]any{"$ref": "#/definitions/Empty"}},
-			},
-			"x-amazon-apigateway-integration": map[string]any{
-				"responses":           map[string]any{"default": map[string]any{"statusCode": "200"}},
-				"uri":                 lambdaURI(compiler.IDAPIHandler),
-				"passthroughBehavior": "when_no_match",
-				"httpMethod":          "POST",
-				"contentHandling":     "CONVERT_TO_TEXT",
-				"type":                "aws_proxy",
-			},
+			"consumes":                        r.ContentTypes,
+			"produces":                        produces,
+			"responses":                       responses,
+			"x-amazon-apigateway-integration": integration,
 		}
 		if r.Summary != "" {
 			op["summary"] = r.Summary
