@@ -107,7 +107,7 @@ func (g *gen) appBody() {
 	g.p("\t\tBinaryTypes: %s,\n", goStrings(a.BinaryTypes))
 	g.p("\t\tStages: map[string]chalice.Stage{\n")
 	for _, st := range a.Stages {
-		g.p("\t\t\t%q: {Debug: %v, LogLevel: %q", st.Name, st.Debug.V, st.LogLevel.V)
+		g.p("\t\t\t%q: {Debug: %v, LogLevel: %q, APIGatewayStage: %q", st.Name, st.Debug.V, st.LogLevel.V, st.APIGatewayStage.V)
 		env := map[string][][2]string{}
 		var names []string
 		for _, name := range st.Order {
@@ -180,6 +180,9 @@ func (g *gen) route(r *compiler.Route) {
 	}
 	if r.Authorizer != nil && r.Authorizer.Function != nil {
 		g.p("\t\tAuthorizer: %q,\n", r.Authorizer.Function.Name)
+		if r.Authorizer.Header != "Authorization" {
+			g.p("\t\tAuthorizerHeader: %q,\n", r.Authorizer.Header)
+		}
 	}
 	if r.APIKeyRequired {
 		g.p("\t\tAPIKeyRequired: true,\n")

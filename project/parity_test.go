@@ -44,7 +44,7 @@ var parityCases = []struct {
 func TestParity(t *testing.T) {
 	for _, pc := range parityCases {
 		t.Run(pc.app, func(t *testing.T) {
-			c, err := Check(Options{Dir: filepath.Join("..", "testdata", "apps", pc.app), CacheDir: t.TempDir()})
+			c, err := Check(Options{Dir: filepath.Join("..", "testdata", "apps", pc.app), CacheDir: testCache(t)})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -169,47 +169,42 @@ func Report(ctx context.Context, in ReportInput) (map[string]int, error) {
 const scaffoldTest = `package app
 
 import (
-	"context"
-	"encoding/json"
 	"testing"
 
-	"github.com/chalc-dev/chalc/runtime/dispatch"
+	"github.com/chalc-dev/chalc/runtime/chalicetest"
 )
 
+// The test client runs the handlers as Lambda and API Gateway would, with
+// the dev stage's environment variables (chalicetest.Stage picks another).
+
 func TestIndex(t *testing.T) {
-	h, err := dispatch.Handler(App(), "api_handler")
-	if err != nil {
-		t.Fatal(err)
+	c := chalicetest.New(t, App())
+	resp := c.HTTP.Get("/")
+	if resp.StatusCode != 200 || resp.String() != ` + "`{\"hello\":\"world\"}`" + ` {
+		t.Errorf("GET / = %d %s", resp.StatusCode, resp)
 	}
-	event := ` + "`" + `{"resource": "/", "path": "/", "httpMethod": "GET",
-		"requestContext": {"resourcePath": "/", "httpMethod": "GET"}}` + "`" + `
-	out, err := h.Invoke(context.Background(), []byte(event))
-	if err != nil {
-		t.Fatal(err)
+}
+
+func TestHello(t *testing.T) {
+	c := chalicetest.New(t, App())
+	var got map[string]string
+	resp := c.HTTP.Get("/hello/Ada")
+	if err := resp.JSON(&got); err != nil || got["message"] != "hello, Ada" {
+		t.Errorf("GET /hello/Ada = %d %s", resp.StatusCode, resp)
 	}
-	var resp struct {
-		StatusCode int    ` + "`json:\"statusCode\"`" + `
-		Body       string ` + "`json:\"body\"`" + `
-	}
-	if err := json.Unmarshal(out, &resp); err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != 200 || resp.Body != ` + "`{\"hello\":\"world\"}`" + ` {
-		t.Errorf("GET / = %d %s", resp.StatusCode, resp.Body)
+	if resp := c.HTTP.Get("/hello/nobody"); resp.StatusCode != 404 {
+		t.Errorf("GET /hello/nobody = %d %s", resp.StatusCode, resp)
 	}
 }
 
 func TestReport(t *testing.T) {
-	h, err := dispatch.Handler(App(), "report")
+	c := chalicetest.New(t, App())
+	res, err := c.Lambda.Invoke("report", ReportInput{Items: []int{1, 2, 3}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := h.Invoke(context.Background(), []byte(` + "`{\"items\": [1, 2, 3]}`" + `))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(out) != ` + "`{\"sum\":6}`" + ` {
-		t.Errorf("report = %s", out)
+	if res.String() != ` + "`{\"sum\":6}`" + ` {
+		t.Errorf("report = %s", res)
 	}
 }
 `

@@ -45,6 +45,9 @@ type Stage struct {
 	// ("api_handler", a functions: key, ...). In Lambda the template sets
 	// it; the test client and `chalc local` apply it themselves.
 	Environment map[string]map[string]string
+	// APIGatewayStage is the API Gateway stage name (api_gateway_stage,
+	// default "api"), as requestContext.stage and method ARNs carry it.
+	APIGatewayStage string
 }
 
 // Header is one response header; CORS headers are precomputed by the
@@ -74,6 +77,9 @@ type Route struct {
 	// the route ("" for none or a non-builtin one). API Gateway runs it in
 	// Lambda; the test client and `chalc local` run it themselves.
 	Authorizer string
+	// AuthorizerHeader is the request header carrying the authorizer's
+	// token (default Authorization).
+	AuthorizerHeader string
 	// APIKeyRequired is informational for local serving.
 	APIKeyRequired bool
 }

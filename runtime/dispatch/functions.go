@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/chalc-dev/chalc/runtime/chalice"
@@ -90,7 +91,7 @@ func functionHandler(app *chalice.App, f *chalice.Function) (lambda.Handler, err
 		if err := checkPure(f.Pure); err != nil {
 			return nil, fmt.Errorf("function %s: %w", f.Name, err)
 		}
-		h := lambda.NewHandler(f.Pure)
+		h := &pureHandler{h: lambda.NewHandler(f.Pure)}
 		mws := middlewareFor(app, f.Kind)
 		if len(mws) == 0 {
 			return h, nil
@@ -100,8 +101,7 @@ func functionHandler(app *chalice.App, f *chalice.Function) (lambda.Handler, err
 			if err != nil {
 				return nil, err
 			}
-			// aws-lambda-go reuses its output buffer: copy.
-			return json.RawMessage(bytes.Clone(b)), nil
+			return json.RawMessage(b), nil
 		}
 		return &eventHandler[json.RawMessage]{
 			parse: func(b []byte) (json.RawMessage, error) { return json.RawMessage(b), nil },
@@ -109,6 +109,23 @@ func functionHandler(app *chalice.App, f *chalice.Function) (lambda.Handler, err
 		}, nil
 	}
 	return nil, fmt.Errorf("function %s has unknown kind %q", f.Name, f.Kind)
+}
+
+// pureHandler makes aws-lambda-go's reflective handler safe for concurrent
+// use (chalc local, tests): its Invoke returns bytes from a pooled buffer
+// that it has already given back, so a concurrent call could overwrite
+// them. Calls are serialised and the result copied. In Lambda, calls are
+// one at a time anyway.
+type pureHandler struct {
+	mu sync.Mutex
+	h  lambda.Handler
+}
+
+func (p *pureHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	b, err := p.h.Invoke(ctx, payload)
+	return bytes.Clone(b), err
 }
 
 var (

@@ -18,7 +18,7 @@ func App() *chalice.App {
 	app := chalice.New("event-sources", chalice.Config{
 		BinaryTypes: nil,
 		Stages: map[string]chalice.Stage{
-			"dev": {Debug: false, LogLevel: "ERROR"},
+			"dev": {Debug: false, LogLevel: "ERROR", APIGatewayStage: "api"},
 		},
 	})
 	app.Function(chalice.Function{Name: "sns_by_name", Kind: chalice.KindSNS, HandlerName: "SnsByName",

@@ -16,7 +16,7 @@ func App() *chalice.App {
 	app := chalice.New("pure-lambda", chalice.Config{
 		BinaryTypes: nil,
 		Stages: map[string]chalice.Stage{
-			"dev": {Debug: false, LogLevel: "ERROR"},
+			"dev": {Debug: false, LogLevel: "ERROR", APIGatewayStage: "api"},
 		},
 	})
 	app.Function(chalice.Function{Name: "plain_handler", Kind: chalice.KindPureLambda, HandlerName: "PlainHandler",

@@ -18,7 +18,7 @@ func App() *chalice.App {
 	app := chalice.New("routes", chalice.Config{
 		BinaryTypes: []string{"application/octet-stream", "application/x-tar", "application/zip", "audio/basic", "audio/ogg", "audio/mp4", "audio/mpeg", "audio/wav", "audio/webm", "image/png", "image/jpg", "image/jpeg", "image/gif", "video/ogg", "video/mpeg", "video/webm", "application/x-custom-binary"},
 		Stages: map[string]chalice.Stage{
-			"dev": {Debug: false, LogLevel: "ERROR"},
+			"dev": {Debug: false, LogLevel: "ERROR", APIGatewayStage: "api"},
 		},
 	})
 	app.Route(chalice.Route{

@@ -18,7 +18,7 @@ func App() *chalice.App {
 	app := chalice.New("schedules", chalice.Config{
 		BinaryTypes: nil,
 		Stages: map[string]chalice.Stage{
-			"dev": {Debug: false, LogLevel: "ERROR"},
+			"dev": {Debug: false, LogLevel: "ERROR", APIGatewayStage: "api"},
 		},
 	})
 	app.Function(chalice.Function{Name: "every_five", Kind: chalice.KindScheduled, HandlerName: "EveryFive",

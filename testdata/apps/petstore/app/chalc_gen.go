@@ -18,11 +18,11 @@ func App() *chalice.App {
 	app := chalice.New("petstore", chalice.Config{
 		BinaryTypes: []string{"application/octet-stream", "application/x-tar", "application/zip", "audio/basic", "audio/ogg", "audio/mp4", "audio/mpeg", "audio/wav", "audio/webm", "image/png", "image/jpg", "image/jpeg", "image/gif", "video/ogg", "video/mpeg", "video/webm", "application/x-custom"},
 		Stages: map[string]chalice.Stage{
-			"dev": {Debug: false, LogLevel: "ERROR", Environment: map[string]map[string]string{
+			"dev": {Debug: false, LogLevel: "ERROR", APIGatewayStage: "api", Environment: map[string]map[string]string{
 				"api_handler": {"STORE_NAME": "Friendly Pets", "TABLE_NAME": "pets-dev"},
 				"report":      {"STORE_NAME": "Friendly Pets", "TABLE_NAME": "pets-dev"},
 			}},
-			"prod": {Debug: false, LogLevel: "ERROR", Environment: map[string]map[string]string{
+			"prod": {Debug: false, LogLevel: "ERROR", APIGatewayStage: "v1", Environment: map[string]map[string]string{
 				"api_handler": {"STORE_NAME": "Friendly Pets", "TABLE_NAME": "pets-prod"},
 				"report":      {"STORE_NAME": "Friendly Pets", "TABLE_NAME": "pets-prod"},
 			}},

@@ -1,0 +1,85 @@
+// Package apigw emulates what Amazon API Gateway (a REST API with Lambda
+// proxy integration, as chalc deploys it) does in front of a chalc app's
+// api_handler: route matching, CORS preflight, builtin authorizers, the
+// proxy event and the proxy response. The test client
+// (runtime/chalicetest) and `chalc local` both use it; every Lambda call
+// goes through runtime/dispatch, the code that runs in Lambda, so
+// middleware, content types, CORS headers, binary bodies and errors
+// behave exactly as deployed.
+//
+//	gw, err := apigw.New(app.App(), apigw.Stage("dev"))
+//	if err != nil { ... }
+//	log.Fatal(http.ListenAndServe("localhost:8000", gw))
+//
+// # What is emulated
+//
+//   - Routing: the request path is matched against the routes' resource
+//     templates one "/"-separated segment at a time. A static segment
+//     wins over a {param} (/pets/mine beats /pets/{id}), trying the
+//     static branch first and backtracking. A {param} matches one
+//     non-empty segment. Segments are compared and path parameters
+//     passed percent-decoded ("%2F" stays inside its segment), while the
+//     event's path keeps the request's encoding, as API Gateway's. One
+//     trailing slash is ignored (/pets/ is /pets). A path no route has,
+//     or a method its resource does not have, is API Gateway's 403
+//     {"message":"Missing Authentication Token"} (x-amzn-ErrorType:
+//     MissingAuthenticationTokenException): the Lambda is not called, so
+//     runtime/dispatch's 405 is never seen through a gateway, as in AWS.
+//   - CORS preflight: OPTIONS on a resource whose routes enable CORS is
+//     answered 200 by the gateway (the template's mock integration),
+//     without calling the Lambda, with Access-Control-Allow-Methods = the
+//     CORS-enabled methods in registration order plus OPTIONS, joined
+//     with ",", and the routes' precomputed CORS headers. The Lambda adds
+//     the CORS headers of other responses itself.
+//   - The proxy event (payload format 1.0): resource, path, httpMethod,
+//     headers (the last value of each name) and multiValueHeaders,
+//     queryStringParameters (the last value) and
+//     multiValueQueryStringParameters, pathParameters, stageVariables
+//     (null), requestContext (resourcePath, httpMethod, path with the API
+//     stage prefix, stage, requestId, requestTime, identity.sourceIp and
+//     userAgent, accountId, apiId, domainName, authorizer), body (null
+//     when empty) and isBase64Encoded: the body is base64-encoded when the
+//     request's media type (Content-Type without parameters, ignoring
+//     case) is one of the app's binary types ("type/*" and "*/*"
+//     wildcards allowed, as API Gateway's binaryMediaTypes).
+//   - Builtin authorizers (chalice.Route.Authorizer names the function):
+//     the token is the request header the authorizer's header: key names
+//     (chalice.Route.AuthorizerHeader; Authorization by default). A
+//     missing or empty token is 401 {"message":"Unauthorized"} without
+//     calling the authorizer, as API Gateway does. Otherwise the
+//     authorizer runs through runtime/dispatch with a TOKEN event whose
+//     methodArn is arn:aws:execute-api:REGION:ACCOUNT:API_ID/API_STAGE/METHOD/PATH
+//     (the request path without its leading "/"). Its "Unauthorized"
+//     error is 401 {"message":"Unauthorized"}; any other error or an
+//     answer without principalId or policyDocument is 500
+//     {"message":null} (AuthorizerConfigurationException). The policy is
+//     evaluated as IAM does for execute-api:Invoke on the methodArn: a
+//     matching Deny wins, else a matching Allow admits ("*" and "?"
+//     wildcards in Action and Resource), else 403
+//     {"Message":"User is not authorized to access this resource"}
+//     (AccessDeniedException). When admitted, requestContext.authorizer
+//     holds the context with its values stringified as API Gateway does
+//     (a JSON object or array in the context is a 500), plus principalId
+//     and integrationLatency. Results are not cached (every request runs
+//     the authorizer, as with ttl_seconds: 0).
+//   - The proxy response: statusCode, headers and multiValueHeaders merged
+//     (a value present in both is sent once), body base64-decoded when
+//     isBase64Encoded. Content-Type defaults to application/json, and
+//     every response carries x-amzn-RequestId. A Lambda error or a
+//     malformed proxy response is 502 {"message": "Internal server error"}
+//     (InternalServerErrorException).
+//
+// # What is not enforced
+//
+//   - iam, cognito_user_pool and custom authorizers cannot run locally:
+//     routes they guard run as if the caller were authorized
+//     (chalice.Route only says which builtin authorizer guards a route),
+//     with no requestContext.authorizer.
+//   - api_key_required is not enforced: no x-api-key is checked.
+//   - Authorizer result caching, throttling, usage plans, request
+//     validation, resource policies, custom domains and gateway
+//     responses other than the ones above are not emulated.
+//   - Stage variables are always null (chalc defines none).
+//
+// The ARN parts of the emulated API are Region, AccountID and APIID.
+package apigw

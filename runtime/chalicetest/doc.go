@@ -1,0 +1,49 @@
+// Package chalicetest is the test client of chalc apps, Chalice's
+// chalice.test.Client in Go: it calls an app's routes and functions in
+// process, through the code that runs them in Lambda (runtime/dispatch),
+// so middleware, content types, CORS headers, binary bodies and errors
+// behave exactly as deployed.
+//
+//	func TestGetPet(t *testing.T) {
+//		c := chalicetest.New(t, app.App(), chalicetest.Stage("prod"))
+//		resp := c.HTTP.Get("/pets/1", chalicetest.Header("Accept", "application/json"))
+//		if resp.StatusCode != 200 {
+//			t.Fatalf("GET /pets/1 = %d %s", resp.StatusCode, resp)
+//		}
+//		var pet app.Pet
+//		if err := resp.JSON(&pet); err != nil {
+//			t.Fatal(err)
+//		}
+//		out, err := c.Lambda.Invoke("on_note", c.Events.SNS("hello", "greeting"))
+//		...
+//	}
+//
+// c.HTTP sends requests through an emulated API Gateway (runtime/apigw):
+// routing by resource template, CORS preflight, builtin authorizers, the
+// proxy event and the binary conversions, as in AWS; see that package for
+// what is emulated and what is not enforced (iam, cognito and custom
+// authorizers; API keys). c.Lambda.Invoke calls any function by name: a
+// functions: key, an authorizer, websocket_connect/_message/_disconnect,
+// or api_handler with a raw proxy event. c.Events builds the events AWS
+// sends, from the same JSON samples the runtime's tests use.
+//
+// # Stage and environment
+//
+// Stage selects the stage (default "dev") whose settings the handlers use
+// and whose environment variables they see: during each call, the
+// variables of the function called (api_handler's for HTTP requests,
+// each authorizer's own, the function's for Lambda.Invoke), as Lambda
+// would set them; between calls, every variable the stage defines for
+// any function (api_handler's value first when functions disagree). The
+// variables are set with t.Setenv when New runs, so the test's Cleanup
+// restores the process environment, and a test whose stage defines any
+// environment variable cannot call t.Parallel (t.Setenv panics in a
+// parallel test). Calls whose function environment differs from the one
+// between calls are serialized; others may run concurrently.
+//
+// Failures to build the client (an unknown stage, an app runtime/dispatch
+// refuses) stop the test with t.Fatal; requests never do: a Lambda
+// failure behind an HTTP request is the gateway's 502 (or an authorizer's
+// 500) with the cause in Response.Err, and Lambda.Invoke returns the
+// function's error.
+package chalicetest
