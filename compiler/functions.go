@@ -15,6 +15,7 @@ func suggestName(got string, names []string) string { return suggest.Closest(got
 // reservedNames are function names chalc gives its own Lambdas.
 var reservedNames = map[string]string{
 	"api_handler":          "the REST API's handler",
+	S3NotificationFunction: "the Lambda that subscribes functions to existing S3 buckets",
 	"websocket_connect":    "the websocket connect handler",
 	"websocket_message":    "the websocket message handler",
 	"websocket_disconnect": "the websocket disconnect handler",
@@ -337,6 +338,7 @@ func (c *checker) logicalIDs() {
 		ids[id] = owner{what, at}
 	}
 	for _, fixed := range []string{IDRestAPI, IDDefaultRole, IDManagedLayer, IDWebsocketAPI, IDWebsocketDeployment,
+		IDS3NotificationHandler, IDS3NotificationHandler + "Role", IDS3NotificationHandler + "LogPolicy", "DefaultRoleLogPolicy",
 		IDWebsocketStage, IDAPICustomDomain, IDAPIDomainMapping, IDWebsocketDomain, IDWebsocketDomainMap,
 		InvokePermissionID(IDAPIHandler)} {
 		ids[fixed] = owner{what: "chalc's " + fixed, at: diag.Range{}}
@@ -365,6 +367,9 @@ func (c *checker) logicalIDs() {
 		}
 		claim(id, what, f.At)
 		claim(EventID(id, f.Kind), what+"'s trigger", f.At)
+		if f.S3 != nil && f.S3.Bucket != "" {
+			claim(S3PermissionID(id), what+"'s S3 permission", f.At)
+		}
 		if f.Kind == FuncAuthorizer {
 			claim(InvokePermissionID(id), what+"'s invoke permission", f.At)
 		}

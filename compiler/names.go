@@ -39,7 +39,16 @@ const (
 	IDWebsocketDomain      = "WebsocketApiCustomDomain"
 	IDWebsocketDomainMap   = "WebsocketApiCustomDomainMapping"
 	APIHandlerFunctionName = "api_handler"
+
+	// IDS3NotificationHandler is the Lambda behind the custom resources
+	// that subscribe functions to existing buckets; its function name
+	// (Handler) is S3NotificationFunction.
+	IDS3NotificationHandler = "S3NotificationHandler"
+	S3NotificationFunction  = "chalc_s3_notifications"
 )
+
+// S3PermissionID names the permission letting S3 invoke a function.
+func S3PermissionID(fnID string) string { return fnID + "S3Permission" }
 
 // InvokePermissionID names the API Gateway invoke permission of a function.
 func InvokePermissionID(fnID string) string { return fnID + "InvokePermission" }

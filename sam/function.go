@@ -111,3 +111,13 @@ type S3FilterRule struct {
 	Name  string
 	Value string
 }
+
+// marshalResource writes a resource envelope for chalc's own resource
+// types.
+func marshalResource(typ string, props any, dependsOn []string) ([]byte, error) {
+	return json.Marshal(struct {
+		Type       string
+		Properties any
+		DependsOn  []string `json:"DependsOn,omitempty"`
+	}{typ, props, dependsOn})
+}

@@ -46,6 +46,8 @@ type generator struct {
 	app    *compiler.App
 	t      *cloudformation.Template
 	bodies map[string]any
+	// s3Buckets are the existing buckets functions subscribe to.
+	s3Buckets []string
 	// roles maps a function's logical ID to its role expression.
 	policy *policyBuilder
 }
@@ -70,6 +72,7 @@ func (g *generator) generate() error {
 		}
 	}
 	g.websocketAPI()
+	g.s3NotificationHandler()
 	return g.policy.emit(g.t)
 }
 
@@ -123,6 +126,9 @@ func (g *generator) function(f *compiler.Function) error {
 	if ev, ok := g.event(f); ok {
 		out.Events = map[string]Event{compiler.EventID(f.LogicalID, f.Kind): ev}
 	}
+	if f.S3 != nil && f.S3.Bucket != "" {
+		g.existingBucket(f)
+	}
 	g.t.Resources[f.LogicalID] = out
 	if cfg.LogRetentionInDays.Set {
 		g.t.Resources[compiler.LogGroupID(f.LogicalID)] = &logs.LogGroup{
@@ -169,6 +175,11 @@ func (g *generator) event(f *compiler.Function) (Event, bool) {
 		return Event{Type: "Kinesis", Properties: StreamEvent{Stream: kinesisARN(k), BatchSize: k.BatchSize,
 			StartingPosition: k.StartingPosition, MaximumBatchingWindowInSeconds: k.MaximumBatchingWindow,
 			FunctionResponseTypes: failures(k.ReportBatchItemFailures)}}, true
+	case compiler.FuncS3:
+		if f.S3.BucketResource == "" {
+			return Event{}, false // an existing bucket: see s3.go
+		}
+		return s3Event(f.S3), true
 	case compiler.FuncDynamoDB:
 		d := f.DynamoDB
 		return Event{Type: "DynamoDB", Properties: StreamEvent{Stream: d.StreamARN, BatchSize: d.BatchSize,

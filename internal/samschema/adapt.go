@@ -171,6 +171,16 @@ func adapt(doc map[string]any) (*adapted, error) {
 		delete(s, r.keyword)
 	}
 
+	// CloudFormation custom resources (Custom::Name, with a ServiceToken),
+	// which the bundled schema does not model: chalc emits
+	// Custom::S3BucketNotification.
+	if entry, ok := objectField(doc, "properties", "Resources", "patternProperties", resourcesPattern); ok {
+		if branches, ok := entry["anyOf"].([]any); ok {
+			defs[customResourceDef] = customResourceSchema()
+			entry["anyOf"] = append(branches, map[string]any{"$ref": "#/definitions/" + customResourceDef})
+		}
+	}
+
 	resources, err := a.resourceUnion()
 	if err != nil {
 		return nil, err
@@ -498,4 +508,31 @@ func pointer(tokens ...string) string {
 		sb.WriteString(strings.ReplaceAll(t, "/", "~1"))
 	}
 	return sb.String()
+}
+
+// customResourceDef names the definition of Custom:: resources.
+const customResourceDef = "chalc.CustomResource"
+
+// customResourceSchema: Type Custom::<Name> (CloudFormation's rule), a
+// ServiceToken, and any other properties (they are the provider's).
+func customResourceSchema() map[string]any {
+	return map[string]any{
+		"type":                 "object",
+		"additionalProperties": false,
+		"required":             []any{"Type", "Properties"},
+		"properties": map[string]any{
+			"Type":                map[string]any{"type": "string", "pattern": "^Custom::[A-Za-z0-9_@-]{1,60}$"},
+			"DependsOn":           map[string]any{"anyOf": []any{map[string]any{"type": "string"}, map[string]any{"type": "array", "items": map[string]any{"type": "string"}}}},
+			"Condition":           map[string]any{"type": "string"},
+			"Metadata":            map[string]any{"type": "object"},
+			"DeletionPolicy":      map[string]any{"enum": []any{"Delete", "Retain", "Snapshot"}},
+			"UpdateReplacePolicy": map[string]any{"enum": []any{"Delete", "Retain", "Snapshot"}},
+			"Properties": map[string]any{
+				"type":                 "object",
+				"required":             []any{"ServiceToken"},
+				"additionalProperties": true,
+				"properties":           map[string]any{"ServiceToken": map[string]any{"type": "string"}},
+			},
+		},
+	}
 }

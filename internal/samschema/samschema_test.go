@@ -195,6 +195,11 @@ func TestViolations(t *testing.T) {
 			want:  props + `/Environment: got string, want object`,
 		},
 		{
+			name: "custom resource without a ServiceToken",
+			edits: map[string]string{"/Resources/Notify": `{"Type": "Custom::S3BucketNotification", "Properties": {"Bucket": "b"}}`},
+			want:  `/Resources/Notify/Properties: missing required property "ServiceToken"`,
+		},
+		{
 			name:  "misspelt resource type",
 			edits: map[string]string{fn + "/Type": `"AWS::Serverless::Functoin"`},
 			want:  fn + `/Type: unknown resource type "AWS::Serverless::Functoin"; did you mean "AWS::Serverless::Function"?`,
