@@ -62,6 +62,17 @@ func (c *checker) at(path []string) diag.Range {
 	return diag.Range{Filename: c.file}
 }
 
+// atKey points at the key of path in the last merge template that
+// writes it (for a name that is wrong), else like at.
+func (c *checker) atKey(path []string) diag.Range {
+	for i := len(c.files) - 1; i >= 0; i-- {
+		if pos, ok := c.files[i].keys[Pointer(path)]; ok {
+			return diag.Range{Filename: c.files[i].Name, Start: pos}
+		}
+	}
+	return c.at(path)
+}
+
 func section(t map[string]any, name string) map[string]any {
 	m, _ := t[name].(map[string]any)
 	return m
@@ -78,22 +89,45 @@ func (c *checker) references() {
 		_, p := params[name]
 		return r || p || pseudoParameters[name]
 	}
+	for _, sec := range []string{"Parameters", "Outputs", "Conditions"} {
+		for _, id := range sortedKeys(section(c.t, sec)) {
+			c.logicalID(sec, id)
+		}
+	}
 	for _, id := range sortedKeys(resources) {
-		if !logicalIDPattern.MatchString(id) {
-			c.ds.Errorf(c.at([]string{"Resources", id}), "logical ID %q may only hold letters and digits", id).
-				Hint("CloudFormation rejects any other character")
+		c.logicalID("Resources", id)
+		r, ok := resources[id].(map[string]any)
+		if !ok {
+			d := c.ds.Errorf(c.atKey([]string{"Resources", id}), "resource %s is %s, not a mapping with a Type", id, kind(resources[id]))
+			if resources[id] == nil {
+				d.Hint("null in a merge template does not delete a resource: it replaces it with null, which CloudFormation rejects")
+			}
+			continue
 		}
-		if len(id) > MaxLogicalID {
-			c.ds.Errorf(c.at([]string{"Resources", id}), "logical ID %s... is %d characters; the limit is %d", id[:20], len(id), MaxLogicalID)
+		if typ, ok := r["Type"].(string); !ok || typ == "" {
+			d := c.ds.Errorf(c.atKey([]string{"Resources", id}), "resource %s has no Type", id)
+			if s := suggest.Closest(id, sortedKeys(resources)); s != "" {
+				d.Hint("did you mean %s? A merge template changes a generated resource only under its exact logical ID", s)
+			} else {
+				d.Hint("a resource added by a merge template needs a Type, such as \"AWS::DynamoDB::Table\"")
+			}
 		}
-		r, _ := resources[id].(map[string]any)
 		for _, dep := range dependsOn(r["DependsOn"]) {
 			if _, ok := resources[dep]; !ok {
 				c.ds.Errorf(c.at([]string{"Resources", id, "DependsOn"}), "resource %s depends on %s, which the template does not define", id, dep)
 			}
 		}
-		if cond, ok := r["Condition"].(string); ok && conditions[cond] == nil {
-			c.ds.Errorf(c.at([]string{"Resources", id, "Condition"}), "resource %s uses condition %s, which the template does not define", id, cond)
+		if cond, ok := r["Condition"].(string); ok && !hasKey(conditions, cond) {
+			d := c.ds.Errorf(c.at([]string{"Resources", id, "Condition"}), "resource %s uses condition %s, which the template does not define", id, cond)
+			suggestCondition(d, cond, conditions)
+		}
+	}
+	outputs := section(c.t, "Outputs")
+	for _, id := range sortedKeys(outputs) {
+		o, _ := outputs[id].(map[string]any)
+		if cond, ok := o["Condition"].(string); ok && !hasKey(conditions, cond) {
+			d := c.ds.Errorf(c.at([]string{"Outputs", id, "Condition"}), "output %s uses condition %s, which the template does not define", id, cond)
+			suggestCondition(d, cond, conditions)
 		}
 	}
 	var walk func(v any, path []string)
@@ -104,9 +138,16 @@ func (c *checker) references() {
 				for k, arg := range x {
 					switch k {
 					case "Ref":
-						if name, ok := arg.(string); ok && !defined(name) {
-							c.undefined(path, "Ref", name, resources, params)
+						name, ok := arg.(string)
+						if !ok || defined(name) {
+							break
 						}
+						// SAM's references to what it generates:
+						// RestAPI.Stage, Fn.Alias, ...
+						if res, _, dotted := strings.Cut(name, "."); dotted && hasKey(resources, res) {
+							break
+						}
+						c.undefined(path, "Ref", name, false)
 					case "Fn::GetAtt":
 						name := ""
 						switch a := arg.(type) {
@@ -118,13 +159,19 @@ func (c *checker) references() {
 							name, _, _ = strings.Cut(a, ".")
 						}
 						if _, ok := resources[name]; name != "" && !ok {
-							c.undefined(path, "Fn::GetAtt", name, resources, nil)
+							c.undefined(path, "Fn::GetAtt", name, true)
 						}
 					case "Fn::Sub":
 						c.sub(arg, path, defined, resources, params)
 					case "Condition":
-						if name, ok := arg.(string); ok && conditions[name] == nil && len(path) > 0 && path[0] != "Resources" {
-							c.ds.Errorf(c.at(path), "%s: condition %s is not defined", Pointer(path), name)
+						if name, ok := arg.(string); ok && !hasKey(conditions, name) && len(path) > 0 && path[0] != "Resources" {
+							c.undefinedCondition(path, name, conditions)
+						}
+					case "Fn::If":
+						if a, ok := arg.([]any); ok && len(a) > 0 {
+							if name, ok := a[0].(string); ok && !hasKey(conditions, name) {
+								c.undefinedCondition(path, name, conditions)
+							}
 						}
 					}
 				}
@@ -138,7 +185,7 @@ func (c *checker) references() {
 			}
 		}
 	}
-	for _, sec := range []string{"Resources", "Outputs", "Conditions"} {
+	for _, sec := range []string{"Resources", "Outputs", "Conditions", "Globals"} {
 		if s, ok := c.t[sec]; ok {
 			walk(s, []string{sec})
 		}
@@ -167,28 +214,64 @@ func (c *checker) sub(arg any, path []string, defined func(string) bool, resourc
 		res, _, _ := strings.Cut(name, ".") // ${Res.Attr}
 		if strings.Contains(name, ".") {
 			if _, ok := resources[res]; !ok {
-				c.undefined(path, "Fn::Sub", res, resources, nil)
+				c.undefined(path, "Fn::Sub", res, true)
 			}
 			continue
 		}
 		if !defined(name) {
-			c.undefined(path, "Fn::Sub", name, resources, params)
+			c.undefined(path, "Fn::Sub", name, false)
 		}
 	}
 }
 
-func (c *checker) undefined(path []string, fn, name string, resources, params map[string]any) {
-	d := c.ds.Errorf(c.at(path), "%s: %s names %s, which is not a resource, parameter or pseudo parameter of the template", Pointer(path), fn, name)
-	var names []string
-	for k := range resources {
-		names = append(names, k)
+func hasKey(m map[string]any, k string) bool {
+	_, ok := m[k]
+	return ok
+}
+
+// logicalID checks the name of a resource, parameter, output or condition.
+func (c *checker) logicalID(sec, id string) {
+	if !logicalIDPattern.MatchString(id) {
+		c.ds.Errorf(c.atKey([]string{sec, id}), "logical ID %q in %s may only hold letters and digits", id, sec).
+			Hint("CloudFormation rejects any other character")
 	}
-	for k := range params {
-		names = append(names, k)
+	if len(id) > MaxLogicalID {
+		c.ds.Errorf(c.atKey([]string{sec, id}), "logical ID %s... in %s is %d characters; the limit is %d", id[:20], sec, len(id), MaxLogicalID)
 	}
-	sort.Strings(names)
+}
+
+func (c *checker) undefinedCondition(path []string, name string, conditions map[string]any) {
+	d := c.ds.Errorf(c.at(path), "%s: condition %s is not defined in the template's Conditions", Pointer(path), name)
+	suggestCondition(d, name, conditions)
+}
+
+func suggestCondition(d *diag.Diagnostic, name string, conditions map[string]any) {
+	if s := suggest.Closest(name, sortedKeys(conditions)); s != "" {
+		d.Hint("did you mean %s?", s)
+	}
+}
+
+// undefined reports a reference to a name the template does not define;
+// resourcesOnly is for Fn::GetAtt and ${Res.Attr}, which name resources.
+func (c *checker) undefined(path []string, fn, name string, resourcesOnly bool) {
+	what := "a resource, parameter or pseudo parameter"
+	names := sortedKeys(section(c.t, "Resources"))
+	if resourcesOnly {
+		what = "a resource"
+	} else {
+		names = append(names, sortedKeys(section(c.t, "Parameters"))...)
+		for p := range pseudoParameters {
+			names = append(names, p)
+		}
+		sort.Strings(names)
+	}
+	at := c.at(path)
+	d := c.ds.Errorf(at, "%s: %s names %s, which is not %s of the template", Pointer(path), fn, name, what)
 	if s := suggest.Closest(name, names); s != "" {
 		d.Hint("did you mean %s?", s)
+	} else if at.Filename == c.file {
+		// Generated references to the user's resources (bucket_resource:).
+		d.Hint("the reference is in the generated template: define %s in a --merge-template", name)
 	}
 }
 
@@ -220,14 +303,18 @@ func (c *checker) limits(size, compactSize int) {
 	count("Parameters", MaxParameters)
 	switch {
 	case size > MaxTemplateBytes && compactSize <= MaxTemplateBytes:
+		flags := "--compact"
+		if !strings.HasSuffix(c.file, ".json") {
+			flags = "--template-format json --compact"
+		}
 		c.ds.Errorf(diag.Range{Filename: c.file}, "the template is %d bytes; CloudFormation accepts at most %d", size, MaxTemplateBytes).
-			Hint("minified it is %d bytes, which fits: run chalc package with --compact", compactSize)
+			Hint("minified JSON it is %d bytes, which fits: run chalc package with %s", compactSize, flags)
 	case size > MaxTemplateBytes:
 		c.ds.Errorf(diag.Range{Filename: c.file}, "the template is %d bytes (%d minified); CloudFormation accepts at most %d", size, compactSize, MaxTemplateBytes).
 			Hint("split the app into two stacks")
 	case size > MaxInlineBytes:
 		c.ds.Warnf(diag.Range{Filename: c.file}, "the template is %d bytes, over the %d CloudFormation takes inline", size, MaxInlineBytes).
-			Hint("deploy through S3: `aws cloudformation package`/`deploy --s3-bucket` upload it for you")
+			Hint("deploy it through S3: add --s3-bucket BUCKET to `aws cloudformation deploy`")
 	}
 	resources := section(c.t, "Resources")
 	for _, id := range sortedKeys(resources) {

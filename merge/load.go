@@ -4,16 +4,20 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/internal/suggest"
 )
 
 // File is a loaded merge template: its value and where each JSON path
@@ -22,8 +26,20 @@ type File struct {
 	Name  string // display path
 	Value map[string]any
 	Src   []byte
-	// positions maps a JSON pointer to its position (YAML and JSON alike).
+	// positions maps a JSON pointer to its value's position (YAML and
+	// JSON alike); keys to the position of the key naming it.
 	positions map[string]diag.Pos
+	keys      map[string]diag.Pos
+}
+
+// keyPos returns the position of the key naming path, else Pos(path).
+func (f *File) keyPos(path []string) diag.Range {
+	if f != nil && len(path) > 0 {
+		if pos, ok := f.keys[Pointer(path)]; ok {
+			return diag.Range{Filename: f.Name, Start: pos}
+		}
+	}
+	return f.Pos(path)
 }
 
 // Pos returns the position of the value at path, or the file itself.
@@ -42,7 +58,10 @@ func (f *File) Pos(path []string) diag.Range {
 }
 
 // Load reads a merge template: YAML when the name ends in .yaml or .yml,
-// else JSON. name is how diagnostics show the file.
+// else JSON. name is how diagnostics show the file. When the file has
+// errors, Load still returns it, with Src (so the diagnostics can be shown
+// with their source line) and a nil Value; it returns nil only when the
+// file cannot be read.
 func Load(path, name string) (*File, diag.Diagnostics) {
 	var ds diag.Diagnostics
 	src, err := os.ReadFile(path)
@@ -55,7 +74,7 @@ func Load(path, name string) (*File, diag.Diagnostics) {
 		}
 		return nil, ds
 	}
-	f := &File{Name: name, Src: src, positions: map[string]diag.Pos{}}
+	f := &File{Name: name, Src: src, positions: map[string]diag.Pos{}, keys: map[string]diag.Pos{}}
 	var v any
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".yaml", ".yml":
@@ -64,13 +83,13 @@ func Load(path, name string) (*File, diag.Diagnostics) {
 		v, ds = f.parseJSON(src)
 	}
 	if ds.HasErrors() {
-		return nil, ds
+		return f, ds
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		ds.Errorf(diag.Range{Filename: name, Start: diag.Pos{Line: 1, Column: 1}}, "the merge template must be a mapping at the top level, not %s", kind(v)).
+		ds.Errorf(f.Pos(nil), "the merge template must be a mapping at the top level, not %s", kind(v)).
 			Hint("a template looks like {\"Resources\": {...}}")
-		return nil, ds
+		return f, ds
 	}
 	f.Value = m
 	return f, ds
@@ -82,44 +101,79 @@ func (f *File) parseJSON(src []byte) (any, diag.Diagnostics) {
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		off := int64(0)
+		if errors.Is(err, io.EOF) {
+			ds.Errorf(diag.Range{Filename: f.Name}, "the merge template is empty").
+				Hint("a template looks like {\"Resources\": {...}}")
+			return nil, ds
+		}
+		off := int64(len(src))
+		msg := err.Error()
 		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &se):
-			off = se.Offset
-		case errors.As(err, &te):
-			off = te.Offset
-		default:
-			off = int64(len(src))
+			// Offset counts the offending byte: point at it.
+			off = max(se.Offset-1, 0)
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			msg = "unexpected end of file"
 		}
-		line, col := lineCol(src, off)
-		ds.Errorf(diag.Range{Filename: f.Name, Start: diag.Pos{Line: line, Column: col}}, "invalid JSON: %s", err).
-			Hint("a file ending in .yaml or .yml is read as YAML")
+		d := ds.Errorf(diag.Range{Filename: f.Name, Start: f.pos(src, off)}, "invalid JSON: %s", msg)
+		trimmed := bytes.TrimSpace(src)
+		switch {
+		case int(off) < len(src) && (src[off] == '}' || src[off] == ']') && bytes.HasSuffix(bytes.TrimSpace(src[:off]), []byte(",")):
+			d.Hint("JSON allows no comma after the last member: remove it")
+		case len(trimmed) > 0 && trimmed[0] != '{' && trimmed[0] != '[':
+			d.Hint("a file is read as YAML only when its name ends in .yaml or .yml")
+		case msg == "unexpected end of file":
+			d.Hint("a bracket or a quote is not closed")
+		}
 		return nil, ds
 	}
 	if dec.More() {
-		line, col := lineCol(src, dec.InputOffset())
-		ds.Errorf(diag.Range{Filename: f.Name, Start: diag.Pos{Line: line, Column: col}}, "invalid JSON: more than one value")
+		ds.Errorf(diag.Range{Filename: f.Name, Start: f.pos(src, skipSpace(src, dec.InputOffset()))}, "invalid JSON: more than one value").
+			Hint("a merge template is one JSON object")
 		return nil, ds
 	}
-	f.indexJSON(src)
-	return v, ds
+	return v, f.indexJSON(src)
 }
 
-// indexJSON records the position of every object key's value by walking
-// the token stream (cheap; merge templates are small).
-func (f *File) indexJSON(src []byte) {
+// pos is the position of byte offset off of src.
+func (f *File) pos(src []byte, off int64) diag.Pos {
+	line, col := lineCol(src, off)
+	return diag.Pos{Line: line, Column: col}
+}
+
+// skipSpace returns the offset of the first byte at or after off that is
+// neither blank nor a JSON separator: where the next token starts.
+func skipSpace(src []byte, off int64) int64 {
+	for int(off) < len(src) {
+		switch src[off] {
+		case ',', ':', ' ', '\n', '\t', '\r':
+			off++
+			continue
+		}
+		break
+	}
+	return off
+}
+
+// indexJSON records the position of every value by its JSON pointer and
+// reports keys written twice in one object (encoding/json silently keeps
+// the last). It walks the token stream of a document already known to
+// be valid.
+func (f *File) indexJSON(src []byte) diag.Diagnostics {
+	var ds diag.Diagnostics
 	dec := json.NewDecoder(bytes.NewReader(src))
+	dec.UseNumber()
 	type frame struct {
 		obj  bool
 		key  string
 		idx  int
-		want bool // next string token is a key
+		want bool                // next string token is a key
+		keys map[string]diag.Pos // keys seen in this object
 	}
 	var stack []frame
 	path := func() []string {
-		var p []string
+		p := make([]string, 0, len(stack))
 		for _, fr := range stack {
 			if fr.obj {
 				p = append(p, fr.key)
@@ -130,15 +184,23 @@ func (f *File) indexJSON(src []byte) {
 		return p
 	}
 	for {
-		off := dec.InputOffset()
+		at := f.pos(src, skipSpace(src, dec.InputOffset()))
 		tok, err := dec.Token()
 		if err != nil {
-			return
+			return ds
 		}
 		top := len(stack) - 1
 		if top >= 0 && stack[top].obj && stack[top].want {
 			if k, ok := tok.(string); ok {
+				if first, dup := stack[top].keys[k]; dup {
+					ds.Errorf(diag.Range{Filename: f.Name, Start: at}, "duplicate key %q", k).
+						Hint("JSON keeps only the last of them; remove or rename one").
+						Note(diag.Range{Filename: f.Name, Start: first}, "%q is first defined here", k)
+				} else {
+					stack[top].keys[k] = at
+				}
 				stack[top].key, stack[top].want = k, false
+				f.keys[Pointer(path())] = at
 				continue
 			}
 		}
@@ -150,14 +212,13 @@ func (f *File) indexJSON(src []byte) {
 			}
 			continue
 		}
-		// A value starts here (skip the separator the offset may include).
-		for int(off) < len(src) && (src[off] == ',' || src[off] == ':' || src[off] == ' ' || src[off] == '\n' || src[off] == '\t' || src[off] == '\r') {
-			off++
-		}
-		line, col := lineCol(src, off)
-		f.positions[Pointer(path())] = diag.Pos{Line: line, Column: col}
+		f.positions[Pointer(path())] = at
 		if d, ok := tok.(json.Delim); ok {
-			stack = append(stack, frame{obj: d == '{', want: d == '{'})
+			fr := frame{obj: d == '{', want: d == '{'}
+			if fr.obj {
+				fr.keys = map[string]diag.Pos{}
+			}
+			stack = append(stack, fr)
 			continue
 		}
 		if n := len(stack) - 1; n >= 0 {
@@ -194,35 +255,174 @@ var shortForms = map[string]string{
 	"!Length": "Fn::Length",
 }
 
-func (f *File) parseYAML(src []byte) (any, diag.Diagnostics) {
-	var ds diag.Diagnostics
-	var root yaml.Node
-	if err := yaml.Unmarshal(src, &root); err != nil {
-		line := 1
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		if i := strings.Index(msg, ": "); strings.HasPrefix(msg, "line ") && i > 0 {
-			line, _ = strconv.Atoi(strings.TrimPrefix(msg[:i], "line "))
-			msg = msg[i+2:]
+// shortTags lists the short forms, for "did you mean".
+var shortTags = func() []string {
+	var tags []string
+	for t := range shortForms {
+		tags = append(tags, t)
+	}
+	sort.Strings(tags)
+	return tags
+}()
+
+// maxYAMLValues bounds the values a YAML file may expand to through
+// aliases (a "billion laughs" file must fail, not exhaust memory).
+const maxYAMLValues = 1 << 20
+
+var (
+	yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	// The YAML library reports these parser (not scanner) errors with a
+	// 0-based line (go-yaml/yaml#205).
+	yamlParserError = regexp.MustCompile(`^did not find expected (node content|key|'-' indicator|',' or|<document start>)`)
+)
+
+func (f *File) parseYAML(src []byte) (v any, ds diag.Diagnostics) {
+	defer func() {
+		// The YAML library has panicked on hostile input before.
+		if r := recover(); r != nil {
+			v, ds = nil, diag.Diagnostics{diag.Errorf(diag.Range{Filename: f.Name, Start: diag.Pos{Line: 1, Column: 1}},
+				"the YAML parser failed on this file: %v", r)}
 		}
-		ds.Errorf(diag.Range{Filename: f.Name, Start: diag.Pos{Line: line}}, "invalid YAML: %s", msg)
+	}()
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	var root yaml.Node
+	if err := dec.Decode(&root); err != nil {
+		if errors.Is(err, io.EOF) {
+			ds.Errorf(diag.Range{Filename: f.Name}, "the merge template is empty").
+				Hint("a template looks like `Resources: {...}`")
+			return nil, ds
+		}
+		ds.Append(f.yamlSyntaxError(src, err))
+		return nil, ds
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		ds.Errorf(diag.Range{Filename: f.Name, Start: diag.Pos{Line: extra.Line, Column: extra.Column}},
+			"a second YAML document starts here; a merge template is one document").
+			Hint("merge the documents into one, or pass each with its own --merge-template")
+		return nil, ds
+	} else if !errors.Is(err, io.EOF) {
+		ds.Append(f.yamlSyntaxError(src, err))
 		return nil, ds
 	}
 	if len(root.Content) == 0 {
 		ds.Errorf(diag.Range{Filename: f.Name}, "the merge template is empty")
 		return nil, ds
 	}
-	return f.yamlValue(root.Content[0], nil, &ds, 0), ds
+	w := &yamlWalker{f: f, ds: &ds}
+	v = w.value(root.Content[0], nil, 0)
+	return v, ds
 }
 
-func (f *File) yamlValue(n *yaml.Node, path []string, ds *diag.Diagnostics, depth int) any {
-	if depth > 1000 {
-		ds.Errorf(diag.Range{Filename: f.Name, Start: diag.Pos{Line: n.Line, Column: n.Column}}, "the merge template nests too deeply")
+// yamlSyntaxError turns the YAML library's "yaml: line N: msg" into a
+// diagnostic at that line, pointing at its first non-blank character.
+func (f *File) yamlSyntaxError(src []byte, err error) *diag.Diagnostic {
+	line, msg := splitYAMLError(err)
+	switch {
+	case line == 0:
+		// Errors on the first line, and some others, come without one.
+		line = yamlErrorLine(src, 1, msg)
+	case yamlParserError.MatchString(msg):
+		line = yamlErrorLine(src, line+1, msg)
+	}
+	at := diag.Range{Filename: f.Name, Start: diag.Pos{Line: line}}
+	if text, ok := (diag.Sources{f.Name: src}).Line(f.Name, line); ok {
+		at.Start.Column = len([]rune(text)) - len([]rune(strings.TrimLeft(text, " \t"))) + 1
+		if i := strings.IndexByte(text, '\t'); i >= 0 && strings.Contains(msg, "cannot start any token") {
+			at.Start.Column = len([]rune(text[:i])) + 1
+		}
+	}
+	d := diag.Errorf(at, "invalid YAML: %s", msg)
+	switch {
+	case strings.Contains(msg, "found character that cannot start any token"):
+		d.Hint("YAML indents with spaces, never tabs")
+	case yamlParserError.MatchString(msg):
+		d.Hint("check this line's indentation against the lines above, and that brackets are closed")
+	case strings.Contains(msg, "unexpected end of stream"):
+		d.Hint("a quote or a bracket opened above is not closed")
+	case strings.Contains(msg, "mapping values are not allowed"):
+		d.Hint("quote values that contain \": \", or check the indentation")
+	}
+	return d
+}
+
+// splitYAMLError splits the YAML library's "yaml: line N: msg" (line 0
+// when it names none).
+func splitYAMLError(err error) (int, string) {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return line, m[2]
+	}
+	return 0, strings.TrimPrefix(msg, "yaml: ")
+}
+
+// yamlErrorLine finds the line of a syntax error. For parser errors the
+// library reports the line where the enclosing block starts, often well
+// above the mistake, and for some errors no line at all. The mistake is on
+// the first line k (from on) such that the file's first k lines fail to
+// parse with the same message; a longer prefix fails the same way, so k is
+// found by bisection. If no prefix does, from is kept (1: unknown, 0).
+func yamlErrorLine(src []byte, from int, msg string) int {
+	lines := bytes.SplitAfter(src, []byte("\n"))
+	fails := func(k int) bool {
+		var n yaml.Node
+		err := yaml.Unmarshal(bytes.Join(lines[:k], nil), &n)
+		if err == nil {
+			return false
+		}
+		_, m := splitYAMLError(err)
+		return m == msg
+	}
+	lo, hi := max(from, 1), len(lines)
+	if lo > hi || !fails(hi) {
+		if from == 1 {
+			return 0
+		}
+		return from
+	}
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if fails(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo
+}
+
+// yamlWalker turns YAML nodes into JSON values, recording positions.
+type yamlWalker struct {
+	f      *File
+	ds     *diag.Diagnostics
+	values int
+}
+
+func (w *yamlWalker) at(n *yaml.Node) diag.Range {
+	return diag.Range{Filename: w.f.Name, Start: diag.Pos{Line: n.Line, Column: n.Column}}
+}
+
+func (w *yamlWalker) value(n *yaml.Node, path []string, depth int) any {
+	if w.values++; w.values > maxYAMLValues {
+		if w.values == maxYAMLValues+1 {
+			w.ds.Errorf(w.at(n), "the merge template expands to more than %d values through aliases", maxYAMLValues).
+				Hint("use fewer nested aliases")
+		}
 		return nil
 	}
-	f.positions[Pointer(path)] = diag.Pos{Line: n.Line, Column: n.Column}
-	if n.Kind == yaml.AliasNode {
-		return f.yamlValue(n.Alias, path, ds, depth+1)
+	if depth > 1000 {
+		w.ds.Errorf(w.at(n), "the merge template nests too deeply")
+		return nil
 	}
+	if n.Kind == yaml.AliasNode {
+		v := w.value(n.Alias, path, depth+1)
+		// The value is where the alias is used; its parts where the
+		// anchor defines them.
+		w.f.positions[Pointer(path)] = diag.Pos{Line: n.Line, Column: n.Column}
+		return v
+	}
+	w.f.positions[Pointer(path)] = diag.Pos{Line: n.Line, Column: n.Column}
 	tag := n.Tag
 	if long, ok := shortForms[tag]; ok {
 		plain := *n
@@ -230,7 +430,7 @@ func (f *File) yamlValue(n *yaml.Node, path []string, ds *diag.Diagnostics, dept
 		if n.Kind == yaml.ScalarNode {
 			plain.Tag = "!!str"
 		}
-		inner := f.yamlValue(&plain, append(path, long), ds, depth+1)
+		inner := w.value(&plain, append(path, long), depth+1)
 		if long == "Fn::GetAtt" {
 			if s, ok := inner.(string); ok {
 				if res, attr, found := strings.Cut(s, "."); found {
@@ -241,25 +441,20 @@ func (f *File) yamlValue(n *yaml.Node, path []string, ds *diag.Diagnostics, dept
 		return map[string]any{long: inner}
 	}
 	if strings.HasPrefix(tag, "!") && !strings.HasPrefix(tag, "!!") {
-		ds.Errorf(diag.Range{Filename: f.Name, Start: diag.Pos{Line: n.Line, Column: n.Column}}, "unknown YAML tag %s", tag).
-			Hint("CloudFormation's short forms are !Ref, !GetAtt, !Sub, !Join, !If, ...")
+		d := w.ds.Errorf(w.at(n), "unknown YAML tag %s", tag)
+		if s := suggest.Closest(tag, shortTags); s != "" {
+			d.Hint("did you mean %s?", s)
+		}
+		d.Hint("CloudFormation's short forms are !Ref, !GetAtt, !Sub, !Join, !If, ...; or write the long form {\"Fn::Name\": ...}")
 		return nil
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
-		m := map[string]any{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i].Value
-			if _, dup := m[k]; dup {
-				ds.Errorf(diag.Range{Filename: f.Name, Start: diag.Pos{Line: n.Content[i].Line, Column: n.Content[i].Column}}, "duplicate key %q", k)
-			}
-			m[k] = f.yamlValue(n.Content[i+1], append(path, k), ds, depth+1)
-		}
-		return m
+		return w.mapping(n, path, depth)
 	case yaml.SequenceNode:
 		s := make([]any, 0, len(n.Content))
 		for i, c := range n.Content {
-			s = append(s, f.yamlValue(c, append(path, strconv.Itoa(i)), ds, depth+1))
+			s = append(s, w.value(c, append(path, strconv.Itoa(i)), depth+1))
 		}
 		return s
 	}
@@ -270,14 +465,76 @@ func (f *File) yamlValue(n *yaml.Node, path []string, ds *diag.Diagnostics, dept
 		b, _ := strconv.ParseBool(strings.ToLower(n.Value))
 		return b
 	case "!!int", "!!float":
-		if v := strings.ReplaceAll(n.Value, "_", ""); jsonNumber.MatchString(v) {
+		v := strings.ReplaceAll(n.Value, "_", "")
+		if jsonNumber.MatchString(v) {
 			return json.Number(strings.TrimPrefix(v, "+"))
 		}
-		if i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64); err == nil {
+		if i, err := strconv.ParseInt(v, 0, 64); err == nil {
 			return json.Number(strconv.FormatInt(i, 10))
+		}
+		// .5, 1., 1e3 without digits after the point: finite floats
+		// JSON cannot spell as written.
+		if x, err := strconv.ParseFloat(v, 64); err == nil && !math.IsInf(x, 0) && !math.IsNaN(x) {
+			return json.Number(strconv.FormatFloat(x, 'g', -1, 64))
 		}
 	}
 	// Strings, and everything YAML types beyond JSON (an unquoted
 	// 2010-09-09 is a timestamp to YAML): CloudFormation wants the text.
 	return n.Value
+}
+
+// mapping reads a mapping: a key written twice is an error; merge keys
+// (<<: *a or <<: [*a, *b]) add the keys the mapping does not write
+// itself, earlier sources first, as PyYAML (Chalice's loader) does.
+func (w *yamlWalker) mapping(n *yaml.Node, path []string, depth int) map[string]any {
+	m := map[string]any{}
+	keyAt := map[string]*yaml.Node{}
+	var merges []*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		kn, vn := n.Content[i], n.Content[i+1]
+		if kn.Kind == yaml.ScalarNode && kn.ShortTag() == "!!merge" {
+			merges = append(merges, vn)
+			continue
+		}
+		k := kn.Value
+		if first, dup := keyAt[k]; dup {
+			w.ds.Errorf(w.at(kn), "duplicate key %q", k).
+				Hint("YAML keeps only one of them; remove or rename this one").
+				Note(w.at(first), "%q is first defined here", k)
+			continue
+		}
+		keyAt[k] = kn
+		w.f.keys[Pointer(append(path, k))] = diag.Pos{Line: kn.Line, Column: kn.Column}
+		m[k] = w.value(vn, append(path, k), depth+1)
+	}
+	for _, mv := range merges {
+		srcs := []*yaml.Node{mv}
+		if mv.Kind == yaml.SequenceNode {
+			srcs = mv.Content
+		}
+		for _, src := range srcs {
+			target := src
+			for target.Kind == yaml.AliasNode && target.Alias != nil {
+				target = target.Alias
+			}
+			if target.Kind != yaml.MappingNode {
+				w.ds.Errorf(w.at(src), "a merge key (<<) needs a mapping, not %s", nodeKind(target))
+				continue
+			}
+			for i := 0; i+1 < len(target.Content); i += 2 {
+				k := target.Content[i].Value
+				if _, ok := m[k]; !ok {
+					m[k] = w.value(target.Content[i+1], append(path, k), depth+1)
+				}
+			}
+		}
+	}
+	return m
+}
+
+func nodeKind(n *yaml.Node) string {
+	if n.Kind == yaml.SequenceNode {
+		return "a list"
+	}
+	return "a scalar"
 }

@@ -8,9 +8,17 @@
 //   - anything else: the file's value replaces the generated one — a
 //     scalar, a whole list (lists are never concatenated), or null.
 //
-// Unlike Chalice, a mapping merged onto a non-mapping (or the reverse) is
-// an error naming the JSON path: it is almost always a mistake, such as
-// `Environment: "x"` written where SAM wants a mapping.
+// An intrinsic function ({"Ref": ...}, {"Fn::GetAtt": ...}: a mapping
+// whose only key is Ref or starts with Fn::) is a value, not a mapping: it
+// replaces and is replaced whole, so `MemorySize: !Ref Memory` or a role
+// ARN in place of the generated {"Fn::GetAtt": ...} work. (Chalice merges
+// two such mappings key by key, which yields an object with two functions
+// that CloudFormation rejects.)
+//
+// Unlike Chalice, a mapping merged onto a scalar or a list (or the
+// reverse) is an error naming the JSON path: it is almost always a
+// mistake, such as `Environment: "x"` written where SAM wants a mapping.
+// Null is not a conflict either way.
 //
 // Templates are handled as plain JSON values (map[string]any, []any,
 // json.Number, string, bool, nil), never through goformation, which would
@@ -18,16 +26,18 @@
 package merge
 
 import (
+	"encoding/json"
 	"sort"
 	"strings"
 
 	"github.com/chalc-dev/chalc/diag"
 )
 
-// Merge applies overlay onto base and returns the result; neither input is
-// modified. Conflicts (a mapping against a non-mapping) are reported with
-// the JSON path and file position of the overlay's value; the overlay
-// wins, so the result is still usable.
+// Merge applies overlay onto base and returns the result, which shares no
+// mapping or list with either input; neither input is modified. Conflicts
+// (a mapping against a scalar or a list) are reported with the JSON path,
+// at the key in file (nil: no position); the overlay wins, so the result
+// is still complete.
 func Merge(base, overlay any, file *File) (any, diag.Diagnostics) {
 	var ds diag.Diagnostics
 	out := merge(base, overlay, nil, file, &ds)
@@ -37,11 +47,15 @@ func Merge(base, overlay any, file *File) (any, diag.Diagnostics) {
 func merge(base, overlay any, path []string, file *File, ds *diag.Diagnostics) any {
 	bm, bIsMap := base.(map[string]any)
 	om, oIsMap := overlay.(map[string]any)
+	bIsMap = bIsMap && !intrinsicMap(bm)
+	oIsMap = oIsMap && !intrinsicMap(om)
 	switch {
 	case bIsMap && oIsMap:
 		out := make(map[string]any, len(bm)+len(om))
 		for k, v := range bm {
-			out[k] = v
+			if _, ok := om[k]; !ok {
+				out[k] = clone(v)
+			}
 		}
 		for _, k := range sortedKeys(om) {
 			if bv, ok := bm[k]; ok {
@@ -51,18 +65,38 @@ func merge(base, overlay any, path []string, file *File, ds *diag.Diagnostics) a
 			}
 		}
 		return out
-	case base != nil && len(path) > 0 && bIsMap != oIsMap && overlay != nil:
-		what, was := "a mapping", kind(base)
-		if !oIsMap {
-			what, was = kind(overlay), "a mapping"
+	case bIsMap != oIsMap && base != nil && overlay != nil && len(path) > 0 && !isIntrinsic(base) && !isIntrinsic(overlay):
+		d := ds.Errorf(file.keyPos(path), "%s: the merge template would replace %s with %s", Pointer(path), kind(base), kind(overlay))
+		if bIsMap {
+			d.Hint("a mapping is merged key by key: write a mapping holding just the keys to change")
+		} else {
+			d.Hint("write %s, as the template has, or an intrinsic function such as {\"Ref\": ...}", kind(base))
 		}
-		d := ds.Errorf(file.Pos(path), "%s: the merge template puts %s where chalc generated %s", Pointer(path), what, was).
-			Hint("mappings merge key by key; anything else replaces the whole value, which is rarely meant here")
-		if oIsMap {
-			d.Hint("write the value in the form the generated template has, or set the parent key instead")
+		if b, err := json.Marshal(base); err == nil && len(b) <= 60 {
+			d.Hint("the template has %s here", b)
 		}
+		d.Hint("to replace the value anyway, set it to null in an earlier --merge-template")
 	}
 	return clone(overlay)
+}
+
+// intrinsicMap reports whether m is a CloudFormation intrinsic function: a
+// mapping whose only key is Ref or starts with "Fn::". (A one-key
+// {"Condition": ...} is not counted: in a merge template it is far more
+// often a resource's Condition attribute than the condition function.)
+func intrinsicMap(m map[string]any) bool {
+	if len(m) != 1 {
+		return false
+	}
+	for k := range m {
+		return k == "Ref" || strings.HasPrefix(k, "Fn::")
+	}
+	return false
+}
+
+func isIntrinsic(v any) bool {
+	m, ok := v.(map[string]any)
+	return ok && intrinsicMap(m)
 }
 
 func kind(v any) string {

@@ -15,7 +15,9 @@ func Manifest(routes, functions int) []byte {
 	var b strings.Builder
 	b.WriteString("version: 1\napp_name: large\nhandlers: ./app\nlambda_timeout: 30\nenvironment_variables: {A: a, B: b}\n")
 	b.WriteString("authorizers:\n  jwt: {type: builtin, handler: CheckToken}\n")
-	b.WriteString("routes:\n")
+	if routes > 0 {
+		b.WriteString("routes:\n")
+	}
 	for i := 0; i < routes; i++ {
 		fmt.Fprintf(&b, "  /resource%d/{id}:\n", i)
 		if i%2 == 0 {
@@ -26,6 +28,9 @@ func Manifest(routes, functions int) []byte {
 		if i%3 == 0 {
 			b.WriteString("      cors: {allow_origin: \"https://example.com\", max_age: 600}\n")
 		}
+	}
+	if functions == 0 {
+		return []byte(b.String())
 	}
 	b.WriteString("functions:\n")
 	events := []string{

@@ -1,0 +1,284 @@
+package merge
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chalc-dev/chalc/diag"
+)
+
+// fn is a minimal function resource with extra properties.
+func fn(props string) string {
+	if props != "" {
+		props = ", " + props
+	}
+	return `{"Type": "AWS::Serverless::Function", "Properties": {"Handler": "h", "Runtime": "provided.al2023", "CodeUri": "./deployment.zip"` + props + `}}`
+}
+
+// many returns n JSON members "<prefix><i>": value.
+func many(prefix string, n int, value string) string {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = fmt.Sprintf("%q: %s", fmt.Sprint(prefix, i), value)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// TestCheck: each check fires on a minimal template and names the
+// offender; want lists every diagnostic as rendered on one line (with
+// Error()), each matched as a substring, in sorted order.
+func TestCheck(t *testing.T) {
+	const topic = `{"Type": "AWS::SNS::Topic"}`
+	cases := []struct {
+		name     string
+		template string
+		size     int // 0: 1000 bytes
+		compact  int // 0: size
+		file     string
+		want     []string
+		hints    []string // substrings of some hint
+	}{
+		{
+			name: "clean: references to resources, parameters, pseudo parameters, Sub variables",
+			template: `{"Parameters": {"Stage": {"Type": "String"}}, "Conditions": {"IsProd": {"Fn::Equals": [{"Ref": "Stage"}, "prod"]}},
+				"Resources": {"T": ` + topic + `, "F": ` + fn(`"Environment": {"Variables": {
+					"A": {"Ref": "T"}, "B": {"Ref": "Stage"}, "C": {"Ref": "AWS::Region"}, "D": {"Fn::GetAtt": ["T", "TopicName"]},
+					"E": {"Fn::GetAtt": "T.TopicName"}, "F": {"Fn::Sub": "${T}-${Stage}-${AWS::AccountId}-${T.TopicName}-${!Literal}"},
+					"G": {"Fn::Sub": ["${X}-${T}", {"X": {"Ref": "Stage"}}]}, "H": {"Fn::If": ["IsProd", "a", {"Ref": "AWS::NoValue"}]},
+					"I": {"Ref": "Api.Stage"}}}`) + `,
+					"Api": {"Type": "AWS::Serverless::Api", "Properties": {"StageName": "api"}},
+					"P": {"Type": "AWS::Lambda::Permission", "DependsOn": ["T", "F"], "Condition": "IsProd", "Properties": {}}},
+				"Outputs": {"O": {"Value": {"Ref": "T"}, "Condition": "IsProd"}}}`,
+		},
+		{
+			name:     "undefined Ref, with a suggestion",
+			template: `{"Resources": {"MusicTable": {"Type": "AWS::DynamoDB::Table"}, "F": ` + fn(`"Environment": {"Variables": {"TABLE": {"Ref": "MusicTabel"}}}`) + `}}`,
+			want:     []string{"error: /Resources/F/Properties/Environment/Variables/TABLE: Ref names MusicTabel, which is not a resource, parameter or pseudo parameter of the template"},
+			hints:    []string{"did you mean MusicTable?"},
+		},
+		{
+			name:     "undefined pseudo parameter",
+			template: `{"Resources": {"F": ` + fn(`"Description": {"Ref": "AWS::Regoin"}`) + `}}`,
+			want:     []string{"error: /Resources/F/Properties/Description: Ref names AWS::Regoin"},
+		},
+		{
+			name:     "undefined GetAtt, list and string forms",
+			template: `{"Resources": {"F": ` + fn(`"Role": {"Fn::GetAtt": ["DefaultRole", "Arn"]}, "Description": {"Fn::GetAtt": "Missing.Name"}`) + `}}`,
+			want: []string{
+				"error: /Resources/F/Properties/Description: Fn::GetAtt names Missing, which is not a resource of the template",
+				"error: /Resources/F/Properties/Role: Fn::GetAtt names DefaultRole, which is not a resource of the template",
+			},
+		},
+		{
+			name:     "undefined Sub variables, string and list forms",
+			template: `{"Resources": {"F": ` + fn(`"Description": {"Fn::Sub": "${Stage}-${AWS::Region}"}, "Handler": {"Fn::Sub": ["${X}${Y}${Gone.Arn}", {"X": "x"}]}`) + `}}`,
+			want: []string{
+				"error: /Resources/F/Properties/Description: Fn::Sub names Stage",
+				"error: /Resources/F/Properties/Handler: Fn::Sub names Gone, which is not a resource",
+				"error: /Resources/F/Properties/Handler: Fn::Sub names Y",
+			},
+		},
+		{
+			name:     "undefined DependsOn, string and list forms",
+			template: `{"Resources": {"A": {"Type": "AWS::SNS::Topic", "DependsOn": "Nope"}, "B": {"Type": "AWS::SNS::Topic", "DependsOn": ["A", "Gone"]}}}`,
+			want: []string{
+				"error: resource A depends on Nope, which the template does not define",
+				"error: resource B depends on Gone, which the template does not define",
+			},
+		},
+		{
+			name: "undefined conditions: resource, output, Fn::If, Condition function",
+			template: `{"Conditions": {"IsProd": {"Fn::Equals": ["a", "b"]}, "Both": {"Fn::And": [{"Condition": "IsProd"}, {"Condition": "IsDev"}]}},
+				"Resources": {"A": {"Type": "AWS::SNS::Topic", "Condition": "IsPrd", "Properties": {"TopicName": {"Fn::If": ["Staging", "a", "b"]}}}},
+				"Outputs": {"O": {"Value": "x", "Condition": "Nope"}}}`,
+			want: []string{
+				"error: /Conditions/Both/Fn::And/1: condition IsDev is not defined in the template's Conditions",
+				"error: /Resources/A/Properties/TopicName: condition Staging is not defined",
+				"error: output O uses condition Nope, which the template does not define",
+				"error: resource A uses condition IsPrd, which the template does not define",
+			},
+			hints: []string{"did you mean IsProd?"},
+		},
+		{
+			name:     "bad logical IDs",
+			template: `{"Resources": {"Music-Table": ` + topic + `, "` + strings.Repeat("A", 256) + `": ` + topic + `}, "Outputs": {"api_url": {"Value": "x"}}}`,
+			want: []string{
+				`error: logical ID "Music-Table" in Resources may only hold letters and digits`,
+				`error: logical ID "api_url" in Outputs may only hold letters and digits`,
+				"error: logical ID AAAAAAAAAAAAAAAAAAAA... in Resources is 256 characters; the limit is 255",
+			},
+		},
+		{
+			name:     "a null resource, a resource without Type",
+			template: `{"Resources": {"APIHandler": ` + fn("") + `, "DefaultRole": null, "ApiHandler": {"Properties": {"MemorySize": 1024}}}}`,
+			want: []string{
+				"error: resource ApiHandler has no Type",
+				"error: resource DefaultRole is null, not a mapping with a Type",
+			},
+			hints: []string{"did you mean APIHandler?", "null in a merge template does not delete a resource"},
+		},
+		{
+			name:     "more than 500 resources",
+			template: `{"Resources": {` + many("T", 501, topic) + `}}`,
+			want:     []string{"error: the template has 501 resources; CloudFormation allows 500"},
+		},
+		{
+			name:     "500 resources fit",
+			template: `{"Resources": {` + many("T", 500, topic) + `}}`,
+		},
+		{
+			name:     "more than 200 outputs",
+			template: `{"Outputs": {` + many("O", 201, `{"Value": "v"}`) + `}}`,
+			want:     []string{"error: the template has 201 outputs; CloudFormation allows 200"},
+		},
+		{
+			name:     "more than 200 parameters",
+			template: `{"Parameters": {` + many("P", 201, `{"Type": "String"}`) + `}}`,
+			want:     []string{"error: the template has 201 parameters; CloudFormation allows 200"},
+		},
+		{
+			name:     "over 1 MB, fits minified",
+			template: `{}`,
+			size:     1_700_000,
+			compact:  760_000,
+			want:     []string{"error: the template is 1700000 bytes; CloudFormation accepts at most 1000000"},
+			hints:    []string{"minified JSON it is 760000 bytes, which fits: run chalc package with --compact"},
+		},
+		{
+			name:     "over 1 MB as YAML, fits as minified JSON",
+			template: `{}`,
+			file:     "out/sam.yaml",
+			size:     1_200_000,
+			compact:  900_000,
+			want:     []string{"out/sam.yaml: error: the template is 1200000 bytes"},
+			hints:    []string{"run chalc package with --template-format json --compact"},
+		},
+		{
+			name:     "over 1 MB even minified",
+			template: `{}`,
+			size:     2_000_000,
+			compact:  1_000_001,
+			want:     []string{"error: the template is 2000000 bytes (1000001 minified); CloudFormation accepts at most 1000000"},
+			hints:    []string{"split the app"},
+		},
+		{
+			name:     "exactly 1 MB fits, with the inline warning",
+			template: `{}`,
+			size:     1_000_000,
+			want:     []string{"warning: the template is 1000000 bytes, over the 51200 CloudFormation takes inline"},
+		},
+		{
+			name:     "over 51,200 bytes: a warning",
+			template: `{}`,
+			size:     51_201,
+			want:     []string{"out/sam.json: warning: the template is 51201 bytes, over the 51200 CloudFormation takes inline"},
+			hints:    []string{"--s3-bucket"},
+		},
+		{
+			name:     "51,200 bytes: nothing",
+			template: `{}`,
+			size:     51_200,
+		},
+		{
+			name:     "environment over 4 KB",
+			template: `{"Resources": {"Big": ` + fn(`"Environment": {"Variables": {"A": "`+strings.Repeat("x", 4000)+`", "B": "`+strings.Repeat("y", 100)+`"}}`) + `, "Small": ` + fn(`"Environment": {"Variables": {"A": "`+strings.Repeat("x", 4000)+`"}}`) + `}}`,
+			want:     []string{"error: function Big: its environment variables take 4106 bytes; Lambda allows 4096"},
+			hints:    []string{"SSM Parameter Store"},
+		},
+		{
+			name:     "FunctionName over 64 characters",
+			template: `{"Resources": {"F": ` + fn(`"FunctionName": "`+strings.Repeat("f", 65)+`"`) + `, "G": ` + fn(`"FunctionName": "`+strings.Repeat("g", 64)+`"`) + `}}`,
+			want:     []string{"error: function F: FunctionName \"" + strings.Repeat("f", 65) + "\" is 65 characters; Lambda allows 64"},
+		},
+		{
+			name: "REST API over 300 resources: a warning",
+			template: `{"Resources": {"RestAPI": {"Type": "AWS::Serverless::Api", "Properties": {"StageName": "api", "DefinitionBody": {"paths": {` +
+				many("/r", 150, `{}`) + `, ` + many("/s/", 150, `{}`) + `}}}}}}`,
+			want: []string{"warning: REST API RestAPI has 302 resources, over API Gateway's default quota of 300"},
+		},
+		{
+			name: "REST API with 300 resources: nothing",
+			template: `{"Resources": {"RestAPI": {"Type": "AWS::Serverless::Api", "Properties": {"StageName": "api", "DefinitionBody": {"paths": {` +
+				many("/r", 299, `{}`) + `}}}}}}`,
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tmpl := decode(t, tc.template).(map[string]any)
+			size, compact, file := tc.size, tc.compact, tc.file
+			if size == 0 {
+				size = 1000
+			}
+			if compact == 0 {
+				compact = size
+			}
+			if file == "" {
+				file = "out/sam.json"
+			}
+			ds := Check(tmpl, file, size, compact, nil).Sorted()
+			sortByText(ds)
+			if len(ds) != len(tc.want) {
+				t.Fatalf("got %d diagnostics, want %d:\n%s", len(ds), len(tc.want), render(ds, nil))
+			}
+			for i, want := range tc.want {
+				if got := ds[i].Error(); !strings.Contains(got, want) {
+					t.Errorf("diagnostic %d:\n got: %s\nwant: %s", i, got, want)
+				}
+			}
+			var hints []string
+			for _, d := range ds {
+				hints = append(hints, d.Hints...)
+			}
+			for _, h := range tc.hints {
+				if !strings.Contains(strings.Join(hints, "\n"), h) {
+					t.Errorf("no hint contains %q; hints: %q", h, hints)
+				}
+			}
+		})
+	}
+}
+
+// sortByText orders diagnostics by their one-line text, so that the
+// table can list them alphabetically whatever their positions.
+func sortByText(ds diag.Diagnostics) {
+	for i := 1; i < len(ds); i++ {
+		for j := i; j > 0 && ds[j].Error() < ds[j-1].Error(); j-- {
+			ds[j], ds[j-1] = ds[j-1], ds[j]
+		}
+	}
+}
+
+// TestCheckPositions: an offender that came from a merge template is
+// reported at its line there (the last file that sets it); one that came
+// from the generated template at the output file.
+func TestCheckPositions(t *testing.T) {
+	first := mustLoad(t, "1.yaml", "Resources:\n  APIHandler:\n    Properties:\n      Environment:\n        Variables:\n          TABLE_NAME: !Ref MusicTabel\n  ApiHandler:\n    Properties: {MemorySize: 1024}\n")
+	second := mustLoad(t, "2.json", "{\"Resources\": {\n  \"APIHandler\": {\"Properties\": {\"Role\": {\"Fn::GetAtt\": [\"Rol\", \"Arn\"]}}},\n  \"Bad-Name\": {\"Type\": \"AWS::SNS::Topic\"}}}\n")
+	base := decode(t, `{"Resources": {
+		"MusicTable": {"Type": "AWS::DynamoDB::Table"},
+		"APIHandler": `+fn(`"Role": {"Fn::GetAtt": ["DefaultRole", "Arn"]}, "Description": {"Ref": "Gone"}`)+`}}`)
+	v, ds := Merge(base, first.Value, first)
+	if len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	v, ds = Merge(v, second.Value, second)
+	if len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	ds = Check(v.(map[string]any), "out/sam.json", 1000, 900, []*File{first, second}).Sorted()
+	var got []string
+	for _, d := range ds {
+		got = append(got, d.Error())
+	}
+	want := []string{
+		"1.yaml:6:23: error: /Resources/APIHandler/Properties/Environment/Variables/TABLE_NAME: Ref names MusicTabel, which is not a resource, parameter or pseudo parameter of the template",
+		"1.yaml:7:3: error: resource ApiHandler has no Type",
+		"2.json:2:41: error: /Resources/APIHandler/Properties/Role: Fn::GetAtt names Rol, which is not a resource of the template",
+		"2.json:3:3: error: logical ID \"Bad-Name\" in Resources may only hold letters and digits",
+		"out/sam.json: error: /Resources/APIHandler/Properties/Description: Ref names Gone, which is not a resource, parameter or pseudo parameter of the template",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -1,0 +1,99 @@
+package project
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chalc-dev/chalc/compiler"
+	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/internal/testgen"
+	"github.com/chalc-dev/chalc/manifest"
+	"github.com/chalc-dev/chalc/merge"
+	"github.com/chalc-dev/chalc/sam"
+)
+
+// TestLargeTemplateSize is the issue's requirement: a 1000-route app must
+// give a template CloudFormation accepts (at most 1,000,000 bytes) with
+// --compact, and without it chalc must say so and name --compact. Chalice
+// 1.33 writes 1.36 MB for the same app (FACTS.md), which deploys nowhere.
+func TestLargeTemplateSize(t *testing.T) {
+	set, ds := manifest.Parsed("chalice.yaml", largeManifest(1000))
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	app, cds := compiler.Compile(set, compiler.Options{SkipGoCheck: true})
+	if app == nil {
+		t.Fatal(cds)
+	}
+	tmpl, err := sam.Generate(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := sam.Value(tmpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pretty, err := sam.EncodeJSON(v, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compact, err := sam.EncodeJSON(v, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("1000 routes: pretty %d bytes, compact %d bytes (limit %d)", len(pretty), len(compact), merge.MaxTemplateBytes)
+	if len(compact) >= merge.MaxTemplateBytes {
+		t.Errorf("compact template is %d bytes; CloudFormation accepts at most %d", len(compact), merge.MaxTemplateBytes)
+	}
+	if len(pretty) <= len(compact) {
+		t.Errorf("pretty template (%d bytes) is not larger than the compact one (%d)", len(pretty), len(compact))
+	}
+
+	// Written pretty: an error when it is over the limit, naming --compact.
+	pds := merge.Check(v, "out/sam.json", len(pretty), len(compact), nil)
+	if len(pretty) > merge.MaxTemplateBytes {
+		if !sizeHasHint(pds, "--compact") {
+			t.Errorf("pretty template over the limit: want an error hinting --compact, got\n%s", sizeRender(pds))
+		}
+	} else if pds.HasErrors() {
+		t.Errorf("pretty template within the limit, yet errors:\n%s", sizeRender(pds))
+	}
+	t.Logf("pretty template diagnostics:\n%s", sizeRender(pds))
+	// Written compact: no error (warnings, such as the API Gateway
+	// resource quota and the inline size, are expected).
+	cds = merge.Check(v, "out/sam.json", len(compact), len(compact), nil)
+	if cds.HasErrors() {
+		t.Errorf("compact template: want no error, got\n%s", sizeRender(cds))
+	}
+	t.Logf("compact template diagnostics:\n%s", sizeRender(cds))
+}
+
+func sizeHasHint(ds diag.Diagnostics, s string) bool {
+	for _, d := range ds {
+		if d.Severity != diag.Error {
+			continue
+		}
+		for _, h := range d.Hints {
+			if strings.Contains(h, s) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func sizeRender(ds diag.Diagnostics) string {
+	var b strings.Builder
+	diag.Fprint(&b, nil, ds)
+	return b.String()
+}
+
+// largeManifest is testgen.Manifest(routes, 0) with the empty
+// `functions:` and `lambda_functions:` keys removed: testgen writes them
+// with no entries, which YAML reads as null and the schema rejects.
+func largeManifest(routes int) []byte {
+	src := string(testgen.Manifest(routes, 0))
+	src = strings.Replace(src, "\nfunctions:\n", "\n", 1)
+	src = strings.TrimSuffix(src, "    lambda_functions:\n")
+	return []byte(src)
+}
