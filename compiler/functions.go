@@ -116,7 +116,8 @@ var s3Events = []string{
 }
 
 func (c *checker) s3(s *manifest.S3Source, trigger manifest.Value[string]) *S3 {
-	out := &S3{Bucket: s.Bucket.V, BucketResource: s.BucketResource.V, Prefix: s.Prefix.V, Suffix: s.Suffix.V, At: trigger.Key}
+	out := &S3{Bucket: s.Bucket.V, BucketResource: s.BucketResource.V, Prefix: s.Prefix.V, Suffix: s.Suffix.V, At: trigger.Key,
+		BucketResourceAt: s.BucketResource.Range}
 	switch {
 	case s.Bucket.Set && s.BucketResource.Set:
 		c.ds.Errorf(s.BucketResource.Key, "set either bucket or bucket_resource, not both").

@@ -10,6 +10,7 @@ import (
 	"go/token"
 	"go/types"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -205,7 +206,20 @@ func loadPackage(dir string) (*cachedPackage, diag.Diagnostics) {
 		return nil, ds
 	}
 	if len(pkgs) != 1 {
-		ds.Errorf(at, "expected one Go package in the handlers directory, found %d", len(pkgs))
+		// go/packages hides module-level failures of `go list` (a go.mod
+		// that needs tidying, a missing go.sum entry): ask the go command.
+		msg := goListError(dir)
+		if msg == "" {
+			msg = fmt.Sprintf("expected one Go package, found %d", len(pkgs))
+		}
+		d := ds.Errorf(at, "the go command cannot load the handlers package: %s", msg)
+		if strings.Contains(msg, "go mod tidy") || strings.Contains(msg, "go.sum") {
+			if root := manifest.DisplayPath(moduleRoot(dir)); root == "." {
+				d.Hint("run `go mod tidy`")
+			} else {
+				d.Hint("run `go mod tidy` in %s", root)
+			}
+		}
 		return nil, ds
 	}
 	pkg := pkgs[0]
@@ -259,6 +273,18 @@ func loadPackage(dir string) (*cachedPackage, diag.Diagnostics) {
 		cp.Funcs[name] = gf
 	}
 	return cp, ds
+}
+
+// goListError returns the go command's complaint about dir, on one line.
+func goListError(dir string) string {
+	cmd := exec.Command("go", "list", "-e", ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOOS=linux", "CGO_ENABLED=0")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		return ""
+	}
+	return strings.Join(strings.Fields(strings.TrimPrefix(strings.TrimSpace(string(out)), "go: ")), " ")
 }
 
 // canonicalType renders t so that the types handlers may use compare as

@@ -183,6 +183,8 @@ type S3 struct {
 	Prefix         string
 	Suffix         string
 	At             diag.Range
+	// BucketResourceAt is where bucket_resource is written.
+	BucketResourceAt diag.Range
 }
 
 // SNS is a checked sns trigger: Topic is a name or an ARN.

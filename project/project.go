@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/chalc-dev/chalc/build"
 	"github.com/chalc-dev/chalc/compiler"
@@ -246,7 +247,20 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 		return nil, err
 	}
 	// What CloudFormation would reject is an error now, not at deploy.
-	probs.Diagnostics = merge.Check(value, filepath.ToSlash(filepath.Join(popts.Out, name)), len(tmpl), len(compact), mergeFiles)
+	checked := merge.Check(value, filepath.ToSlash(filepath.Join(popts.Out, name)), len(tmpl), len(compact), mergeFiles)
+	buckets := bucketResources(app, value, popts.MergeTemplates)
+	for _, d := range checked {
+		// A missing bucket_resource is reported at its manifest line, not
+		// again as the generated event's dangling Ref.
+		if len(buckets) > 0 && strings.Contains(d.Message, "/Events/") && strings.Contains(d.Message, "Ref names") {
+			continue
+		}
+		probs.Diagnostics = append(probs.Diagnostics, d)
+	}
+	probs.Diagnostics = append(probs.Diagnostics, buckets...)
+	for name, src := range c.Sources() {
+		probs.Sources[name] = src
+	}
 	if probs.Diagnostics.HasErrors() {
 		probs.Diagnostics = probs.Diagnostics.Sorted()
 		return nil, probs
@@ -351,4 +365,31 @@ func mergeTemplates(value map[string]any, paths []string) (map[string]any, []*me
 		return nil, nil, probs
 	}
 	return out.(map[string]any), files, nil
+}
+
+// bucketResources checks, after the merge, that every bucket_resource
+// names an AWS::S3::Bucket the merged template defines: SAM can subscribe a
+// function only to a bucket of the same template.
+func bucketResources(app *compiler.App, tmpl map[string]any, mergeFiles []string) diag.Diagnostics {
+	var ds diag.Diagnostics
+	resources, _ := tmpl["Resources"].(map[string]any)
+	for _, f := range app.Functions {
+		if f.S3 == nil || f.S3.BucketResource == "" {
+			continue
+		}
+		id := f.S3.BucketResource
+		r, ok := resources[id].(map[string]any)
+		switch {
+		case !ok:
+			d := ds.Errorf(f.S3.BucketResourceAt, "bucket_resource %s is not a resource of the template", id)
+			if len(mergeFiles) == 0 {
+				d.Hint("declare the bucket in a template passed with --merge-template, or use bucket: for an existing bucket")
+			} else {
+				d.Hint("declare %s (Type: AWS::S3::Bucket) in %s", id, strings.Join(mergeFiles, " or "))
+			}
+		case r["Type"] != "AWS::S3::Bucket":
+			ds.Errorf(f.S3.BucketResourceAt, "bucket_resource %s is a %v, not an AWS::S3::Bucket", id, r["Type"])
+		}
+	}
+	return ds
 }
