@@ -50,6 +50,8 @@ type checker struct {
 
 	namePrefixAt map[*Function]diag.Range // where a blueprint prefixed the name
 	duplicate    map[*Function]bool       // reported as a duplicate name
+
+	middlewareDone map[*manifest.Fragment]bool
 }
 
 // Compile checks a loaded manifest set and builds the App for one stage.
@@ -61,7 +63,8 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 	}
 	c := &checker{set: set, opts: opts, pkgs: map[string]*Package{},
 		routeIndex: map[string]*Route{}, byPath: map[string][]*Route{}, paramAt: map[string]paramUse{},
-		namePrefixAt: map[*Function]diag.Range{}, duplicate: map[*Function]bool{}}
+		namePrefixAt: map[*Function]diag.Range{}, duplicate: map[*Function]bool{},
+		middlewareDone: map[*manifest.Fragment]bool{}}
 	if set.Root == nil || set.Root.Root == nil {
 		return nil, nil // the parser has reported why
 	}

@@ -34,8 +34,13 @@ func (c *checker) fragmentFunctions(s blueprintScope) {
 		c.function(f, s)
 	}
 	c.flushPending()
-	for _, mw := range s.fragment.Middleware {
-		c.middlewareEntry(mw)
+	// Middleware applies app-wide (as Chalice's blueprint middleware):
+	// a fragment registered twice adds it once, not twice.
+	if !c.middlewareDone[s.fragment] {
+		c.middlewareDone[s.fragment] = true
+		for _, mw := range s.fragment.Middleware {
+			c.middlewareEntry(mw)
+		}
 	}
 }
 
