@@ -3,6 +3,7 @@ package chalice
 import (
 	"encoding/json"
 	"errors"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -35,7 +36,15 @@ type S3Event struct {
 func ParseS3Event(data []byte) (S3Event, error) {
 	var e S3Event
 	if err := json.Unmarshal(data, &e.Raw); err != nil {
-		return e, err
+		var esc url.EscapeError
+		if !errors.As(err, &esc) {
+			return e, err
+		}
+		// aws-lambda-go url-decodes keys strictly; S3 keys are decoded as
+		// Python's unquote_plus does, keeping an invalid escape ("100%").
+		if e.Raw, err = parseS3Lenient(data); err != nil {
+			return e, err
+		}
 	}
 	if len(e.Raw.Records) == 0 {
 		return e, errors.New("chalice: S3 event has no records")
@@ -45,6 +54,54 @@ func ParseS3Event(data []byte) (S3Event, error) {
 	e.Bucket = s3.Bucket.Name
 	e.Key = UnquotePlus(s3.Object.Key)
 	return e, nil
+}
+
+// parseS3Lenient decodes an S3 event whose keys hold invalid %-escapes:
+// they are escaped as %25 for aws-lambda-go's decoder, then restored.
+func parseS3Lenient(data []byte) (events.S3Event, error) {
+	var generic map[string]any
+	if err := json.Unmarshal(data, &generic); err != nil {
+		return events.S3Event{}, err
+	}
+	records, _ := generic["Records"].([]any)
+	originals := make([]string, len(records))
+	for i, r := range records {
+		rec, _ := r.(map[string]any)
+		s3, _ := rec["s3"].(map[string]any)
+		obj, _ := s3["object"].(map[string]any)
+		if key, ok := obj["key"].(string); ok {
+			originals[i] = key
+			obj["key"] = escapeInvalidPercent(key)
+		}
+	}
+	fixed, err := json.Marshal(generic)
+	if err != nil {
+		return events.S3Event{}, err
+	}
+	var ev events.S3Event
+	if err := json.Unmarshal(fixed, &ev); err != nil {
+		return ev, err
+	}
+	for i := range ev.Records {
+		if i < len(originals) {
+			ev.Records[i].S3.Object.Key = originals[i]
+		}
+	}
+	return ev, nil
+}
+
+// escapeInvalidPercent turns every "%" not starting a valid escape into
+// "%25".
+func escapeInvalidPercent(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && !(i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2])) {
+			b.WriteString("%25")
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 // SNSEvent is an SNS notification (sns: functions). As in Chalice only

@@ -53,3 +53,19 @@ func TestParseEvents(t *testing.T) {
 		t.Errorf("ParseAuthRequest = %+v, %v", a, err)
 	}
 }
+
+// TestParseS3EventInvalidEscape: a key with a "%" that starts no escape
+// decodes as Chalice's unquote_plus does instead of failing the event.
+func TestParseS3EventInvalidEscape(t *testing.T) {
+	data := []byte(`{"Records":[{"eventSource":"aws:s3","s3":{"bucket":{"name":"b"},"object":{"key":"images/caf%C3%A9+100%+sure.png","size":1}}}]}`)
+	e, err := ParseS3Event(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Key != "images/café 100% sure.png" || e.Bucket != "b" {
+		t.Errorf("key %q bucket %q", e.Key, e.Bucket)
+	}
+	if raw := e.Record.S3.Object.Key; raw != "images/caf%C3%A9+100%+sure.png" {
+		t.Errorf("raw key changed: %q", raw)
+	}
+}
