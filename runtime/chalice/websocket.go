@@ -44,8 +44,13 @@ type WebsocketAPI struct {
 }
 
 // API returns the management API of the websocket API e came from.
+// AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI (the AWS SDKs' variable for
+// this service) overrides the endpoint's scheme and host, as in tests.
 func (e WebsocketEvent) API() *WebsocketAPI {
 	region := os.Getenv("AWS_REGION")
+	if u := os.Getenv("AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI"); u != "" {
+		return &WebsocketAPI{Endpoint: strings.TrimRight(u, "/") + "/" + e.Stage, Region: region}
+	}
 	suffix := "amazonaws.com"
 	if strings.HasPrefix(region, "cn-") {
 		suffix = "amazonaws.com.cn"
