@@ -3,6 +3,7 @@ package schema
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/chalc-dev/chalc/internal/suggest"
 	"math/big"
 	"sort"
 	"strconv"
@@ -110,7 +111,7 @@ func suggestKey(k string, cands []string) string {
 	}
 	best, bestD, ties := "", 3, 0
 	for _, c := range cands {
-		switch d := levenshtein(k, c); {
+		switch d := suggest.Distance(k, c); {
 		case d < bestD:
 			best, bestD, ties = c, d, 0
 		case d == bestD && best != "":
@@ -152,28 +153,6 @@ func suggestValue(v string, opts []string) string {
 var valueSynonyms = map[string]string{
 	"amd64": "x86_64", "x86-64": "x86_64", "x64": "x86_64", "x86": "x86_64",
 	"aarch64": "arm64", "arm": "arm64",
-}
-
-// levenshtein is the edit distance between a and b, in runes.
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // nearest returns the allowed values just below and above v.
