@@ -1,13 +1,11 @@
 package project
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -19,39 +17,17 @@ import (
 // run as they run in Lambda: the packaged bootstrap under the Runtime
 // Interface Emulator.
 
-var (
-	rieAppsMu    sync.Mutex
-	rieAppsBuilt = map[string][]byte{} // app → deployment.zip
-)
-
 // rieAppBootstrap packages testdata/apps/<app> once per test binary and
 // returns its extracted bootstrap.
 func rieAppBootstrap(t *testing.T, app string) string {
 	t.Helper()
 	rie.Require(t)
-	rieAppsMu.Lock()
-	defer rieAppsMu.Unlock()
-	zip, ok := rieAppsBuilt[app]
-	if !ok {
-		dir := filepath.Join("..", "testdata", "apps", app)
-		opts := Options{Dir: dir, CacheDir: testCache(t)}
-		c, err := Check(opts)
-		if err != nil || c.App == nil {
-			t.Fatalf("%s: %v %v", app, err, c.Diagnostics)
-		}
-		goarch := "amd64"
-		if c.App.Stage.Architecture.V == "arm64" {
-			goarch = "arm64"
-		}
-		rieCanRun(t, goarch)
-		p, err := Package(context.Background(), c, PackageOptions{Out: t.TempDir()}, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		zip = p.Zip
-		rieAppsBuilt[app] = zip
+	p, err := riePackage(app)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return rie.ExtractBootstrap(t, zip)
+	rieCanRun(t, p.goarch)
+	return rie.ExtractBootstrap(t, p.zip)
 }
 
 func rieInvokeJSON(t *testing.T, e *rie.Emulator, event string) string {

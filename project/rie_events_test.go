@@ -1,7 +1,6 @@
 package project
 
 import (
-	"context"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 	"maps"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -17,7 +15,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/internal/rie"
 )
 
@@ -33,73 +30,13 @@ import (
 // "test". They are skipped when the emulator is not installed (`make
 // tools`), unless CHALC_REQUIRE_RIE=1.
 
-const rieEvDir = "../testdata/apps/events"
-
-// rieEvPackage is events' packaged output for the dev stage.
-type rieEvPackage struct {
-	zip    []byte
-	goarch string
-	// functions maps each Lambda function's Handler property (what
-	// Lambda puts in _HANDLER) to its environment, as the template
-	// declares them.
-	functions map[string][]string
-}
-
-// rieEvBuild builds events once per test binary.
-var rieEvBuild = sync.OnceValues(func() (*rieEvPackage, error) {
-	tmp, err := os.MkdirTemp("", "chalc-rie-events-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(tmp)
-	opts := Options{Dir: rieEvDir, CacheDir: filepath.Join(tmp, "cache")}
-	c, err := Check(opts)
-	if err != nil {
-		return nil, err
-	}
-	if c.Diagnostics.HasErrors() {
-		var b strings.Builder
-		diag.Fprint(&b, c.Sources(), c.Diagnostics)
-		return nil, fmt.Errorf("events has errors:\n%s", b.String())
-	}
-	p, err := Package(context.Background(), c, PackageOptions{Out: filepath.Join(tmp, "out")}, opts)
-	if err != nil {
-		return nil, fmt.Errorf("packaging events: %w", err)
-	}
-	out := &rieEvPackage{zip: p.Zip, goarch: "amd64", functions: map[string][]string{}}
-	if c.App.Stage.Architecture.V == "arm64" {
-		out.goarch = "arm64"
-	}
-	var tmpl struct {
-		Resources map[string]struct {
-			Type       string
-			Properties struct {
-				Handler     string
-				Environment struct{ Variables map[string]string }
-			}
-		}
-	}
-	if err := json.Unmarshal(p.Template, &tmpl); err != nil {
-		return nil, fmt.Errorf("reading the template: %w", err)
-	}
-	for _, r := range tmpl.Resources {
-		if r.Type != "AWS::Serverless::Function" {
-			continue
-		}
-		env := []string{}
-		for k, v := range r.Properties.Environment.Variables {
-			env = append(env, k+"="+v)
-		}
-		slices.Sort(env)
-		out.functions[r.Properties.Handler] = env
-	}
-	return out, nil
-})
+// rieEvBuild packages the events app once per test binary.
+func rieEvBuild() (*riePackaged, error) { return riePackage("events") }
 
 // rieEvBootstrap returns events' bootstrap, extracted once for t, and
 // the package. It skips when the emulator is missing or cannot run the
 // bootstrap's architecture.
-func rieEvBootstrap(t *testing.T) (string, *rieEvPackage) {
+func rieEvBootstrap(t *testing.T) (string, *riePackaged) {
 	t.Helper()
 	rie.Require(t) // before the build: skip fast
 	p, err := rieEvBuild()
@@ -112,7 +49,7 @@ func rieEvBootstrap(t *testing.T) (string, *rieEvPackage) {
 
 // rieEvStart runs the function whose Handler is function under the
 // emulator, with the environment the template gives it plus env.
-func rieEvStart(t *testing.T, bootstrap string, p *rieEvPackage, function string, env ...string) *rie.Emulator {
+func rieEvStart(t *testing.T, bootstrap string, p *riePackaged, function string, env ...string) *rie.Emulator {
 	t.Helper()
 	fenv, ok := p.functions[function]
 	if !ok {

@@ -30,10 +30,8 @@ import (
 // proxy events as API Gateway sends them. They are skipped when the
 // emulator is not installed (`make tools`), unless CHALC_REQUIRE_RIE=1.
 
-const riePetstoreDir = "../testdata/apps/petstore"
-
-// riePetstoreBuild is petstore's packaged output for the dev stage.
-type riePetstoreBuild struct {
+// riePackaged is an example app's packaged output for the dev stage.
+type riePackaged struct {
 	zip    []byte
 	goarch string
 	// functions maps each Lambda function's Handler property (what
@@ -42,15 +40,25 @@ type riePetstoreBuild struct {
 	functions map[string][]string
 }
 
-// riePetstore builds petstore once per test binary: a cold build takes
-// ~20 s, later ones come from the go build cache.
-var riePetstore = sync.OnceValues(func() (*riePetstoreBuild, error) {
+var (
+	riePackagesMu sync.Mutex
+	riePackages   = map[string]*riePackaged{}
+)
+
+// riePackage packages testdata/apps/<app> once per test binary: a cold
+// build takes ~20 s, later ones come from the go build cache.
+func riePackage(app string) (*riePackaged, error) {
+	riePackagesMu.Lock()
+	defer riePackagesMu.Unlock()
+	if p, ok := riePackages[app]; ok {
+		return p, nil
+	}
 	tmp, err := os.MkdirTemp("", "chalc-rie-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	opts := Options{Dir: riePetstoreDir, CacheDir: filepath.Join(tmp, "cache")}
+	opts := Options{Dir: filepath.Join("..", "testdata", "apps", app), CacheDir: filepath.Join(tmp, "cache")}
 	c, err := Check(opts)
 	if err != nil {
 		return nil, err
@@ -58,13 +66,13 @@ var riePetstore = sync.OnceValues(func() (*riePetstoreBuild, error) {
 	if c.Diagnostics.HasErrors() {
 		var b strings.Builder
 		diag.Fprint(&b, c.Sources(), c.Diagnostics)
-		return nil, fmt.Errorf("petstore has errors:\n%s", b.String())
+		return nil, fmt.Errorf("%s has errors:\n%s", app, b.String())
 	}
 	p, err := Package(context.Background(), c, PackageOptions{Out: filepath.Join(tmp, "out")}, opts)
 	if err != nil {
-		return nil, fmt.Errorf("packaging petstore: %w", err)
+		return nil, fmt.Errorf("packaging %s: %w", app, err)
 	}
-	out := &riePetstoreBuild{zip: p.Zip, goarch: "amd64", functions: map[string][]string{}}
+	out := &riePackaged{zip: p.Zip, goarch: "amd64", functions: map[string][]string{}}
 	if c.App.Stage.Architecture.V == "arm64" {
 		out.goarch = "arm64"
 	}
@@ -91,8 +99,11 @@ var riePetstore = sync.OnceValues(func() (*riePetstoreBuild, error) {
 		slices.Sort(env)
 		out.functions[r.Properties.Handler] = env
 	}
+	riePackages[app] = out
 	return out, nil
-})
+}
+
+func riePetstore() (*riePackaged, error) { return riePackage("petstore") }
 
 // rieBareBinary builds testdata/bare (aws-lambda-go alone) once, for
 // petstore's architecture, with the flags chalc's build uses.
@@ -117,7 +128,7 @@ var rieBareBinary = sync.OnceValues(func() ([]byte, error) {
 	return os.ReadFile(out)
 })
 
-func rieMustPetstore(t testing.TB) *riePetstoreBuild {
+func rieMustPetstore(t testing.TB) *riePackaged {
 	t.Helper()
 	ps, err := riePetstore()
 	if err != nil {
