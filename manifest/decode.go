@@ -401,14 +401,10 @@ func (d *decoder) functions(v *Node, f *Fragment) []*Function {
 						s.Queue = d.str(k, v)
 					case "queue_arn":
 						s.QueueARN = d.str(k, v)
-					case "batch_size":
-						s.BatchSize = d.integer(k, v)
-					case "maximum_batching_window_in_seconds":
-						s.MaximumBatchingWindowInSeconds = d.integer(k, v)
 					case "maximum_concurrency":
 						s.MaximumConcurrency = d.integer(k, v)
-					case "report_batch_item_failures":
-						s.ReportBatchItemFailures = d.boolean(k, v)
+					default:
+						d.batching(&s.Batching, k, v)
 					}
 				})
 				fn.SQS = s
@@ -420,14 +416,10 @@ func (d *decoder) functions(v *Node, f *Fragment) []*Function {
 						s.Stream = d.str(k, v)
 					case "stream_arn":
 						s.StreamARN = d.str(k, v)
-					case "batch_size":
-						s.BatchSize = d.integer(k, v)
 					case "starting_position":
 						s.StartingPosition = d.str(k, v)
-					case "maximum_batching_window_in_seconds":
-						s.MaximumBatchingWindowInSeconds = d.integer(k, v)
-					case "report_batch_item_failures":
-						s.ReportBatchItemFailures = d.boolean(k, v)
+					default:
+						d.batching(&s.Batching, k, v)
 					}
 				})
 				fn.Kinesis = s
@@ -437,14 +429,10 @@ func (d *decoder) functions(v *Node, f *Fragment) []*Function {
 					switch k.Value {
 					case "stream_arn":
 						s.StreamARN = d.str(k, v)
-					case "batch_size":
-						s.BatchSize = d.integer(k, v)
 					case "starting_position":
 						s.StartingPosition = d.str(k, v)
-					case "maximum_batching_window_in_seconds":
-						s.MaximumBatchingWindowInSeconds = d.integer(k, v)
-					case "report_batch_item_failures":
-						s.ReportBatchItemFailures = d.boolean(k, v)
+					default:
+						d.batching(&s.Batching, k, v)
 					}
 				})
 				fn.DynamoDB = s
@@ -461,6 +449,18 @@ func (d *decoder) functions(v *Node, f *Fragment) []*Function {
 		out = append(out, fn)
 	})
 	return out
+}
+
+// batching decodes the keys shared by the polled event sources.
+func (d *decoder) batching(b *Batching, k, v *Node) {
+	switch k.Value {
+	case "batch_size":
+		b.BatchSize = d.integer(k, v)
+	case "maximum_batching_window_in_seconds":
+		b.MaximumBatchingWindowInSeconds = d.integer(k, v)
+	case "report_batch_item_failures":
+		b.ReportBatchItemFailures = d.boolean(k, v)
+	}
 }
 
 func (d *decoder) schedule(k, v *Node) *Schedule {

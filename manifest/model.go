@@ -191,36 +191,38 @@ type SNSSource struct {
 	Topic Value[string]
 }
 
-// SQSSource is `sqs:`.
-type SQSSource struct {
-	Range                          diag.Range
-	Queue                          Value[string]
-	QueueARN                       Value[string]
+// Batching holds the keys every polled event source (sqs, kinesis,
+// dynamodb) takes.
+type Batching struct {
 	BatchSize                      Value[int]
 	MaximumBatchingWindowInSeconds Value[int]
-	MaximumConcurrency             Value[int]
 	ReportBatchItemFailures        Value[bool]
+}
+
+// SQSSource is `sqs:`.
+type SQSSource struct {
+	Range              diag.Range
+	Queue              Value[string]
+	QueueARN           Value[string]
+	MaximumConcurrency Value[int]
+	Batching
 }
 
 // KinesisSource is `kinesis:`.
 type KinesisSource struct {
-	Range                          diag.Range
-	Stream                         Value[string]
-	StreamARN                      Value[string]
-	BatchSize                      Value[int]
-	StartingPosition               Value[string]
-	MaximumBatchingWindowInSeconds Value[int]
-	ReportBatchItemFailures        Value[bool]
+	Range            diag.Range
+	Stream           Value[string]
+	StreamARN        Value[string]
+	StartingPosition Value[string]
+	Batching
 }
 
 // DynamoDBSource is `dynamodb:`.
 type DynamoDBSource struct {
-	Range                          diag.Range
-	StreamARN                      Value[string]
-	BatchSize                      Value[int]
-	StartingPosition               Value[string]
-	MaximumBatchingWindowInSeconds Value[int]
-	ReportBatchItemFailures        Value[bool]
+	Range            diag.Range
+	StreamARN        Value[string]
+	StartingPosition Value[string]
+	Batching
 }
 
 // Websocket is `websocket:`: handler names per websocket event.
