@@ -195,7 +195,7 @@ func TestViolations(t *testing.T) {
 			want:  props + `/Environment: got string, want object`,
 		},
 		{
-			name: "custom resource without a ServiceToken",
+			name:  "custom resource without a ServiceToken",
 			edits: map[string]string{"/Resources/Notify": `{"Type": "Custom::S3BucketNotification", "Properties": {"Bucket": "b"}}`},
 			want:  `/Resources/Notify/Properties: missing required property "ServiceToken"`,
 		},
