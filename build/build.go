@@ -71,27 +71,12 @@ func WriteGenerated(app *compiler.App) (bool, error) {
 // Package builds the bootstrap for app and returns deployment.zip.
 // chalc_gen.go must be current (WriteGenerated).
 func Package(ctx context.Context, app *compiler.App, opts Options) (*Result, error) {
-	goCmd := opts.Go
-	if goCmd == "" {
-		goCmd = "go"
-	}
-	progress := opts.Progress
-	if progress == nil {
-		progress = func(string) {}
-	}
-	root := compiler.ModuleRoot(app.Handlers.Dir)
-	if root == "" {
-		return nil, fmt.Errorf("the handlers package %s is not in a Go module", app.Handlers.Dir)
-	}
-	if err := requiresChalc(root); err != nil {
-		return nil, err
-	}
-	goVersion, err := goVersion(ctx, goCmd)
+	p := bootstrap(app)
+	root, goCmd, goVersion, err := prepare(ctx, app, opts)
 	if err != nil {
 		return nil, err
 	}
-	mainSrc := GenerateMain(app)
-	key, err := cacheKey(root, app, mainSrc, goVersion, opts.Exclude)
+	key, err := p.key(root, goVersion, opts.Exclude)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +92,11 @@ func Package(ctx context.Context, app *compiler.App, opts Options) (*Result, err
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	bin, err := goBuild(ctx, goCmd, root, app, mainSrc, tmp, progress)
+	out := filepath.Join(tmp, "bootstrap")
+	if err := p.build(ctx, goCmd, root, out, opts.Progress); err != nil {
+		return nil, err
+	}
+	bin, err := os.ReadFile(out)
 	if err != nil {
 		return nil, err
 	}
@@ -122,49 +111,129 @@ func Package(ctx context.Context, app *compiler.App, opts Options) (*Result, err
 	return &Result{Zip: z, Key: key}, nil
 }
 
-// mainDir is where the overlaid main package lives inside the module: it
-// exists only in the go command's -overlay, never on disk.
-const mainDir = "_chalc_bootstrap"
+// A Program is a main package chalc generates for an app and builds with
+// the go command inside the app's module, so that it can import the
+// handlers package: its main.go exists only in the go command's -overlay,
+// as <module root>/<Dir>/main.go, and nothing is written into the user's
+// tree. The Lambda bootstrap is one; `chalc local`'s server another.
+type Program struct {
+	// Name says what is built, in progress lines ("bootstrap").
+	Name string
+	// Dir is the main package's directory under the module root. It
+	// starts with "_", so that the go command's ./... patterns and the
+	// source hash skip it.
+	Dir string
+	// Main is the source of main.go.
+	Main []byte
+	// GOOS and GOARCH are the target platform.
+	GOOS, GOARCH string
+	// Env is added to the go command's environment (CGO_ENABLED=0).
+	Env []string
+	// Flags are go build flags (-trimpath, -ldflags ...).
+	Flags []string
+}
 
-func goBuild(ctx context.Context, goCmd, root string, app *compiler.App, mainSrc []byte, tmp string, progress func(string)) ([]byte, error) {
-	mainFile := filepath.Join(tmp, "main.go")
-	if err := os.WriteFile(mainFile, mainSrc, 0o644); err != nil {
-		return nil, err
-	}
-	overlay, _ := json.Marshal(map[string]any{"Replace": map[string]string{
-		filepath.Join(root, mainDir, "main.go"): mainFile,
-	}})
-	overlayFile := filepath.Join(tmp, "overlay.json")
-	if err := os.WriteFile(overlayFile, overlay, 0o644); err != nil {
-		return nil, err
-	}
-	out := filepath.Join(tmp, "bootstrap")
+// bootstrap is the Lambda bootstrap of app's stage.
+func bootstrap(app *compiler.App) Program {
 	arch := "amd64"
 	if app.Stage.Architecture.V == "arm64" {
 		arch = "arm64"
 	}
-	progress(fmt.Sprintf("building bootstrap (linux/%s)", arch))
-	cmd := exec.CommandContext(ctx, goCmd, "build",
-		"-overlay", overlayFile,
-		"-o", out,
-		"-trimpath", "-buildvcs=false",
-		"-tags", "lambda.norpc",
-		"-ldflags", "-s -w -buildid=",
-		"./"+mainDir)
+	return Program{
+		Name:   "bootstrap",
+		Dir:    "_chalc_bootstrap",
+		Main:   GenerateMain(app),
+		GOOS:   "linux",
+		GOARCH: arch,
+		Env:    []string{"CGO_ENABLED=0"},
+		Flags:  []string{"-trimpath", "-buildvcs=false", "-tags", "lambda.norpc", "-ldflags", "-s -w -buildid="},
+	}
+}
+
+// Key returns the hash of everything that decides p's binary for app
+// (the key Package caches deployment packages by): p itself, the Go
+// toolchain, GOFLAGS, and the sources the go command may read in the
+// app's module and in every module it replaces with a local directory,
+// except below opts.Exclude. It fails as Build would when the module
+// cannot be built (no module, chalc not required, no go command).
+func (p Program) Key(ctx context.Context, app *compiler.App, opts Options) (string, error) {
+	root, _, goVersion, err := prepare(ctx, app, opts)
+	if err != nil {
+		return "", err
+	}
+	return p.key(root, goVersion, opts.Exclude)
+}
+
+// Build builds p in app's module into the file out. chalc_gen.go must be
+// current (WriteGenerated); opts.CacheDir is not used (the go command's
+// own cache applies).
+func (p Program) Build(ctx context.Context, app *compiler.App, out string, opts Options) error {
+	root, goCmd, _, err := prepare(ctx, app, opts)
+	if err != nil {
+		return err
+	}
+	return p.build(ctx, goCmd, root, out, opts.Progress)
+}
+
+// prepare finds the module root of app's handlers and the go command,
+// and checks that the module can build a program importing chalc.
+func prepare(ctx context.Context, app *compiler.App, opts Options) (root, goCmd, version string, err error) {
+	goCmd = opts.Go
+	if goCmd == "" {
+		goCmd = "go"
+	}
+	root = compiler.ModuleRoot(app.Handlers.Dir)
+	if root == "" {
+		return "", "", "", fmt.Errorf("the handlers package %s is not in a Go module", app.Handlers.Dir)
+	}
+	if err := requiresChalc(root); err != nil {
+		return "", "", "", err
+	}
+	version, err = goVersion(ctx, goCmd)
+	if err != nil {
+		return "", "", "", err
+	}
+	return root, goCmd, version, nil
+}
+
+func (p Program) build(ctx context.Context, goCmd, root, out string, progress func(string)) error {
+	tmp, err := os.MkdirTemp("", "chalc-overlay-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	mainFile := filepath.Join(tmp, "main.go")
+	if err := os.WriteFile(mainFile, p.Main, 0o644); err != nil {
+		return err
+	}
+	overlay, _ := json.Marshal(map[string]any{"Replace": map[string]string{
+		filepath.Join(root, p.Dir, "main.go"): mainFile,
+	}})
+	overlayFile := filepath.Join(tmp, "overlay.json")
+	if err := os.WriteFile(overlayFile, overlay, 0o644); err != nil {
+		return err
+	}
+	if progress != nil {
+		progress(fmt.Sprintf("building %s (%s/%s)", p.Name, p.GOOS, p.GOARCH))
+	}
+	args := append([]string{"build", "-overlay", overlayFile, "-o", out}, p.Flags...)
+	cmd := exec.CommandContext(ctx, goCmd, append(args, "./"+p.Dir)...)
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH="+arch, "CGO_ENABLED=0", "GOFLAGS="+os.Getenv("GOFLAGS"))
+	cmd.Env = append(os.Environ(), "GOOS="+p.GOOS, "GOARCH="+p.GOARCH)
+	cmd.Env = append(cmd.Env, p.Env...)
+	cmd.Env = append(cmd.Env, "GOFLAGS="+os.Getenv("GOFLAGS"))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	cmd.Stdout = &stderr
 	if err := cmd.Run(); err != nil {
 		msg := strings.TrimSpace(stderr.String())
-		msg = strings.ReplaceAll(msg, filepath.Join(root, mainDir)+string(filepath.Separator), "<generated main>/")
+		msg = strings.ReplaceAll(msg, filepath.Join(root, p.Dir)+string(filepath.Separator), "<generated main>/")
 		if msg == "" {
 			msg = err.Error()
 		}
-		return nil, fmt.Errorf("go build failed:\n%s", msg)
+		return fmt.Errorf("go build failed:\n%s", msg)
 	}
-	return os.ReadFile(out)
+	return nil
 }
 
 // requiresChalc checks that the module requires chalc: chalc_gen.go
@@ -245,13 +314,14 @@ func Zip(files map[string][]byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// cacheKey hashes everything that decides the bootstrap: the generated
-// main, the Go toolchain, the target, and the sources of the module and of
-// every module it replaces with a local directory.
-func cacheKey(root string, app *compiler.App, mainSrc []byte, goVersion string, exclude []string) (string, error) {
+// key hashes everything that decides p's binary: p, the Go toolchain,
+// GOFLAGS, and the sources of the module and of every module it replaces
+// with a local directory.
+func (p Program) key(root, goVersion string, exclude []string) (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "chalc build %s\n%s\n%s\n%s\n", cacheVersion, goVersion, app.Stage.Architecture.V, os.Getenv("GOFLAGS"))
-	h.Write(mainSrc)
+	fmt.Fprintf(h, "chalc build %s\n%s\n%s/%s\n%s\n", cacheVersion, goVersion, p.GOOS, p.GOARCH, os.Getenv("GOFLAGS"))
+	fmt.Fprintf(h, "%s\n%q\n%q\n", p.Dir, p.Env, p.Flags)
+	h.Write(p.Main)
 	dirs := []string{root}
 	if b, err := os.ReadFile(filepath.Join(root, "go.mod")); err == nil {
 		if mf, err := modfile.ParseLax("go.mod", b, nil); err == nil {

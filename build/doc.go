@@ -3,5 +3,7 @@
 // main of the single bootstrap binary, builds that binary for Lambda with
 // the go command (linux, CGO_ENABLED=0, -trimpath, stripped), and packs it
 // into a reproducible deployment.zip. A content-hash cache skips the Go
-// build when nothing that goes into it changed.
+// build when nothing that goes into it changed. Program builds such a
+// generated main inside the app's module; `chalc local` (package local)
+// uses it for its host server.
 package build

@@ -2,7 +2,6 @@ package chalicetest
 
 import (
 	"context"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/chalc-dev/chalc/runtime/apigw"
 	"github.com/chalc-dev/chalc/runtime/chalice"
 	"github.com/chalc-dev/chalc/runtime/dispatch"
+	"github.com/chalc-dev/chalc/runtime/stageenv"
 )
 
 // Client calls one app's routes and functions for a test.
@@ -27,7 +27,7 @@ type Client struct {
 	t     testing.TB
 	app   *chalice.App
 	stage string
-	env   *environment
+	env   *stageenv.Env
 	gw    *apigw.Gateway
 
 	mu       sync.Mutex
@@ -69,9 +69,12 @@ func New(t testing.TB, app *chalice.App, opts ...Option) *Client {
 		t.Fatalf("chalicetest: app %s has no stage %q; its stages are: %s", app.Name(), o.stage, strings.Join(names, ", "))
 	}
 	c := &Client{t: t, app: app, stage: o.stage, handlers: map[string]lambda.Handler{}}
-	c.env = newEnvironment(app, st)
-	c.env.setUp(t)
-	gw, err := apigw.New(app, apigw.Stage(o.stage), apigw.WrapHandler(c.env.wrap))
+	c.env = stageenv.New(app, st)
+	// The between-calls environment, restored when the test ends.
+	for _, v := range c.env.Defaults() {
+		t.Setenv(v.Name, v.Value)
+	}
+	gw, err := apigw.New(app, apigw.Stage(o.stage), apigw.WrapHandler(c.env.Wrap))
 	if err != nil {
 		t.Fatalf("chalicetest: %v", err)
 	}
@@ -97,7 +100,7 @@ func (c *Client) handler(name string) (lambda.Handler, error) {
 	if f, ok := c.app.Lookup(name); ok && f.Kind == chalice.KindPureLambda {
 		h = serialHandler{mu: new(sync.Mutex), h: h}
 	}
-	h = c.env.wrap(name, h)
+	h = c.env.Wrap(name, h)
 	c.handlers[name] = h
 	return h, nil
 }
@@ -107,119 +110,6 @@ func (c *Client) handler(name string) (lambda.Handler, error) {
 // calls made from a Cleanup work too.
 func (c *Client) context() context.Context {
 	return context.Background()
-}
-
-// environment applies a stage's per-function environment variables.
-type environment struct {
-	keys []string           // every variable any function has, sorted
-	orig map[string]*string // the values before the test; nil: unset
-	def  map[string]string  // the values between calls
-	fns  map[string]map[string]string
-
-	mu sync.RWMutex // held for reading by calls that keep def, for writing by the others
-}
-
-func newEnvironment(app *chalice.App, st chalice.Stage) *environment {
-	e := &environment{orig: map[string]*string{}, def: map[string]string{}, fns: st.Environment}
-	// Between calls: api_handler's values first, then the functions' in
-	// registration order, then any other name's in sorted order.
-	order := []string{dispatch.APIHandler}
-	for _, f := range app.Functions() {
-		order = append(order, f.Name)
-	}
-	var rest []string
-	for name := range st.Environment {
-		if !slices.Contains(order, name) {
-			rest = append(rest, name)
-		}
-	}
-	sort.Strings(rest)
-	for _, name := range append(order, rest...) {
-		for k, v := range st.Environment[name] {
-			if _, ok := e.def[k]; !ok {
-				e.def[k] = v
-				e.keys = append(e.keys, k)
-			}
-		}
-	}
-	sort.Strings(e.keys)
-	for _, k := range e.keys {
-		if v, ok := os.LookupEnv(k); ok {
-			e.orig[k] = &v
-		}
-	}
-	return e
-}
-
-// setUp sets the between-calls environment with t.Setenv, which restores
-// the variables when the test ends.
-func (e *environment) setUp(t testing.TB) {
-	t.Helper()
-	for _, k := range e.keys {
-		t.Setenv(k, e.def[k])
-	}
-}
-
-// value is what variable k is during a call of a function whose
-// environment is vars.
-func (e *environment) value(vars map[string]string, k string) (string, bool) {
-	if v, ok := vars[k]; ok {
-		return v, true
-	}
-	if o := e.orig[k]; o != nil {
-		return *o, true
-	}
-	return "", false
-}
-
-// enter sets the environment of function for a call and returns the
-// function that ends the call.
-func (e *environment) enter(function string) (leave func()) {
-	vars := e.fns[function]
-	same := true
-	for _, k := range e.keys {
-		if v, ok := e.value(vars, k); !ok || v != e.def[k] {
-			same = false
-			break
-		}
-	}
-	if same {
-		e.mu.RLock()
-		return e.mu.RUnlock
-	}
-	e.mu.Lock()
-	for _, k := range e.keys {
-		if v, ok := e.value(vars, k); ok {
-			os.Setenv(k, v)
-		} else {
-			os.Unsetenv(k)
-		}
-	}
-	return func() {
-		for _, k := range e.keys {
-			os.Setenv(k, e.def[k])
-		}
-		e.mu.Unlock()
-	}
-}
-
-// wrap returns h with the environment of function applied around each
-// invocation.
-func (e *environment) wrap(function string, h lambda.Handler) lambda.Handler {
-	return envHandler{e: e, function: function, h: h}
-}
-
-type envHandler struct {
-	e        *environment
-	function string
-	h        lambda.Handler
-}
-
-func (h envHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	leave := h.e.enter(h.function)
-	defer leave()
-	out, err := h.h.Invoke(ctx, payload)
-	return slices.Clone(out), err
 }
 
 // serialHandler runs one invocation at a time and copies its output:

@@ -1,0 +1,208 @@
+// Package devserver is the server `chalc local` runs: a program chalc
+// generates and builds for the host, whose main is
+//
+//	func main() { devserver.Main(app.App(), "dev") }
+//
+// It serves the app's REST API over HTTP through the API Gateway
+// emulation (runtime/apigw: routing, CORS preflight, builtin authorizers,
+// binary bodies; see that package for what is not enforced), with the
+// stage's environment variables applied per function as Lambda would
+// (runtime/stageenv), and logs one line per request to stderr.
+//
+// chalc owns the listening socket, so that the port stays bound while it
+// rebuilds and replaces the server: the server inherits it as file
+// descriptor ListenerFD, writes ReadyLine on ReadyFD once its gateway is
+// built, and starts accepting connections when chalc writes ServeLine on
+// its standard input (chalc first prints what it has to say about the
+// new server; connections made meanwhile wait in the socket's backlog).
+// It stops gracefully on SIGTERM or SIGINT, and when its standard input
+// reaches end of file: chalc keeps that pipe open, so a server whose
+// chalc died does not linger.
+package devserver
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/chalc-dev/chalc/runtime/apigw"
+	"github.com/chalc-dev/chalc/runtime/chalice"
+	"github.com/chalc-dev/chalc/runtime/stageenv"
+)
+
+// The protocol between chalc and the server it starts.
+const (
+	// ListenerFD is the inherited listening socket (exec.Cmd.ExtraFiles[0]).
+	ListenerFD = 3
+	// ReadyFD is a pipe on which the server writes ReadyLine once its
+	// gateway is built (exec.Cmd.ExtraFiles[1]), then closes it.
+	ReadyFD = 4
+	// ReadyLine is written on ReadyFD.
+	ReadyLine = "ready\n"
+	// ServeLine is what chalc writes on the server's standard input to
+	// let it accept connections.
+	ServeLine = "serve\n"
+	// EnvVar is set (to "1") by chalc in the server's environment;
+	// Main refuses to run without it.
+	EnvVar = "CHALC_LOCAL"
+)
+
+// ShutdownTimeout bounds how long requests in flight may take to finish
+// once the server is asked to stop.
+const ShutdownTimeout = 5 * time.Second
+
+// Options configure Serve.
+type Options struct {
+	// Stage is the app stage to serve (default "dev").
+	Stage string
+	// Log receives one line per request; nil is quiet.
+	Log io.Writer
+	// Ready is called once the gateway is built; connections are
+	// accepted when it returns.
+	Ready func()
+}
+
+// Serve serves app's REST API on ln until ctx is done, then shuts down
+// gracefully (requests in flight get ShutdownTimeout to finish). It
+// closes ln. It sets the stage's between-calls environment variables in
+// the process (stageenv.Env.Defaults). An app the gateway refuses (an
+// unknown stage, a mistyped middleware) is an error before anything is
+// served.
+func Serve(ctx context.Context, ln net.Listener, app *chalice.App, opts Options) error {
+	defer ln.Close()
+	stage := opts.Stage
+	if stage == "" {
+		stage = "dev"
+	}
+	st, ok := app.Config().Stages[stage]
+	if !ok {
+		var names []string
+		for n := range app.Config().Stages {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return fmt.Errorf("app %s has no stage %q; its stages are: %s", app.Name(), stage, strings.Join(names, ", "))
+	}
+	env := stageenv.New(app, st)
+	for _, v := range env.Defaults() {
+		if err := os.Setenv(v.Name, v.Value); err != nil {
+			return err
+		}
+	}
+	gw, err := apigw.New(app, apigw.Stage(stage), apigw.WrapHandler(env.Wrap))
+	if err != nil {
+		return err
+	}
+	var h http.Handler = gw
+	if opts.Log != nil {
+		h = logRequests(gw, opts.Log)
+	}
+	if opts.Ready != nil {
+		opts.Ready()
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 30 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		srv.Close()
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Main runs the server chalc started, serving app's stage on the
+// inherited listener, and exits: 0 after a requested stop, 1 when it
+// cannot serve (the reason on stderr). It never returns.
+func Main(app *chalice.App, stage string) {
+	if err := run(app, stage); err != nil {
+		fmt.Fprintf(os.Stderr, "chalc local: %v\n", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+func run(app *chalice.App, stage string) error {
+	if os.Getenv(EnvVar) != "1" {
+		return errors.New("this program is started by `chalc local`, which passes it the listening socket; run `chalc local` instead")
+	}
+	lf := os.NewFile(ListenerFD, "listener")
+	ready := os.NewFile(ReadyFD, "ready")
+	ln, err := net.FileListener(lf)
+	lf.Close() // ln holds its own descriptor
+	if err != nil {
+		return fmt.Errorf("the inherited listener: %w", err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	in := bufio.NewReader(os.Stdin)
+	return Serve(ctx, ln, app, Options{
+		Stage: stage,
+		Log:   os.Stderr,
+		Ready: func() {
+			_, _ = io.WriteString(ready, ReadyLine)
+			ready.Close()
+			if line, err := in.ReadString('\n'); err != nil || line != ServeLine {
+				cancel() // chalc is gone, or stops us before we serve
+				return
+			}
+			go func() {
+				// End of input: chalc is gone, or closed the pipe to stop us.
+				_, _ = io.Copy(io.Discard, in)
+				cancel()
+			}()
+		},
+	})
+}
+
+// logRequests logs "METHOD PATH STATUS DURATION" per request.
+func logRequests(h http.Handler, w io.Writer) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: rw, status: http.StatusOK}
+		h.ServeHTTP(rec, r)
+		fmt.Fprintf(w, "%s %s %s %d %s\n", start.Format("15:04:05"), r.Method, r.URL.RequestURI(), rec.status, round(time.Since(start)))
+	})
+}
+
+// round shortens a duration for the log: 1.234ms, 12.3ms, 123ms, 1.23s.
+func round(d time.Duration) time.Duration {
+	switch {
+	case d < time.Millisecond:
+		return d.Round(time.Microsecond)
+	case d < 100*time.Millisecond:
+		return d.Round(10 * time.Microsecond)
+	default:
+		return d.Round(time.Millisecond)
+	}
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
