@@ -23,6 +23,10 @@ type Options struct {
 	SkipGoCheck bool
 	// CacheDir holds the Go check cache; "" disables caching.
 	CacheDir string
+	// SkipSDKAnalysis skips the analysis of the handlers' aws-sdk-go-v2
+	// calls (tools that need no IAM policy); every function with
+	// autogen_policy then shares DefaultRole, without SDK actions.
+	SkipSDKAnalysis bool
 }
 
 // checker accumulates diagnostics while the passes build the App.
@@ -50,6 +54,9 @@ type checker struct {
 
 	namePrefixAt map[*Function]diag.Range // where a blueprint prefixed the name
 	duplicate    map[*Function]bool       // reported as a duplicate name
+	// ids are the generated logical IDs claimed so far (logicalIDs, then
+	// the SDK roles of assignRoles).
+	ids map[string]idOwner
 
 	middlewareDone map[*manifest.Fragment]bool
 }
@@ -122,12 +129,19 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 	for _, f := range c.allFunctions() {
 		f.Config = st.Functions[f.Name]
 	}
+	c.policyFiles(checked)
 	c.logicalIDs()
 	if !opts.SkipGoCheck && !c.ds.HasErrors() {
 		c.ds = append(c.ds, goCheck(c.app.Packages, opts.CacheDir)...)
 		if !c.ds.HasErrors() {
 			c.checkHandlers()
 		}
+		if !c.ds.HasErrors() {
+			c.sdkAnalysis()
+		}
+	}
+	if !c.ds.HasErrors() {
+		c.assignRoles()
 	}
 	if c.ds.HasErrors() {
 		return nil, c.ds.Sorted()

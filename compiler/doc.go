@@ -1,9 +1,12 @@
 // Package compiler owns the app model: it takes a loaded manifest set,
 // runs the schema, resolves the stage, applies every cross-check the
 // schema cannot express (paths, names, triggers, schedules, ARNs, CORS,
-// authorizers) and type-checks the Go handlers the manifest names. The
-// result, an *App, is everything the template generator (sam/) and the
-// code generator (build/) need; neither looks at YAML again.
+// authorizers), reads the policy files the manifest names, type-checks the
+// Go handlers and finds the aws-sdk-go-v2 operations each function's code
+// can call (sdkcalls.go), from which each function gets its role
+// (roles.go). The result, an *App, is everything the template generator
+// (sam/) and the code generator (build/) need; neither looks at YAML or
+// reads a file named in it again.
 //
 // The passes are plain functions over one checker that accumulates
 // diagnostics; lowering to the App happens only when no error was found,

@@ -326,23 +326,9 @@ func (c *checker) uniqueNames() {
 // generated resources that would share one (foo_bar and foo-bar), naming
 // both sources.
 func (c *checker) logicalIDs() {
-	type owner struct {
-		what string
-		at   diag.Range
-	}
-	ids := map[string]owner{}
-	claim := func(id, what string, at diag.Range) {
-		if id == "" {
-			return
-		}
-		if o, ok := ids[id]; ok {
-			c.ds.Errorf(at, "%s gets the logical ID %s, which %s already has", what, id, o.what).
-				Note(o.at, "%s is declared here", o.what).
-				Hint("rename one of them: logical IDs drop \"_\" and \"-\" and capitalise each word")
-			return
-		}
-		ids[id] = owner{what, at}
-	}
+	c.ids = map[string]idOwner{}
+	ids, claim := c.ids, c.claimID
+	type owner = idOwner
 	for _, fixed := range []string{IDRestAPI, IDDefaultRole, IDManagedLayer, IDWebsocketAPI, IDWebsocketDeployment,
 		IDS3NotificationHandler, IDS3NotificationHandler + "Role", IDS3NotificationHandler + "LogPolicy", "DefaultRoleLogPolicy",
 		IDWebsocketStage, IDAPICustomDomain, IDAPIDomainMapping, IDWebsocketDomain, IDWebsocketDomainMap,
@@ -388,6 +374,27 @@ func (c *checker) logicalIDs() {
 			}
 		}
 	}
+}
+
+// idOwner is what a generated logical ID belongs to.
+type idOwner struct {
+	what string
+	at   diag.Range
+}
+
+// claimID records that what gets the logical ID id, reporting a clash
+// with what already has it.
+func (c *checker) claimID(id, what string, at diag.Range) {
+	if id == "" {
+		return
+	}
+	if o, ok := c.ids[id]; ok {
+		c.ds.Errorf(at, "%s gets the logical ID %s, which %s already has", what, id, o.what).
+			Note(o.at, "%s is declared here", o.what).
+			Hint("rename one of them: logical IDs drop \"_\" and \"-\" and capitalise each word")
+		return
+	}
+	c.ids[id] = idOwner{what, at}
 }
 
 var (

@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"fmt"
+
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/manifest"
 	"github.com/chalc-dev/chalc/stages"
@@ -36,6 +38,11 @@ type App struct {
 	APIHandler *Function
 	// BinaryTypes: Chalice's defaults plus api.binary_types.
 	BinaryTypes []string
+
+	// APIPolicyDocument is the parsed api_gateway_policy_file of the
+	// stage (nil when none is set); APIPolicyFile is its absolute path.
+	APIPolicyDocument any
+	APIPolicyFile     string
 }
 
 // DefaultBinaryTypes are the 16 types Chalice treats as binary.
@@ -164,6 +171,46 @@ type Function struct {
 	DynamoDB   *DynamoDB
 	// WebsocketRoute is $connect, $default or $disconnect.
 	WebsocketRoute string
+
+	// Role is the logical ID of the function's managed role: DefaultRole,
+	// or RoleID(LogicalID) for a role of its own (a policy file, or SDK
+	// actions that differ from DefaultRole's); "" when manage_iam_role is
+	// false. See assignRoles.
+	Role string
+	// PolicyDocument is the parsed policy file of a function with
+	// manage_iam_role and autogen_policy false; PolicyFile is its
+	// absolute path.
+	PolicyDocument any
+	PolicyFile     string
+	// SDK lists the IAM actions the function's Go code needs, found by
+	// analysing its aws-sdk-go-v2 calls (see sdkcalls.go), sorted by
+	// action. It is nil when the Go check was skipped or the function's
+	// role is not managed.
+	SDK []*SDKAction
+}
+
+// SDKAction is one IAM action a function needs and every call that
+// needs it.
+type SDKAction struct {
+	Action string // "s3:GetObject"
+	Calls  []SDKCall
+}
+
+// SDKCall is one call site of an aws-sdk-go-v2 operation.
+type SDKCall struct {
+	// File is absolute; Line and Column are 1-based (the column of the
+	// method or function name).
+	File         string
+	Line, Column int
+	// Call names what is called: "s3.Client.GetObject",
+	// "s3.NewListObjectsV2Paginator", "store.Getter.GetObject" (an
+	// interface method with an SDK operation's signature).
+	Call string
+}
+
+// Position is file:line:col with the file as chalc displays paths.
+func (c SDKCall) Position() string {
+	return fmt.Sprintf("%s:%d:%d", manifest.DisplayPath(c.File), c.Line, c.Column)
 }
 
 // Schedule is a checked schedule trigger.

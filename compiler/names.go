@@ -53,8 +53,13 @@ func S3PermissionID(fnID string) string { return fnID + "S3Permission" }
 // InvokePermissionID names the API Gateway invoke permission of a function.
 func InvokePermissionID(fnID string) string { return fnID + "InvokePermission" }
 
-// RoleID names a function's own role (autogen_policy false).
+// RoleID names a function's own role: autogen_policy false, or SDK
+// actions that differ from DefaultRole's.
 func RoleID(fnID string) string { return fnID + "Role" }
+
+// RoleLogPolicyID names the AWS::IAM::RolePolicy holding a managed role's
+// logs statement (DefaultRoleLogPolicy, <Fn>RoleLogPolicy).
+func RoleLogPolicyID(roleID string) string { return roleID + "LogPolicy" }
 
 // LogGroupID names a function's log group (log_retention_in_days).
 func LogGroupID(fnID string) string { return fnID + "LogGroup" }

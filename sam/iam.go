@@ -2,14 +2,13 @@ package sam
 
 import (
 	"fmt"
-	"os"
+	"sort"
 	"strings"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/iam"
 
 	"github.com/chalc-dev/chalc/compiler"
-	"github.com/chalc-dev/chalc/manifest"
 )
 
 // PolicyDocument is an IAM policy document.
@@ -31,7 +30,8 @@ type Statement struct {
 // IDDefaultRoleLogPolicy holds the managed role's logs statement. It is
 // apart from DefaultRole because it names the functions' log groups, and
 // the functions depend on the role: inside the role it would be a cycle.
-const IDDefaultRoleLogPolicy = "DefaultRoleLogPolicy"
+// A generated role of one function has its own, <Fn>RoleLogPolicy.
+const IDDefaultRoleLogPolicy = compiler.IDDefaultRole + "LogPolicy"
 
 // maxScopedLogGroups keeps DefaultRoleLogPolicy well under IAM's inline
 // policy size limit (about 100 characters per function).
@@ -43,16 +43,19 @@ func trustPolicy() PolicyDocument {
 	}}}
 }
 
-// policyBuilder collects what the shared DefaultRole must allow.
+// policyBuilder collects the functions of each managed role: DefaultRole,
+// shared by the functions with autogen_policy whose SDK actions are
+// DefaultRole's, and the roles of their own (<Fn>Role): from a policy
+// file (autogen_policy false), or generated for a function whose SDK
+// actions differ. compiler.assignRoles decides which (Function.Role).
 type policyBuilder struct {
-	app     *compiler.App
-	shared  []*compiler.Function // functions on DefaultRole, in order
-	fileRol map[string]bool
-	t       *cloudformation.Template
+	app    *compiler.App
+	shared []*compiler.Function // functions on DefaultRole, in order
+	own    []*compiler.Function // functions with a role of their own, in order
 }
 
 func newPolicyBuilder(app *compiler.App) *policyBuilder {
-	return &policyBuilder{app: app, fileRol: map[string]bool{}}
+	return &policyBuilder{app: app}
 }
 
 // roleFor returns the Role property of f and records what its role needs.
@@ -61,81 +64,88 @@ func (p *policyBuilder) roleFor(f *compiler.Function) (string, error) {
 	if !cfg.ManageIAMRole.V {
 		return cfg.IAMRoleARN.V, nil
 	}
-	if cfg.AutogenPolicy.V {
-		p.shared = append(p.shared, f)
-		return cloudformation.GetAtt(compiler.IDDefaultRole, "Arn"), nil
+	role := f.Role
+	if role == "" { // an App not built by compiler.Compile
+		role = compiler.IDDefaultRole
+		if !cfg.AutogenPolicy.V {
+			role = compiler.RoleID(f.LogicalID)
+		}
 	}
-	p.fileRol[f.LogicalID] = true
-	return cloudformation.GetAtt(compiler.RoleID(f.LogicalID), "Arn"), nil
+	if role == compiler.IDDefaultRole {
+		p.shared = append(p.shared, f)
+	} else {
+		p.own = append(p.own, f)
+	}
+	return cloudformation.GetAtt(role, "Arn"), nil
 }
 
-// emit writes DefaultRole, its log policy and the per-function roles.
+// emit writes the per-function roles, then DefaultRole and its log
+// policy.
 func (p *policyBuilder) emit(t *cloudformation.Template) error {
-	for _, f := range p.allFunctions() {
-		if !p.fileRol[f.LogicalID] {
+	for _, f := range p.own {
+		id := compiler.RoleID(f.LogicalID)
+		if !f.Config.AutogenPolicy.V {
+			if f.PolicyDocument == nil {
+				return fmt.Errorf("the policy file of function %s was not read", f.Name)
+			}
+			t.Resources[id] = &iam.Role{
+				AssumeRolePolicyDocument: trustPolicy(),
+				Policies:                 []iam.Role_Policy{{PolicyName: id + "Policy", PolicyDocument: f.PolicyDocument}},
+			}
 			continue
 		}
-		doc, err := p.policyFile(f)
-		if err != nil {
-			return err
-		}
-		id := compiler.RoleID(f.LogicalID)
-		t.Resources[id] = &iam.Role{
-			AssumeRolePolicyDocument: trustPolicy(),
-			Policies:                 []iam.Role_Policy{{PolicyName: id + "Policy", PolicyDocument: doc}},
-		}
+		p.emitRole(t, id, []*compiler.Function{f})
 	}
-	if len(p.shared) == 0 {
-		return nil
+	if len(p.shared) > 0 {
+		p.emitRole(t, compiler.IDDefaultRole, p.shared)
 	}
+	return nil
+}
+
+// emitRole writes a generated role for fns: its statements inline
+// (<id>Policy) and the logs statement in <id>LogPolicy.
+func (p *policyBuilder) emitRole(t *cloudformation.Template, id string, fns []*compiler.Function) {
 	role := &iam.Role{AssumeRolePolicyDocument: trustPolicy()}
-	if st := p.sharedStatements(); len(st) > 0 {
+	if st := p.statements(fns); len(st) > 0 {
 		role.Policies = []iam.Role_Policy{{
-			PolicyName:     compiler.IDDefaultRole + "Policy",
+			PolicyName:     id + "Policy",
 			PolicyDocument: PolicyDocument{Version: "2012-10-17", Statement: st},
 		}}
 	}
-	t.Resources[compiler.IDDefaultRole] = role
+	t.Resources[id] = role
 	// One ARN per function: "<group>*" covers the group and its streams.
 	// IAM caps a role's inline policies at 10,240 characters, so past
 	// maxScopedLogGroups functions the statement names the Lambda log
 	// groups of this account and region instead.
 	var logs []string
-	if len(p.shared) > maxScopedLogGroups {
+	if len(fns) > maxScopedLogGroups {
 		logs = []string{cloudformation.Sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/*")}
 	} else {
-		for _, f := range p.shared {
+		for _, f := range fns {
 			logs = append(logs, cloudformation.Sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${"+f.LogicalID+"}*"))
 		}
 	}
-	t.Resources[IDDefaultRoleLogPolicy] = &iam.RolePolicy{
-		RoleName:   cloudformation.Ref(compiler.IDDefaultRole),
-		PolicyName: IDDefaultRoleLogPolicy,
+	logID := compiler.RoleLogPolicyID(id)
+	t.Resources[logID] = &iam.RolePolicy{
+		RoleName:   cloudformation.Ref(id),
+		PolicyName: logID,
 		PolicyDocument: PolicyDocument{Version: "2012-10-17", Statement: []Statement{{
 			Effect:   "Allow",
 			Action:   []string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"},
 			Resource: logs,
 		}}},
 	}
-	return nil
 }
 
-func (p *policyBuilder) allFunctions() []*compiler.Function {
-	var out []*compiler.Function
-	out = append(out, p.app.Functions...)
-	if p.app.APIHandler != nil {
-		out = append(out, p.app.APIHandler)
-	}
-	return out
-}
-
-// sharedStatements: one statement per event-source kind used (resources
+// statements: one statement per event-source kind used (resources
 // scoped to the sources), then VPC networking and X-Ray when a function on
-// the role needs them.
-func (p *policyBuilder) sharedStatements() []Statement {
+// the role needs them, websocket ManageConnections, then the actions the
+// functions' aws-sdk-go-v2 calls need (sdkStatements).
+func (p *policyBuilder) statements(fns []*compiler.Function) []Statement {
 	var sqs, kin, ddb []string
 	vpc, xray := false, false
-	for _, f := range p.shared {
+	var sdk []*compiler.SDKAction
+	for _, f := range fns {
 		switch {
 		case f.SQS != nil:
 			sqs = appendUnique(sqs, sqsARN(f.SQS))
@@ -146,6 +156,7 @@ func (p *policyBuilder) sharedStatements() []Statement {
 		}
 		vpc = vpc || (len(f.Config.SubnetIDs.V) > 0 && len(f.Config.SecurityGroupIDs.V) > 0)
 		xray = xray || f.Config.XRay.V
+		sdk = append(sdk, f.SDK...)
 	}
 	var out []Statement
 	if len(sqs) > 0 {
@@ -176,6 +187,28 @@ func (p *policyBuilder) sharedStatements() []Statement {
 		out = append(out, Statement{Effect: "Allow", Action: []string{"execute-api:ManageConnections"},
 			Resource: cloudformation.Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + compiler.IDWebsocketAPI + "}/*")})
 	}
+	return append(out, sdkStatements(sdk)...)
+}
+
+// sdkStatements turns the actions found by the SDK call analysis into one
+// statement per IAM service prefix (prefixes sorted, actions sorted and
+// unique). Their Resource is "*": the analysis sees which operations the
+// code calls, not on what — bucket names, table names and queue URLs are
+// run-time values (environment variables, request data) that chalc cannot
+// know statically. To scope them, write the policy yourself
+// (autogen_policy: false, iam_policy_file).
+func sdkStatements(actions []*compiler.SDKAction) []Statement {
+	byPrefix := map[string][]string{}
+	for _, a := range actions {
+		pre := compiler.ActionPrefix(a.Action)
+		byPrefix[pre] = appendUnique(byPrefix[pre], a.Action)
+	}
+	var out []Statement
+	for _, pre := range sortedKeys(byPrefix) {
+		list := byPrefix[pre]
+		sort.Strings(list)
+		out = append(out, Statement{Effect: "Allow", Action: list, Resource: "*"})
+	}
 	return out
 }
 
@@ -186,19 +219,4 @@ func appendUnique(list []string, s string) []string {
 		}
 	}
 	return append(list, s)
-}
-
-// policyFile reads the policy document of a function with
-// autogen_policy: false: iam_policy_file, else .chalice/policy-<stage>.json,
-// relative to the manifest.
-func (p *policyBuilder) policyFile(f *compiler.Function) (any, error) {
-	name := f.Config.IAMPolicyFile.V
-	if name == "" {
-		name = ".chalice/policy-" + p.app.Stage.Name + ".json"
-	}
-	path := manifest.ResolvePath(p.app.Manifest.Doc, name)
-	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("policy file %s: %w", manifest.DisplayPath(path), err)
-	}
-	return readJSONFile(path)
 }

@@ -1,16 +1,13 @@
 package sam
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/serverless"
 
 	"github.com/chalc-dev/chalc/compiler"
-	"github.com/chalc-dev/chalc/manifest"
 )
 
 // restAPI emits RestAPI, the API handler's invoke permission and the
@@ -43,6 +40,20 @@ func (g *generator) restAPI() error {
 
 func lambdaURI(fnID string) string {
 	return cloudformation.Sub("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${" + fnID + ".Arn}/invocations")
+}
+
+// Swagger returns the swagger 2.0 document of app's REST API as the
+// template's RestAPI DefinitionBody holds it, API Gateway extensions and
+// intrinsic functions included, as plain JSON values (maps, slices,
+// strings, json.Number, bools). apidoc derives `chalc generate-models`
+// from it, so the published document and the deployed one never differ.
+func Swagger(app *compiler.App) (map[string]any, error) {
+	g := &generator{app: app}
+	doc, err := g.swagger()
+	if err != nil {
+		return nil, err
+	}
+	return plainJSON(doc).(map[string]any), nil
 }
 
 // swagger builds the API's swagger 2.0 definition as Chalice's
@@ -138,11 +149,11 @@ func (g *generator) swagger() (map[string]any, error) {
 	st := g.app.Stage
 	switch {
 	case st.PolicyFile.V != "":
-		policy, err := readJSONFile(manifest.ResolvePath(g.app.Manifest.Doc, st.PolicyFile.V))
-		if err != nil {
-			return nil, err
+		// Read and checked by the compiler.
+		if g.app.APIPolicyDocument == nil {
+			return nil, fmt.Errorf("api_gateway_policy_file %s was not read", st.PolicyFile.V)
 		}
-		doc["x-amazon-apigateway-policy"] = policy
+		doc["x-amazon-apigateway-policy"] = g.app.APIPolicyDocument
 	case st.EndpointType.V == "PRIVATE":
 		var vpce any = st.EndpointVPCE.V
 		if st.EndpointVPCE.Scalar && len(st.EndpointVPCE.V) == 1 {
@@ -243,18 +254,4 @@ func securityDefinition(a *compiler.Authorizer) map[string]any {
 		"x-amazon-apigateway-authtype":   "custom",
 		"x-amazon-apigateway-authorizer": auth,
 	}
-}
-
-// readJSONFile reads a policy document. The compiler has already checked
-// that it exists and parses; this is the second read, at generation time.
-func readJSONFile(path string) (any, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var v any
-	if err := json.Unmarshal(b, &v); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	return v, nil
 }

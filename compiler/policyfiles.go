@@ -1,0 +1,300 @@
+package compiler
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/manifest"
+	"github.com/chalc-dev/chalc/stages"
+)
+
+// policyHint shows the shape of an IAM policy document.
+const policyHint = `an IAM policy looks like {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"}]}`
+
+// maxPolicyFile bounds what chalc reads as a policy file: IAM's own
+// limits are far smaller (10,240 characters for a role's inline policies,
+// 20 KB for a REST API's resource policy).
+const maxPolicyFile = 1 << 20
+
+// policyFile is one policy file read at compile time.
+type policyFile struct {
+	abs string
+	doc any
+	// problem is the file's own problem (missing, unreadable, not JSON,
+	// not a policy), reported once however many functions name it.
+	problem *diag.Diagnostic
+}
+
+// policyUse is a place that makes chalc read a policy file, for grouping
+// the problem's notes.
+type policyUse struct {
+	file     *policyFile
+	at       diag.Range // the manifest value naming the file (or autogen_policy: false)
+	named    string     // the path as written ("" when defaulted)
+	key      string     // iam_policy_file or api_gateway_policy_file
+	function string     // "" for the REST API's policy
+	stage    string
+}
+
+// policyFiles reads the policy files the checked stages name: for every
+// function with manage_iam_role true and autogen_policy false,
+// iam_policy_file, else .chalice/policy-<stage>.json; and each stage's
+// api_gateway_policy_file. Paths are relative to the manifest. The
+// compiled stage's documents are stored on the App and its functions, so
+// the template generator reads no files. A missing file, invalid JSON or
+// a document that is not an IAM policy is one error per file and place,
+// noting the functions and stages it affects.
+func (c *checker) policyFiles(checked []*stages.Stage) {
+	files := map[string]*policyFile{}
+	read := func(abs string) *policyFile {
+		if f, ok := files[abs]; ok {
+			return f
+		}
+		f := &policyFile{abs: abs}
+		files[abs] = f
+		f.doc, f.problem = c.readPolicy(abs)
+		return f
+	}
+	var uses []policyUse
+	byName := map[string]*Function{}
+	for _, f := range c.allFunctions() {
+		byName[f.Name] = f
+	}
+	for _, st := range checked {
+		compiled := st == c.app.Stage
+		for _, name := range st.Order {
+			cfg := st.Functions[name]
+			if cfg == nil || !cfg.ManageIAMRole.V || cfg.AutogenPolicy.V {
+				continue
+			}
+			u := policyUse{function: name, stage: st.Name, key: "iam_policy_file"}
+			rel := cfg.IAMPolicyFile.V
+			if rel != "" {
+				u.at, u.named = cfg.IAMPolicyFile.From, rel
+			} else {
+				rel = ".chalice/policy-" + st.Name + ".json"
+				u.at = cfg.AutogenPolicy.From
+			}
+			u.file = read(manifest.ResolvePath(c.set.Root, rel))
+			uses = append(uses, u)
+			if fn := byName[name]; compiled && fn != nil && u.file.problem == nil {
+				fn.PolicyDocument, fn.PolicyFile = u.file.doc, u.file.abs
+			}
+		}
+		if rel := st.PolicyFile.V; rel != "" {
+			u := policyUse{stage: st.Name, key: "api_gateway_policy_file", at: st.PolicyFile.From, named: rel}
+			u.file = read(manifest.ResolvePath(c.set.Root, rel))
+			uses = append(uses, u)
+			if compiled && u.file.problem == nil {
+				c.app.APIPolicyDocument, c.app.APIPolicyFile = u.file.doc, u.file.abs
+			}
+		}
+	}
+	c.ds = append(c.ds, c.policyProblems(uses)...)
+}
+
+// readPolicy reads and parses one policy file. A problem that depends on
+// how the file is named (missing) is left to policyProblems: it returns
+// a diagnostic without a subject then.
+func (c *checker) readPolicy(abs string) (any, *diag.Diagnostic) {
+	if st, err := os.Stat(abs); err == nil && (!st.Mode().IsRegular() || st.Size() > maxPolicyFile) {
+		why := "it is not a regular file"
+		if st.Mode().IsRegular() {
+			why = fmt.Sprintf("it holds %d bytes; IAM policies are much smaller", st.Size())
+		}
+		return nil, diag.Errorf(diag.Range{}, "cannot use the policy file %s: %s", manifest.DisplayPath(abs), why)
+	}
+	src, err := os.ReadFile(abs)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, &diag.Diagnostic{Message: "missing"}
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, diag.Errorf(diag.Range{}, "cannot read the policy file %s: %v", manifest.DisplayPath(abs), err)
+	}
+	name := manifest.DisplayPath(abs)
+	var doc any
+	if err := json.Unmarshal(src, &doc); err != nil {
+		c.set.Sources[name] = src
+		at := diag.Range{Filename: name, Start: diag.Pos{Line: 1, Column: 1}}
+		msg := err.Error()
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			at.Start = offsetPos(src, int(se.Offset)-1)
+		}
+		at.End = diag.Pos{Line: at.Start.Line, Column: at.Start.Column + 1}
+		return nil, diag.Errorf(at, "the policy file is not valid JSON: %s", msg)
+	}
+	if why := notPolicy(doc); why != "" {
+		c.set.Sources[name] = src
+		at := diag.Range{Filename: name, Start: offsetPos(src, len(src)-len(strings.TrimLeft(string(src), " \t\r\n\ufeff")))}
+		at.End = diag.Pos{Line: at.Start.Line, Column: at.Start.Column + 1}
+		return nil, diag.Errorf(at, "the policy file is not an IAM policy document: %s", why).Hint(policyHint)
+	}
+	return doc, nil
+}
+
+// notPolicy says why doc is not an IAM policy document, or "".
+func notPolicy(doc any) string {
+	m, ok := doc.(map[string]any)
+	if !ok {
+		return fmt.Sprintf("it is a JSON %s, not an object", jsonKind(doc))
+	}
+	var missing []string
+	if v, ok := m["Version"]; !ok {
+		missing = append(missing, `"Version"`)
+	} else if _, ok := v.(string); !ok {
+		return `"Version" must be a string such as "2012-10-17"`
+	}
+	if st, ok := m["Statement"]; !ok {
+		missing = append(missing, `"Statement"`)
+	} else {
+		switch st.(type) {
+		case []any, map[string]any:
+		default:
+			return `"Statement" must be a list of statements (or one statement object)`
+		}
+	}
+	if len(missing) > 0 {
+		return "it has no " + strings.Join(missing, " and no ")
+	}
+	return ""
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case []any:
+		return "array"
+	case string:
+		return "string"
+	case float64:
+		return "number"
+	case bool:
+		return "boolean"
+	case nil:
+		return "null"
+	}
+	return "value"
+}
+
+// offsetPos converts a byte offset of src to a 1-based line and column
+// (in characters).
+func offsetPos(src []byte, off int) diag.Pos {
+	off = max(0, min(off, len(src)))
+	line, start := 1, 0
+	for i := 0; i < off; i++ {
+		if src[i] == '\n' {
+			line, start = line+1, i+1
+		}
+	}
+	return diag.Pos{Line: line, Column: utf8.RuneCount(src[start:off]) + 1}
+}
+
+// policyProblems turns the files' problems into diagnostics: one per file
+// and naming place, with a note of the functions and stages it applies to.
+func (c *checker) policyProblems(uses []policyUse) diag.Diagnostics {
+	type group struct {
+		d         *diag.Diagnostic
+		functions []string
+		stages    []string
+	}
+	var order []string
+	groups := map[string]*group{}
+	for _, u := range uses {
+		p := u.file.problem
+		if p == nil {
+			continue
+		}
+		var d *diag.Diagnostic
+		key := u.file.abs
+		if p.Message == "missing" {
+			key += "\x00" + u.at.String()
+			if _, ok := groups[key]; !ok {
+				d = c.missingPolicy(u)
+			}
+		} else if p.Subject.Filename == "" {
+			key += "\x00" + u.at.String()
+			if _, ok := groups[key]; !ok {
+				d = diag.Errorf(u.at, "%s", p.Message)
+			}
+		} else if _, ok := groups[key]; !ok {
+			d = p
+		}
+		g, ok := groups[key]
+		if !ok {
+			g = &group{d: d}
+			groups[key] = g
+			order = append(order, key)
+		}
+		if g.d.Subject.Filename != u.at.Filename || g.d.Subject.Start != u.at.Start {
+			// The problem is inside the file: say where it is named.
+			named := false
+			for _, n := range g.d.Notes {
+				if n.Range == u.at {
+					named = true
+				}
+			}
+			if !named {
+				g.d.Note(u.at, "named by %s here", u.key)
+			}
+		}
+		if u.function != "" {
+			g.functions = addUniqueString(g.functions, u.function)
+		}
+		g.stages = addUniqueString(g.stages, u.stage)
+	}
+	var ds diag.Diagnostics
+	for _, k := range order {
+		g := groups[k]
+		where := "in stage " + g.stages[0]
+		if len(g.stages) > 1 {
+			where = "in stages " + strings.Join(g.stages, ", ")
+		}
+		if len(g.functions) > 0 {
+			g.d.Note(diag.Range{}, "applies to %s %s", strings.Join(g.functions, ", "), where)
+		} else {
+			g.d.Note(diag.Range{}, "applies to the REST API %s", where)
+		}
+		ds = append(ds, g.d)
+	}
+	return ds
+}
+
+// missingPolicy reports a policy file that does not exist, at the value
+// naming it (or at autogen_policy: false for the default file).
+func (c *checker) missingPolicy(u policyUse) *diag.Diagnostic {
+	shown := manifest.DisplayPath(u.file.abs)
+	manifestName := c.set.Root.Filename
+	if u.named == "" {
+		return diag.Errorf(u.at, "autogen_policy is false but the default policy file %s does not exist", shown).
+			Hint("write the role's policy there, set iam_policy_file: FILE (relative to %s), or remove autogen_policy: false so chalc generates the policy", manifestName)
+	}
+	d := diag.Errorf(u.at, "%s %q not found", u.key, u.named).
+		Hint("looked for %s; paths are relative to the directory of %s", shown, manifestName)
+	if !filepath.IsAbs(u.named) {
+		alt := filepath.Join(c.app.Dir, ".chalice", filepath.FromSlash(u.named))
+		if st, err := os.Stat(alt); err == nil && !st.IsDir() {
+			d.Hint("did you mean %q?", filepath.ToSlash(filepath.Join(".chalice", u.named)))
+		}
+	}
+	return d
+}
+
+func addUniqueString(list []string, s string) []string {
+	for _, o := range list {
+		if o == s {
+			return list
+		}
+	}
+	return append(list, s)
+}

@@ -1,0 +1,647 @@
+package compiler
+
+// The SDK call analysis behind autogen_policy: which aws-sdk-go-v2
+// operations can each Lambda function call, and so which IAM actions its
+// role needs.
+//
+// The handler packages and the packages of their own Go module that they
+// import (transitively; not the standard library, not other modules) are
+// loaded with go/packages: syntax and types for those, export data for
+// every dependency. Every module-local func, method, package-level var and
+// package initializer becomes a node recording
+//
+//   - the SDK operations it uses: a method of the named type Client of a
+//     package github.com/aws/aws-sdk-go-v2/service/<svc> (any method shaped
+//     like an operation, `(ctx, *<Op>Input, ...)`, so an interface that an
+//     SDK client satisfies counts too: `type getter interface{ GetObject(
+//     context.Context, *s3.GetObjectInput, ...func(*s3.Options)) ... }`),
+//     <svc>.New<Op>Paginator, <svc>.New<X>Waiter (the operation it polls,
+//     from its <Op>APIClient parameter) and PresignClient.Presign<Op>;
+//   - the module-local funcs, methods and package-level vars it refers to,
+//     called or not (a func passed as a value may be called).
+//
+// A function's needs are the closure from its handler (the API handler:
+// every route's handler), the middleware that wraps its kind (including
+// `all`), and every module-local package initializer (the bootstrap runs
+// them all, whatever the function).
+//
+// Limits, by design: calls through an interface method of the module's
+// own interfaces are not followed to the implementations (unless the
+// method has an SDK operation's signature); reflection, plugins and SDK
+// calls made by other modules (a shared library of the company) are not
+// seen. What the analysis misses, the function's role does not allow:
+// autogen_policy: false with iam_policy_file is the escape hatch.
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+
+	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/manifest"
+)
+
+// sdkCallsVersion is part of the cache key: bump it when sdkGraph or what
+// the walk records changes.
+const sdkCallsVersion = "1"
+
+// SDKServicePrefix is the import path prefix of aws-sdk-go-v2's service
+// packages.
+const SDKServicePrefix = "github.com/aws/aws-sdk-go-v2/service/"
+
+// sdkGraph is what the walk of one module records; it is cached.
+type sdkGraph struct {
+	// Nodes by key: a func's types.Func.FullName ("example.com/app.Index",
+	// "(*example.com/app/store.Store).Save"), "var <pkg>.<name>" for a
+	// package-level var, "init <pkg>" for a package's initialization.
+	Nodes map[string]*sdkNode
+	// Inits are the "init <pkg>" keys of every module-local package.
+	Inits []string
+}
+
+type sdkNode struct {
+	Refs []string  `json:",omitempty"` // module-local nodes it refers to
+	Uses []*sdkUse `json:",omitempty"` // SDK operations it uses
+}
+
+// sdkUse is one SDK operation used at one place.
+type sdkUse struct {
+	Service string // the package name under service/: s3, dynamodb
+	Op      string // the operation: GetObject
+	Call    string // what the code calls: s3.Client.GetObject
+	File    string // absolute once loaded (relative to the module root in the cache)
+	Line    int
+	Col     int
+}
+
+// sdkAnalysis runs the analysis for the app's handler packages and fills
+// Function.SDK for every function whose role chalc manages. It runs only
+// after a clean Go check.
+func (c *checker) sdkAnalysis() {
+	needed := false
+	for _, f := range c.allFunctions() {
+		if f.Config != nil && f.Config.ManageIAMRole.V {
+			needed = true
+		}
+	}
+	if !needed || c.opts.SkipSDKAnalysis {
+		return
+	}
+	byRoot := map[string][]string{}
+	var roots []string
+	for _, p := range c.app.Packages {
+		root := moduleRoot(p.Dir)
+		if _, ok := byRoot[root]; !ok {
+			roots = append(roots, root)
+		}
+		byRoot[root] = append(byRoot[root], p.Dir)
+	}
+	g := &sdkGraph{Nodes: map[string]*sdkNode{}}
+	for _, root := range roots {
+		mg, err := analyseModule(root, byRoot[root], c.opts.CacheDir)
+		if err != nil {
+			c.ds.Errorf(diag.Range{Filename: manifest.DisplayPath(root)}, "cannot analyse the handlers' AWS SDK calls: %v", err).
+				Hint("autogen_policy: false with iam_policy_file gives the role a policy of your own")
+			return
+		}
+		for k, n := range mg.Nodes {
+			g.Nodes[k] = n
+		}
+		g.Inits = append(g.Inits, mg.Inits...)
+	}
+	warned := map[string]bool{}
+	for _, f := range c.allFunctions() {
+		if f.Config == nil || !f.Config.ManageIAMRole.V {
+			continue
+		}
+		f.SDK = c.functionActions(g, c.entryPoints(f), f.Config.AutogenPolicy.V, warned)
+	}
+}
+
+// entryPoints are the node keys a function starts from: its handler(s)
+// and the middleware that wraps its kind.
+func (c *checker) entryPoints(f *Function) []string {
+	var keys []string
+	add := func(ref *HandlerRef) {
+		if ref != nil && ref.Package != nil && ref.Package.ImportPath != "" && ref.Name != "" {
+			keys = append(keys, ref.Package.ImportPath+"."+ref.Name)
+		}
+	}
+	if f.Kind == FuncAPI {
+		for _, r := range c.app.Routes {
+			add(&r.Handler)
+		}
+	} else {
+		add(f.Handler)
+	}
+	if kind := middlewareKind(f.Kind); kind != "" {
+		for _, m := range c.app.Middleware {
+			if m.EventType == kind || m.EventType == "all" {
+				add(&m.Handler)
+			}
+		}
+	}
+	return keys
+}
+
+// middlewareKind is the middleware event_type that wraps functions of
+// kind k ("" for builtin authorizers, which have none).
+func middlewareKind(k FunctionKind) string {
+	switch k {
+	case FuncAPI:
+		return "http"
+	case FuncPure:
+		return "pure_lambda"
+	case FuncSchedule:
+		return "scheduled"
+	case FuncAuthorizer:
+		return ""
+	}
+	return string(k)
+}
+
+// functionActions computes the closure from keys (plus every package
+// initializer) and maps the SDK operations found to IAM actions.
+func (c *checker) functionActions(g *sdkGraph, keys []string, warn bool, warned map[string]bool) []*SDKAction {
+	seen := map[string]bool{}
+	queue := append(append([]string(nil), keys...), g.Inits...)
+	byAction := map[string]*SDKAction{}
+	for len(queue) > 0 {
+		k := queue[0]
+		queue = queue[1:]
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		n := g.Nodes[k]
+		if n == nil {
+			continue
+		}
+		queue = append(queue, n.Refs...)
+		for _, u := range n.Uses {
+			call := SDKCall{File: u.File, Line: u.Line, Column: u.Col, Call: u.Call}
+			actions, ok := IAMActions(u.Service, u.Op)
+			if !ok {
+				if pos := call.Position(); warn && !warned[pos] {
+					warned[pos] = true
+					c.ds.Warnf(diag.Range{Filename: manifest.DisplayPath(u.File), Start: diag.Pos{Line: u.Line, Column: u.Col}},
+						"chalc cannot tell which IAM action %s needs, so the generated role does not allow it", u.Call).
+						Hint("%s", unmappedServices[u.Service]).
+						Hint("set autogen_policy: false and iam_policy_file for this function to write its policy yourself")
+				}
+				continue
+			}
+			for _, a := range actions {
+				sa := byAction[a]
+				if sa == nil {
+					sa = &SDKAction{Action: a}
+					byAction[a] = sa
+				}
+				if !slices.Contains(sa.Calls, call) {
+					sa.Calls = append(sa.Calls, call)
+				}
+			}
+		}
+	}
+	out := make([]*SDKAction, 0, len(byAction))
+	for _, a := range byAction {
+		sort.Slice(a.Calls, func(i, j int) bool {
+			x, y := a.Calls[i], a.Calls[j]
+			if x.File != y.File {
+				return x.File < y.File
+			}
+			if x.Line != y.Line {
+				return x.Line < y.Line
+			}
+			if x.Column != y.Column {
+				return x.Column < y.Column
+			}
+			return x.Call < y.Call
+		})
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Action < out[j].Action })
+	return out
+}
+
+// ActionSet is the sorted action names of a function's SDK needs, joined
+// by spaces: two functions need the same policy when their sets are equal.
+func ActionSet(actions []*SDKAction) string {
+	names := make([]string, len(actions))
+	for i, a := range actions {
+		names[i] = a.Action
+	}
+	return strings.Join(names, " ")
+}
+
+// analyseModule loads and walks the handler packages dirs of the module
+// at root, through the cache.
+func analyseModule(root string, dirs []string, cacheDir string) (*sdkGraph, error) {
+	key, err := sdkCacheKey(root, dirs)
+	if err != nil {
+		return nil, err
+	}
+	cacheFile := ""
+	if cacheDir != "" {
+		cacheFile = filepath.Join(cacheDir, "sdkcalls", key+".json")
+		if b, err := os.ReadFile(cacheFile); err == nil {
+			var g sdkGraph
+			if json.Unmarshal(b, &g) == nil && g.Nodes != nil {
+				g.absolute(root)
+				return &g, nil
+			}
+		}
+	}
+	g, err := loadSDKGraph(root, dirs)
+	if err != nil {
+		return nil, err
+	}
+	if cacheFile != "" {
+		if b, err := json.Marshal(g); err == nil {
+			_ = os.MkdirAll(filepath.Dir(cacheFile), 0o755)
+			tmp := cacheFile + ".tmp"
+			if os.WriteFile(tmp, b, 0o644) == nil {
+				_ = os.Rename(tmp, cacheFile)
+			}
+		}
+	}
+	g.absolute(root)
+	return g, nil
+}
+
+// absolute makes the cached (module-relative) file names absolute.
+func (g *sdkGraph) absolute(root string) {
+	for _, n := range g.Nodes {
+		for _, u := range n.Uses {
+			if !filepath.IsAbs(u.File) {
+				u.File = filepath.Join(root, filepath.FromSlash(u.File))
+			}
+		}
+	}
+}
+
+// sdkCacheKey hashes what decides the analysis: the Go sources of the
+// whole module (any package may be imported by a handler), go.mod and
+// go.sum, and which packages are the handlers.
+func sdkCacheKey(root string, dirs []string) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "sdkcalls %s\n%s\n", sdkCallsVersion, root)
+	rels := make([]string, len(dirs))
+	for i, d := range dirs {
+		rels[i], _ = filepath.Rel(root, d)
+	}
+	sort.Strings(rels)
+	fmt.Fprintf(h, "%q\n", rels)
+	for _, n := range []string{"go.mod", "go.sum"} {
+		b, _ := os.ReadFile(filepath.Join(root, n))
+		fmt.Fprintf(h, "%s %d\n", n, len(b))
+		h.Write(b)
+	}
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if path == root {
+				return nil
+			}
+			if name == "vendor" || name == "testdata" || name == "node_modules" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+				return filepath.SkipDir
+			}
+			if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
+				return filepath.SkipDir // another module
+			}
+			return nil
+		}
+		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") || name == GeneratedFile {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		fmt.Fprintf(h, "%s %d\n", filepath.ToSlash(rel), len(b))
+		h.Write(b)
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// loadSDKGraph runs go/packages twice: once for the import graph (to find
+// the module-local packages the handlers reach), once for their syntax
+// and types, dependencies from export data.
+func loadSDKGraph(root string, dirs []string) (*sdkGraph, error) {
+	overlay := map[string][]byte{}
+	var patterns []string
+	for _, d := range dirs {
+		gen := filepath.Join(d, GeneratedFile)
+		if _, err := os.Stat(gen); err == nil {
+			overlay[gen] = []byte("package " + packageName(d) + "\n")
+		}
+		rel, err := filepath.Rel(root, d)
+		if err != nil {
+			return nil, err
+		}
+		patterns = append(patterns, "./"+filepath.ToSlash(rel))
+	}
+	env := append(os.Environ(), "GOOS=linux", "CGO_ENABLED=0")
+	graph, err := packages.Load(&packages.Config{
+		Mode: packages.NeedName | packages.NeedImports | packages.NeedDeps | packages.NeedModule,
+		Dir:  root, Env: env, Overlay: overlay,
+	}, patterns...)
+	if err != nil {
+		return nil, err
+	}
+	// The handlers' module: in a go.work workspace, other modules are
+	// "main" too, but their sources are not in the cache key.
+	mainPath := ""
+	for _, p := range graph {
+		if len(p.Errors) > 0 {
+			return nil, fmt.Errorf("%s", p.Errors[0].Msg)
+		}
+		if p.Module != nil && p.Module.Main {
+			mainPath = p.Module.Path
+		}
+	}
+	local := map[string]bool{}
+	var visit func(p *packages.Package)
+	visit = func(p *packages.Package) {
+		if local[p.PkgPath] || p.Module == nil || p.Module.Path != mainPath {
+			return
+		}
+		local[p.PkgPath] = true
+		for _, imp := range p.Imports {
+			visit(imp)
+		}
+	}
+	for _, p := range graph {
+		visit(p)
+	}
+	if len(local) == 0 {
+		return nil, fmt.Errorf("found no package of the main module in %s", manifest.DisplayPath(root))
+	}
+	paths := make([]string, 0, len(local))
+	for p := range local {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	pkgs, err := packages.Load(&packages.Config{
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes | packages.NeedTypesInfo | packages.NeedImports,
+		Dir:  root, Env: env, Overlay: overlay,
+	}, paths...)
+	if err != nil {
+		return nil, err
+	}
+	w := &sdkWalker{root: root, local: local, g: &sdkGraph{Nodes: map[string]*sdkNode{}}}
+	sort.Slice(pkgs, func(i, j int) bool { return pkgs[i].PkgPath < pkgs[j].PkgPath })
+	for _, p := range pkgs {
+		if len(p.Errors) > 0 {
+			return nil, fmt.Errorf("%s", p.Errors[0])
+		}
+		if p.TypesInfo == nil {
+			continue
+		}
+		w.pkg(p)
+	}
+	for _, n := range w.g.Nodes {
+		sort.Strings(n.Refs)
+		n.Refs = slices.Compact(n.Refs)
+	}
+	return w.g, nil
+}
+
+type sdkWalker struct {
+	root  string
+	local map[string]bool
+	g     *sdkGraph
+	fset  *token.FileSet
+	info  *types.Info
+}
+
+func (w *sdkWalker) node(key string) *sdkNode {
+	n := w.g.Nodes[key]
+	if n == nil {
+		n = &sdkNode{}
+		w.g.Nodes[key] = n
+	}
+	return n
+}
+
+func initKey(pkg string) string { return "init " + pkg }
+
+func varKey(v *types.Var) string { return "var " + v.Pkg().Path() + "." + v.Name() }
+
+func (w *sdkWalker) pkg(p *packages.Package) {
+	w.fset, w.info = p.Fset, p.TypesInfo
+	init := initKey(p.PkgPath)
+	w.node(init)
+	w.g.Inits = append(w.g.Inits, init)
+	for _, f := range p.Syntax {
+		if filepath.Base(p.Fset.Position(f.Package).Filename) == GeneratedFile {
+			continue
+		}
+		for _, decl := range f.Decls {
+			switch d := decl.(type) {
+			case *ast.FuncDecl:
+				if d.Body == nil {
+					continue
+				}
+				key := init
+				if d.Recv != nil || d.Name.Name != "init" {
+					fn, ok := w.info.Defs[d.Name].(*types.Func)
+					if !ok {
+						continue
+					}
+					key = fn.FullName()
+				}
+				w.walk(w.node(key), d.Body)
+			case *ast.GenDecl:
+				if d.Tok != token.VAR {
+					continue
+				}
+				for _, spec := range d.Specs {
+					w.valueSpec(init, spec.(*ast.ValueSpec))
+				}
+			}
+		}
+	}
+}
+
+// valueSpec walks a package-level var declaration: function literals in
+// its values belong to the var (they run when something calls them), the
+// rest of its initializer runs at package initialization.
+func (w *sdkWalker) valueSpec(init string, vs *ast.ValueSpec) {
+	for i, val := range vs.Values {
+		owner := w.node(init)
+		if len(vs.Values) == len(vs.Names) {
+			if v, ok := w.info.Defs[vs.Names[i]].(*types.Var); ok {
+				owner = w.node(varKey(v))
+			}
+		}
+		initNode := w.node(init)
+		ast.Inspect(val, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.FuncLit); ok {
+				w.walk(owner, lit.Body)
+				return false
+			}
+			w.visit(initNode, n)
+			return true
+		})
+	}
+}
+
+// walk records what the code under n refers to, into node.
+func (w *sdkWalker) walk(node *sdkNode, n ast.Node) {
+	ast.Inspect(n, func(n ast.Node) bool {
+		w.visit(node, n)
+		return true
+	})
+}
+
+func (w *sdkWalker) visit(node *sdkNode, n ast.Node) {
+	id, ok := n.(*ast.Ident)
+	if !ok {
+		return
+	}
+	switch obj := w.info.Uses[id].(type) {
+	case *types.Func:
+		w.fn(node, id, obj.Origin())
+	case *types.Var:
+		if obj.Pkg() != nil && w.local[obj.Pkg().Path()] && obj.Parent() == obj.Pkg().Scope() {
+			node.Refs = append(node.Refs, varKey(obj))
+		}
+	}
+}
+
+func (w *sdkWalker) fn(node *sdkNode, id *ast.Ident, fn *types.Func) {
+	if fn.Pkg() == nil {
+		return
+	}
+	sig, _ := fn.Type().(*types.Signature)
+	if sig == nil {
+		return
+	}
+	abstract := sig.Recv() != nil && types.IsInterface(sig.Recv().Type())
+	if w.local[fn.Pkg().Path()] && !abstract {
+		node.Refs = append(node.Refs, fn.FullName())
+		return
+	}
+	svc, op, call := sdkOperation(fn, sig)
+	if svc == "" {
+		return
+	}
+	pos := w.fset.Position(id.Pos())
+	file := pos.Filename
+	if rel, err := filepath.Rel(w.root, file); err == nil && !strings.HasPrefix(rel, "..") {
+		file = filepath.ToSlash(rel)
+	}
+	node.Uses = append(node.Uses, &sdkUse{Service: svc, Op: op, Call: call, File: file, Line: pos.Line, Col: pos.Column})
+}
+
+// sdkService returns the service of an aws-sdk-go-v2 service package
+// path ("s3" for .../service/s3), or "".
+func sdkService(path string) string {
+	svc, ok := strings.CutPrefix(path, SDKServicePrefix)
+	if !ok || svc == "" || strings.Contains(svc, "/") || svc == "internal" {
+		return ""
+	}
+	return svc
+}
+
+// sdkOperation recognises a use of an SDK operation: it returns the
+// service, the operation and how to name the call, or "".
+func sdkOperation(fn *types.Func, sig *types.Signature) (svc, op, call string) {
+	name := fn.Name()
+	if recv := sig.Recv(); recv != nil {
+		// Client.<Op>, or any method (an interface's) with the signature
+		// of one: (context.Context, *<svc>.<Op>Input, ...).
+		op = name
+		if r := namedOf(recv.Type()); r != nil && r.Obj().Name() == "PresignClient" && strings.HasPrefix(name, "Presign") {
+			op = strings.TrimPrefix(name, "Presign")
+		}
+		if svc = operationInput(sig, op); svc == "" {
+			return "", "", ""
+		}
+		return svc, op, recvName(recv.Type()) + "." + name
+	}
+	svc = sdkService(fn.Pkg().Path())
+	if svc == "" || !strings.HasPrefix(name, "New") {
+		return "", "", ""
+	}
+	call = fn.Pkg().Name() + "." + name
+	switch {
+	case strings.HasSuffix(name, "Paginator") && len(name) > len("NewPaginator"):
+		op = name[len("New") : len(name)-len("Paginator")]
+		if operationInput(sig, op) == "" {
+			return "", "", ""
+		}
+		return svc, op, call
+	case strings.HasSuffix(name, "Waiter") && sig.Params().Len() > 0:
+		// New<X>Waiter(client <Op>APIClient, ...): the operation it polls.
+		if n := namedOf(sig.Params().At(0).Type()); n != nil && strings.HasSuffix(n.Obj().Name(), "APIClient") {
+			return svc, strings.TrimSuffix(n.Obj().Name(), "APIClient"), call
+		}
+	}
+	return "", "", ""
+}
+
+// operationInput returns the service when sig's second parameter is
+// *<svc>.<op>Input of an SDK service package, else "".
+func operationInput(sig *types.Signature, op string) string {
+	if sig.Params().Len() < 2 {
+		return ""
+	}
+	if !paramIsInput(sig, 1, op) {
+		return ""
+	}
+	return sdkService(namedOf(sig.Params().At(1).Type()).Obj().Pkg().Path())
+}
+
+func paramIsInput(sig *types.Signature, i int, op string) bool {
+	if sig.Params().Len() <= i {
+		return false
+	}
+	p, ok := sig.Params().At(i).Type().(*types.Pointer)
+	if !ok {
+		return false
+	}
+	n := namedOf(p.Elem())
+	return n != nil && n.Obj().Name() == op+"Input" && n.Obj().Pkg() != nil && sdkService(n.Obj().Pkg().Path()) != ""
+}
+
+func namedOf(t types.Type) *types.Named {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, _ := types.Unalias(t).(*types.Named)
+	return n
+}
+
+// recvName names a method's receiver type for messages: s3.Client,
+// store.Getter, or "interface" for an unnamed interface.
+func recvName(t types.Type) string {
+	if n := namedOf(t); n != nil {
+		if n.Obj().Pkg() == nil {
+			return n.Obj().Name()
+		}
+		return n.Obj().Pkg().Name() + "." + n.Obj().Name()
+	}
+	return "interface"
+}
