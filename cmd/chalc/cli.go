@@ -6,13 +6,17 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"syscall"
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/chalc-dev/chalc/apidoc"
 	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/local"
 	"github.com/chalc-dev/chalc/project"
 	"github.com/chalc-dev/chalc/schema"
 )
@@ -73,8 +77,10 @@ func newApp(stdout, stderr io.Writer) *cli.Command {
 		Description: "chalc reads chalice.yaml (routes, functions, event sources, stages) and the Go handlers it names,\n" +
 			"checks both, and writes a deployable AWS SAM template plus deployment.zip:\n\n" +
 			"   chalc validate                    check the manifest and handlers\n" +
+			"   chalc local                       serve the REST API on http://127.0.0.1:8000\n" +
 			"   chalc package out/                write out/sam.json and out/deployment.zip\n" +
-			"   aws cloudformation package ...    then deploy as the package command prints",
+			"   aws cloudformation package ...    then deploy as the package command prints\n" +
+			"   chalc deploy                      or package and deploy in one step (also delete, url, logs)",
 		Version:        Version(),
 		Writer:         stdout,
 		ErrWriter:      stderr,
@@ -124,6 +130,63 @@ func newApp(stdout, stderr io.Writer) *cli.Command {
 					return packageCmd(ctx, cmd, stdout, stderr)
 				},
 			},
+			policyCommand(stageFlag, projectFlag, stdout, stderr),
+			{
+				Name:      "generate-models",
+				Usage:     "print the REST API's swagger 2.0 (or OpenAPI 3.0.3) document",
+				UsageText: "chalc generate-models [--stage S] [--openapi3] [--project DIR] > api.json",
+				Description: "Prints the API the template deploys as a swagger 2.0 document, without API Gateway's\n" +
+					"x-amazon-apigateway-* extensions and CloudFormation intrinsics. With --openapi3, an OpenAPI 3.0.3\n" +
+					"document with the stage's servers, request bodies, error responses and security schemes.",
+				Flags: []cli.Flag{
+					stageFlag("the stage to describe (default dev)"),
+					&cli.BoolFlag{Name: "openapi3", Usage: "print OpenAPI 3.0.3 instead of swagger 2.0"},
+					projectFlag,
+				},
+				Action: func(ctx context.Context, cmd *cli.Command) error {
+					return generateModels(cmd, stdout, stderr)
+				},
+			},
+			{
+				Name:      "generate-sdk",
+				Usage:     "write a JavaScript client of the REST API (with TypeScript typings) into OUT",
+				UsageText: "chalc generate-sdk [--stage S] [--sdk-type javascript] [--project DIR] OUT",
+				Description: "Writes OUT/apig-client.js (an ES module using the global fetch, one method per route),\n" +
+					"OUT/apig-client.d.ts and OUT/README.md, generated from the routes: no deployed API is needed.",
+				Flags: []cli.Flag{
+					stageFlag("the stage to describe (default dev)"),
+					&cli.StringFlag{Name: "sdk-type", Value: "javascript", Usage: "the kind of client: " + strings.Join(apidoc.SDKTypes, ", ")},
+					projectFlag,
+				},
+				Action: func(ctx context.Context, cmd *cli.Command) error {
+					return generateSDK(cmd, stdout, stderr)
+				},
+			},
+			{
+				Name:      "local",
+				Usage:     "serve the REST API on a local HTTP server, rebuilt when the sources change",
+				UsageText: "chalc local [--stage S] [--host 127.0.0.1] [--port 8000] [--project DIR]",
+				Description: "Builds the handlers for this machine and serves the REST API as API Gateway would:\n" +
+					"the same routing, CORS preflight, binary bodies, and builtin authorizers (run for real).\n" +
+					"iam, cognito_user_pool and custom authorizers and api_key_required are not enforced.\n" +
+					"The stage's environment variables are applied. Each request is logged to stderr.\n\n" +
+					"chalc watches chalice.yaml, its blueprints and the handler packages; on a change it\n" +
+					"checks the project again (errors are printed and the running server keeps serving),\n" +
+					"rebuilds and restarts the server on the same port. Ctrl-C stops it.",
+				Flags: []cli.Flag{
+					stageFlag("the stage whose settings and environment to serve (default dev)"),
+					&cli.StringFlag{Name: "host", Value: local.DefaultHost, Usage: "the address to listen on (0.0.0.0 for every interface)"},
+					&cli.IntFlag{Name: "port", Value: local.DefaultPort, Usage: "the port to listen on (0 picks a free one)"},
+					projectFlag,
+				},
+				Action: func(ctx context.Context, cmd *cli.Command) error {
+					return localCmd(ctx, cmd, stdout, stderr)
+				},
+			},
+			deployCommand(stdout, stderr),
+			deleteCommand(stdout, stderr),
+			urlCommand(stdout, stderr),
+			logsCommand(stdout, stderr),
 			{
 				Name:      "schema",
 				Usage:     "print the JSON Schema of chalice.yaml (for editor completion)",
@@ -307,6 +370,87 @@ func packageCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer)
 	fmt.Fprintf(stdout, "  aws cloudformation package --template-file %s --s3-bucket BUCKET --output-template-file %s\n", tmpl, packaged)
 	fmt.Fprintf(stdout, "  aws cloudformation deploy --template-file %s --stack-name %s-%s --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND\n",
 		packaged, c.App.Name, stage)
+	return nil
+}
+
+func localCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer) error {
+	if err := noArgs(cmd); err != nil {
+		return err
+	}
+	port := cmd.Int("port")
+	if port < 0 || port > 65535 {
+		return fmt.Errorf("--port must be between 0 and 65535, not %d", port)
+	}
+	ln, err := local.Listen(cmd.String("host"), port)
+	if err != nil {
+		fmt.Fprintf(stderr, "chalc: %v\n", err)
+		var le *local.ListenError
+		if errors.As(err, &le) {
+			fmt.Fprintf(stderr, "  hint: %s\n", le.Hint())
+		}
+		return exitCode(exitProblems)
+	}
+	defer ln.Close()
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	opts := options(cmd, stderr)
+	err = local.Run(ctx, ln, local.Options{
+		Project: opts,
+		Stdout:  stdout,
+		Stderr:  stderr,
+		Report:  func(src diag.Sources, ds diag.Diagnostics) { printDiagnostics(stderr, src, ds) },
+	})
+	var ue *project.UsageError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ue):
+		printDiagnostics(stderr, nil, ue.Diagnostics)
+		return exitCode(exitUsage)
+	case errors.Is(err, local.ErrProblems):
+		return exitCode(exitProblems)
+	}
+	fmt.Fprintf(stderr, "chalc: %v\n", err)
+	return exitCode(exitProblems)
+}
+
+func generateModels(cmd *cli.Command, stdout, stderr io.Writer) error {
+	if err := noArgs(cmd); err != nil {
+		return err
+	}
+	c, err := check(options(cmd, stderr), stderr)
+	if err != nil {
+		return err
+	}
+	doc, err := project.Models(c, cmd.Bool("openapi3"))
+	if err != nil {
+		fmt.Fprintf(stderr, "chalc: %v\n", err)
+		return exitCode(exitProblems)
+	}
+	_, err = stdout.Write(doc)
+	return err
+}
+
+func generateSDK(cmd *cli.Command, stdout, stderr io.Writer) error {
+	if cmd.Args().Len() != 1 {
+		return fmt.Errorf("generate-sdk needs one argument, the output directory (e.g. chalc generate-sdk --sdk-type javascript sdk/)")
+	}
+	if err := apidoc.CheckSDKType(cmd.String("sdk-type")); err != nil {
+		return err
+	}
+	c, err := check(options(cmd, stderr), stderr)
+	if err != nil {
+		return err
+	}
+	paths, err := project.SDK(c, cmd.String("sdk-type"), cmd.Args().First())
+	if err != nil {
+		fmt.Fprintf(stderr, "chalc: %v\n", err)
+		return exitCode(exitProblems)
+	}
+	for i, p := range paths {
+		paths[i] = filepath.ToSlash(p)
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", strings.Join(paths, ", "))
 	return nil
 }
 

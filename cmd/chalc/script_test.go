@@ -1,11 +1,19 @@
 package main
 
 import (
+	"errors"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -39,6 +47,12 @@ func TestScript(t *testing.T) {
 		UpdateScripts:       golden.Update(),
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"holdport": holdPort,
+			"freeport": freePort,
+			"waitget":  waitGet,
+			"fakeaws":  fakeAWS,
+		},
 		Setup: func(env *testscript.Env) error {
 			for k, v := range goEnv {
 				env.Setenv(k, v)
@@ -51,4 +65,63 @@ func TestScript(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// holdport VAR listens on a free port of 127.0.0.1 until the script
+// ends, and sets $VAR to it.
+func holdPort(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: holdport VAR")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	ts.Defer(func() { ln.Close() })
+	ts.Setenv(args[0], strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
+}
+
+// freeport VAR sets $VAR to a port of 127.0.0.1 that was free a moment
+// ago.
+func freePort(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: freeport VAR")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	port := ln.Addr().(*net.TCPAddr).Port
+	ts.Check(ln.Close())
+	ts.Setenv(args[0], strconv.Itoa(port))
+}
+
+// waitget URL PATTERN sends GET requests to URL until one answers 200
+// with a body matching PATTERN (for a server that is still starting),
+// for up to four minutes; nothing listening for 30 seconds fails sooner.
+func waitGet(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: waitget URL PATTERN")
+	}
+	re, err := regexp.Compile(args[1])
+	ts.Check(err)
+	client := &http.Client{Timeout: 30 * time.Second}
+	start := time.Now()
+	deadline := start.Add(4 * time.Minute)
+	last := "no answer"
+	for time.Now().Before(deadline) {
+		resp, err := client.Get(args[0])
+		if errors.Is(err, syscall.ECONNREFUSED) && time.Since(start) > 30*time.Second {
+			ts.Fatalf("GET %s: %v", args[0], err)
+		}
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK && re.Match(b) {
+				ts.Logf("GET %s: %s", args[0], b)
+				return
+			}
+			last = resp.Status + " " + string(b)
+		} else {
+			last = err.Error()
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	ts.Fatalf("GET %s: no 200 matching %q; last: %s", args[0], args[1], last)
 }

@@ -1,0 +1,360 @@
+package main
+
+// The AWS commands: deploy, delete, url and logs. The work is package
+// deploy's; this file maps flags to it and its errors to messages and
+// exit statuses (1 for AWS failures, 2 for usage errors).
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/chalc-dev/chalc/compiler"
+	"github.com/chalc-dev/chalc/deploy"
+	"github.com/chalc-dev/chalc/project"
+)
+
+// awsFlags are the flags every AWS command takes.
+func awsFlags(stageUsage string) []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "stage", Usage: stageUsage},
+		&cli.StringFlag{Name: "stack-name", Usage: "the CloudFormation stack (default <app_name>-<stage>)"},
+		&cli.StringFlag{Name: "profile", Usage: "the AWS profile (default: AWS_PROFILE, else the default chain)"},
+		&cli.StringFlag{Name: "region", Usage: "the AWS region (default: AWS_REGION, else the profile's)"},
+		&cli.StringFlag{Name: "project", Value: ".", Usage: "the project directory, holding chalice.yaml", TakesFile: true},
+	}
+}
+
+func deployCommand(stdout, stderr io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:      "deploy",
+		Usage:     "package the app and create or update its CloudFormation stack",
+		UsageText: "chalc deploy [--stage S] [--stack-name N] [--bucket B] [--merge-template FILE]... [--profile P] [--region R] [--project DIR]",
+		Description: "Packages the stage as `chalc package` does, uploads deployment.zip to S3 under its SHA-256\n" +
+			"(skipped when already there), then creates or updates the stack <app_name>-<stage> through a\n" +
+			"change set (CAPABILITY_IAM, CAPABILITY_AUTO_EXPAND), prints each stack event as it happens and,\n" +
+			"at the end, the stack's outputs (EndpointURL first) on stdout. Nothing is kept locally: the\n" +
+			"stack is the state. Without --bucket, chalc uses chalc-deploy-<account>-<region>, created\n" +
+			"when missing. Credentials and region come from the standard AWS chain.",
+		Flags: append(awsFlags("the stage to deploy (default dev)"),
+			&cli.StringFlag{Name: "bucket", Usage: "the S3 bucket for the packages (default chalc-deploy-<account>-<region>)"},
+			&cli.StringSliceFlag{Name: "merge-template", Usage: "a JSON or YAML template merged onto the generated one (repeatable, applied in order)", TakesFile: true},
+		),
+		Action: func(ctx context.Context, cmd *cli.Command) error { return deployCmd(ctx, cmd, stdout, stderr) },
+	}
+}
+
+func deleteCommand(stdout, stderr io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:      "delete",
+		Usage:     "delete the stage's CloudFormation stack",
+		UsageText: "chalc delete [--stage S] [--stack-name N] [--profile P] [--region R] [--project DIR]",
+		Description: "Deletes the stack and waits, printing its events. A stack that does not exist is not an\n" +
+			"error. The packages stay in the S3 bucket.",
+		Flags:  awsFlags("the stage whose stack to delete (default dev)"),
+		Action: func(ctx context.Context, cmd *cli.Command) error { return deleteCmd(ctx, cmd, stdout, stderr) },
+	}
+}
+
+func urlCommand(stdout, stderr io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:      "url",
+		Usage:     "print the deployed REST API's URL (and the websocket URL)",
+		UsageText: "chalc url [--stage S] [--stack-name N] [--profile P] [--region R] [--project DIR]",
+		Flags:     awsFlags("the stage (default dev)"),
+		Action:    func(ctx context.Context, cmd *cli.Command) error { return urlCmd(ctx, cmd, stdout, stderr) },
+	}
+}
+
+func logsCommand(stdout, stderr io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:      "logs",
+		Usage:     "print a deployed function's CloudWatch Logs",
+		UsageText: "chalc logs [--name FUNCTION] [--since 10m] [--follow] [--stage S] [--stack-name N] [--profile P] [--region R] [--project DIR]",
+		Description: "Finds the function in the stack and prints its log events, one line each:\n" +
+			"<time> <message>. --follow keeps polling until Ctrl-C.",
+		Flags: append(awsFlags("the stage (default dev)"),
+			&cli.StringFlag{Name: "name", Value: compiler.APIHandlerFunctionName, Usage: "the function, as named in chalice.yaml (api_handler is the REST API's)"},
+			&cli.StringFlag{Name: "since", Value: "10m", Usage: "how far back: a duration (10m, 2h) or a time (2026-01-02T15:04:05Z)"},
+			&cli.BoolFlag{Name: "follow", Aliases: []string{"f"}, Usage: "keep printing new events"},
+		),
+		Action: func(ctx context.Context, cmd *cli.Command) error { return logsCmd(ctx, cmd, stdout, stderr) },
+	}
+}
+
+// awsTarget checks the project enough to name its stack (the manifest
+// and the stage, not the Go handlers: an unknown stage is a usage error
+// before anything else), then loads the AWS configuration, failing
+// before any work when credentials or the region are missing.
+func awsTarget(ctx context.Context, cmd *cli.Command, stderr io.Writer) (*project.Checked, string, *deploy.Deployer, error) {
+	c, stack, err := stackOf(cmd, stderr)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	d, err := deployer(ctx, cmd, stderr)
+	return c, stack, d, err
+}
+
+// stackOf checks the manifest and the stage and names the stack.
+func stackOf(cmd *cli.Command, stderr io.Writer) (*project.Checked, string, error) {
+	if err := noArgs(cmd); err != nil {
+		return nil, "", err
+	}
+	opts := options(cmd, stderr)
+	opts.SkipGoCheck = true
+	c, err := project.Check(opts)
+	var ue *project.UsageError
+	switch {
+	case errors.As(err, &ue):
+		printDiagnostics(stderr, nil, ue.Diagnostics)
+		return nil, "", exitCode(exitUsage)
+	case err != nil:
+		fmt.Fprintf(stderr, "chalc: %v\n", err)
+		return nil, "", exitCode(exitProblems)
+	case c.Diagnostics.HasErrors():
+		printDiagnostics(stderr, c.Sources(), c.Diagnostics)
+		return nil, "", exitCode(exitProblems)
+	}
+	stack := cmd.String("stack-name")
+	if stack == "" {
+		stack = c.App.Name + "-" + c.App.Stage.Name
+	}
+	return c, stack, nil
+}
+
+// deployer loads the AWS configuration (credentials and region checked).
+func deployer(ctx context.Context, cmd *cli.Command, stderr io.Writer) (*deploy.Deployer, error) {
+	clients, err := deploy.Load(ctx, deploy.Config{Profile: cmd.String("profile"), Region: cmd.String("region")})
+	if err != nil {
+		fmt.Fprintf(stderr, "chalc: %v\n", err)
+		return nil, exitCode(exitProblems)
+	}
+	d := &deploy.Deployer{Clients: clients, Log: stderr}
+	// For tests and the impatient: how often CloudFormation is polled.
+	if p, err := time.ParseDuration(os.Getenv("CHALC_POLL_INTERVAL")); err == nil && p > 0 {
+		d.Poll = p
+	}
+	return d, nil
+}
+
+// again is the command line that reruns chalc with another command on
+// the same stack (for hints).
+func again(cmd *cli.Command, command string) string {
+	s := "chalc " + command
+	for _, f := range []string{"project", "stage", "stack-name", "profile", "region"} {
+		if cmd.IsSet(f) {
+			s += " --" + f + " " + cmd.String(f)
+		}
+	}
+	return s
+}
+
+// awsFailure prints an AWS command's failure: the cause on one line, then
+// what failed and what to do.
+func awsFailure(cmd *cli.Command, stderr io.Writer, err error) error {
+	fmt.Fprintf(stderr, "chalc: %v\n", err)
+	var (
+		fe *deploy.FailedError
+		se *deploy.StackStateError
+		nf *deploy.StackNotFoundError
+	)
+	switch {
+	case errors.As(err, &fe):
+		if len(fe.Failed) > 0 {
+			fmt.Fprintf(stderr, "  failed resources:\n")
+		}
+		for _, e := range fe.Failed {
+			reason := e.Reason
+			if reason == "" {
+				reason = "(no reason given)"
+			}
+			fmt.Fprintf(stderr, "    %s %s (%s): %s\n", e.Status, e.LogicalID, e.Type, reason)
+		}
+		if fe.NeedsDelete() {
+			fmt.Fprintf(stderr, "  hint: a stack whose creation failed cannot be updated; run `%s`, then deploy again\n", again(cmd, "delete"))
+		}
+	case errors.As(err, &se) && se.NeedsDelete():
+		fmt.Fprintf(stderr, "  hint: run `%s`, then `%s`\n", again(cmd, "delete"), again(cmd, "deploy"))
+	case errors.As(err, &nf):
+		fmt.Fprintf(stderr, "  hint: run `%s` to create it\n", again(cmd, "deploy"))
+	}
+	return exitCode(exitProblems)
+}
+
+func interruptible(ctx context.Context) (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+}
+
+func deployCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer) error {
+	_, stack, d, err := awsTarget(ctx, cmd, stderr)
+	if err != nil {
+		return err
+	}
+	opts := options(cmd, stderr)
+	c, err := check(opts, stderr) // now with the Go handlers
+	if err != nil {
+		return err
+	}
+	out, err := os.MkdirTemp("", "chalc-deploy-")
+	if err != nil {
+		fmt.Fprintf(stderr, "chalc: %v\n", err)
+		return exitCode(exitProblems)
+	}
+	defer os.RemoveAll(out)
+	p, err := project.Package(ctx, c, project.PackageOptions{Out: out, Format: "json",
+		MergeTemplates: cmd.StringSlice("merge-template")}, opts)
+	var probs *project.Problems
+	if errors.As(err, &probs) {
+		printDiagnostics(stderr, probs.Sources, probs.Diagnostics)
+		return exitCode(exitProblems)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "chalc: %v\n", err)
+		return exitCode(exitProblems)
+	}
+	if p.Warnings != nil {
+		printDiagnostics(stderr, p.Warnings.Sources, p.Warnings.Diagnostics)
+	}
+	var layer []byte
+	if p.LayerPath != "" {
+		if layer, err = os.ReadFile(p.LayerPath); err != nil {
+			fmt.Fprintf(stderr, "chalc: %v\n", err)
+			return exitCode(exitProblems)
+		}
+	}
+	ctx, stop := interruptible(ctx)
+	defer stop()
+	res, err := d.Deploy(ctx, deploy.Input{App: c.App.Name, StackName: stack, Bucket: cmd.String("bucket"),
+		Template: p.Template, Zip: p.Zip, Layer: layer})
+	if err != nil {
+		return awsFailure(cmd, stderr, err)
+	}
+	if !res.NoChanges {
+		fmt.Fprintf(stderr, "chalc: stack %s is %s\n", res.StackName, res.Status)
+	}
+	for _, o := range res.Outputs {
+		fmt.Fprintf(stdout, "%s: %s\n", o.Key, o.Value)
+	}
+	return nil
+}
+
+func deleteCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer) error {
+	_, stack, d, err := awsTarget(ctx, cmd, stderr)
+	if err != nil {
+		return err
+	}
+	ctx, stop := interruptible(ctx)
+	defer stop()
+	_, err = d.Delete(ctx, stack)
+	var nf *deploy.StackNotFoundError
+	if errors.As(err, &nf) {
+		fmt.Fprintf(stdout, "stack %s does not exist: nothing to delete\n", stack)
+		return nil
+	}
+	if err != nil {
+		return awsFailure(cmd, stderr, err)
+	}
+	fmt.Fprintf(stdout, "deleted stack %s\n", stack)
+	return nil
+}
+
+func urlCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer) error {
+	_, stack, d, err := awsTarget(ctx, cmd, stderr)
+	if err != nil {
+		return err
+	}
+	st, err := d.Stack(ctx, stack)
+	if err != nil {
+		return awsFailure(cmd, stderr, err)
+	}
+	printed := false
+	for _, o := range st.Outputs {
+		if o.Key == "EndpointURL" || o.Key == "WebsocketConnectEndpointURL" {
+			fmt.Fprintln(stdout, o.Value)
+			printed = true
+		}
+	}
+	if !printed {
+		fmt.Fprintf(stderr, "chalc: stack %s (%s) has no EndpointURL output: the app has no REST or websocket API, or it was never deployed\n", stack, st.Status)
+		return exitCode(exitProblems)
+	}
+	return nil
+}
+
+func logsCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer) error {
+	since, err := parseSince(cmd.String("since"), time.Now())
+	if err != nil {
+		return err
+	}
+	c, stack, err := stackOf(cmd, stderr)
+	if err != nil {
+		return err
+	}
+	name := cmd.String("name")
+	id, ok := functionID(c.App, name)
+	if !ok {
+		return fmt.Errorf("app %s has no function %q; its functions: %s", c.App.Name, name, strings.Join(functionNames(c.App), ", "))
+	}
+	d, err := deployer(ctx, cmd, stderr)
+	if err != nil {
+		return err
+	}
+	ctx, stop := interruptible(ctx)
+	defer stop()
+	err = d.Logs(ctx, deploy.LogsInput{StackName: stack, LogicalID: id, Since: since, Follow: cmd.Bool("follow"), Out: stdout})
+	var rnf *deploy.ResourceNotFoundError
+	if errors.As(err, &rnf) {
+		fmt.Fprintf(stderr, "chalc: function %s is not in stack %s\n  hint: run `%s` to deploy it\n", name, stack, again(cmd, "deploy"))
+		return exitCode(exitProblems)
+	}
+	if err != nil {
+		return awsFailure(cmd, stderr, err)
+	}
+	return nil
+}
+
+// parseSince reads --since: a duration back from now, or a time.
+func parseSince(s string, now time.Time) (time.Time, error) {
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return now.Add(-d), nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("--since %q is neither a duration (10m, 2h) nor a time (2026-01-02T15:04:05Z)", s)
+}
+
+// functionID is the logical ID of the app's function name.
+func functionID(app *compiler.App, name string) (string, bool) {
+	if app.APIHandler != nil && app.APIHandler.Name == name {
+		return app.APIHandler.LogicalID, true
+	}
+	for _, f := range app.Functions {
+		if f.Name == name {
+			return f.LogicalID, true
+		}
+	}
+	return "", false
+}
+
+func functionNames(app *compiler.App) []string {
+	var names []string
+	if app.APIHandler != nil {
+		names = append(names, app.APIHandler.Name)
+	}
+	for _, f := range app.Functions {
+		names = append(names, f.Name)
+	}
+	if len(names) == 0 {
+		names = []string{"(none)"}
+	}
+	return names
+}
