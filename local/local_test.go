@@ -56,37 +56,8 @@ func TestServe(t *testing.T) {
 	}
 	t.Cleanup(func() { testHookStarted = nil })
 
-	ln, err := Listen("127.0.0.1", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	base := "http://" + ln.Addr().String()
-
-	var stdout, stderr syncBuffer
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{}) // closed when Run returns, with runErr
-	var runErr error
-	cache := t.TempDir()
-	go func() {
-		defer close(done)
-		runErr = Run(ctx, ln, Options{
-			Project: project.Options{Dir: dir, CacheDir: cache},
-			Stdout:  &stdout,
-			Stderr:  &stderr,
-			Poll:    100 * time.Millisecond,
-		})
-	}()
-	// However the test ends, Run stops its server and cleans up first.
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(time.Minute):
-			t.Error("Run did not return after cancel")
-		}
-	})
-	waitOutput(t, &stderr, "Serving on "+base+" (stage dev)\n", done, serveTimeout)
+	srv := serve(t, dir)
+	base, stderr, done := srv.base, srv.stderr, srv.done
 
 	client := &http.Client{Timeout: 30 * time.Second}
 	do := func(method, path string, body []byte, headers ...string) (*http.Response, string) {
@@ -169,7 +140,7 @@ func TestServe(t *testing.T) {
 		resp.Body.Close()
 		t.Errorf("POST /exit answered %s", resp.Status)
 	}
-	waitOutput(t, &stderr, "chalc: the server exited (exit status 3); restarting it\n", done, time.Minute)
+	waitOutput(t, stderr, "chalc: the server exited (exit status 3); restarting it\n", done, time.Minute)
 	check("GET", "/hello/bo", nil, nil, 200, `{"greeting":"hello","name":"bo","version":"v1"}`)
 
 	// A handler changes: the new server answers on the same port.
@@ -193,7 +164,7 @@ func TestServe(t *testing.T) {
 		}
 		select {
 		case <-done:
-			t.Fatalf("Run returned %v; stderr:\n%s", runErr, stderr.String())
+			t.Fatalf("Run returned %v; stderr:\n%s", srv.runErr, stderr.String())
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
@@ -205,17 +176,11 @@ func TestServe(t *testing.T) {
 	if err := os.WriteFile(src, append(bytes.Replace(b, []byte(`"v1"`), []byte(`"v2"`), 1), "\nfunc Broken() int { return \"x\" }\n"...), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	waitOutput(t, &stderr, "chalc: not rebuilt; still serving the previous build\n", done, rebuildTimeout)
+	waitOutput(t, stderr, "chalc: not rebuilt; still serving the previous build\n", done, rebuildTimeout)
 	check("GET", "/hello/bo", nil, nil, 200, want)
 
-	cancel()
-	select {
-	case <-done:
-		if runErr != nil {
-			t.Fatalf("Run: %v", runErr)
-		}
-	case <-time.After(time.Minute):
-		t.Fatal("Run did not return after cancel")
+	if err := srv.stop(); err != nil {
+		t.Fatalf("Run: %v", err)
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -432,3 +397,55 @@ func (b *syncBuffer) String() string {
 }
 
 func regexpMatch(s, re string) bool { return regexp.MustCompile(re).MatchString(s) }
+
+// server is a chalc local (Run) started by serve.
+type server struct {
+	base           string
+	stdout, stderr *syncBuffer
+	done           chan struct{} // closed when Run returns
+	cancel         context.CancelFunc
+	runErr         error // valid once done is closed
+}
+
+// stop cancels Run and waits for it, returning its error.
+func (s *server) stop() error {
+	s.cancel()
+	select {
+	case <-s.done:
+		return s.runErr
+	case <-time.After(time.Minute):
+		return errors.New("Run did not return after cancel")
+	}
+}
+
+// serve runs chalc local (Run) on the app module in dir, on a free port of
+// 127.0.0.1, until the test ends; it returns once the server is up.
+func serve(t *testing.T, dir string) *server {
+	t.Helper()
+	ln, err := Listen("127.0.0.1", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &server{base: "http://" + ln.Addr().String(), stdout: &syncBuffer{}, stderr: &syncBuffer{},
+		done: make(chan struct{}), cancel: cancel}
+	cache := t.TempDir()
+	go func() {
+		defer close(s.done)
+		s.runErr = Run(ctx, ln, Options{
+			Project: project.Options{Dir: dir, CacheDir: cache},
+			Stdout:  s.stdout,
+			Stderr:  s.stderr,
+			Poll:    100 * time.Millisecond,
+		})
+	}()
+	// However the test ends, Run stops its server and cleans up first.
+	t.Cleanup(func() {
+		if err := s.stop(); err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
+	waitOutput(t, s.stderr, "Serving on "+s.base+" (stage dev)\n", s.done, serveTimeout)
+	return s
+}
