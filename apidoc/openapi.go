@@ -249,19 +249,12 @@ func isBinaryType(mt string, binary []string) bool {
 // preflight is the OPTIONS operation API Gateway answers for a path whose
 // routes enable CORS, or nil (see sam's preflight).
 func preflight(app *compiler.App, path string) map[string]any {
-	var methods []string
-	var cors *compiler.CORS
-	for _, r := range app.Routes {
-		if r.Path == path && r.CORS != nil {
-			methods = append(methods, r.Method)
-			cors = r.CORS
-		}
-	}
-	if cors == nil {
+	pre := app.PreflightHeaders(path)
+	if pre == nil {
 		return nil
 	}
 	headers := map[string]any{}
-	for _, h := range append([][2]string{{"Access-Control-Allow-Methods", strings.Join(append(methods, "OPTIONS"), ",")}}, cors.Headers()...) {
+	for _, h := range pre {
 		headers[h[0]] = map[string]any{"schema": map[string]any{"type": "string"}, "example": h[1]}
 	}
 	return map[string]any{

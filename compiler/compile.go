@@ -75,10 +75,23 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 	if set.Root == nil || set.Root.Root == nil {
 		return nil, nil // the parser has reported why
 	}
-	c.ds = append(c.ds, schema.Validate(set.Root)...)
-	for _, f := range set.Fragments {
-		if f.Root != nil {
-			c.ds = append(c.ds, schema.ValidateFragment(f)...)
+	// The schema and the checks below read the same (immutable) nodes
+	// and do not depend on each other: validate on the other core.
+	schemaDone := make(chan diag.Diagnostics, 1)
+	go func() {
+		ds := schema.Validate(set.Root)
+		for _, f := range set.Fragments {
+			if f.Root != nil {
+				ds = append(ds, schema.ValidateFragment(f)...)
+			}
+		}
+		schemaDone <- ds
+	}()
+	joined := false
+	joinSchema := func() {
+		if !joined {
+			joined = true
+			c.ds = append(c.ds, <-schemaDone...)
 		}
 	}
 	c.m = set.Decode()
@@ -102,6 +115,7 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 	st, ds := stages.Resolve(c.m, opts.Stage, names)
 	c.ds = append(c.ds, ds...)
 	if st == nil {
+		joinSchema()
 		return nil, c.ds.Sorted()
 	}
 	c.app.Stage = st
@@ -131,6 +145,7 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 	}
 	c.policyFiles(checked)
 	c.logicalIDs()
+	joinSchema()
 	if !opts.SkipGoCheck && !c.ds.HasErrors() {
 		c.ds = append(c.ds, goCheck(c.app.Packages, opts.CacheDir)...)
 		if !c.ds.HasErrors() {

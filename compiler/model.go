@@ -2,6 +2,8 @@ package compiler
 
 import (
 	"fmt"
+	"strings"
+	"sync"
 
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/manifest"
@@ -39,10 +41,41 @@ type App struct {
 	// BinaryTypes: Chalice's defaults plus api.binary_types.
 	BinaryTypes []string
 
+	preflightOnce sync.Once
+	preflight     map[string][][2]string
+
 	// APIPolicyDocument is the parsed api_gateway_policy_file of the
 	// stage (nil when none is set); APIPolicyFile is its absolute path.
 	APIPolicyDocument any
 	APIPolicyFile     string
+}
+
+// PreflightHeaders returns the headers API Gateway's OPTIONS mock
+// integration answers with for path — Access-Control-Allow-Methods (the
+// CORS-enabled methods in registration order, then OPTIONS), then the
+// routes' CORS headers — or nil when no route of path enables CORS.
+func (a *App) PreflightHeaders(path string) [][2]string {
+	a.preflightOnce.Do(func() {
+		a.preflight = map[string][][2]string{}
+		methods := map[string][]string{}
+		cors := map[string]*CORS{}
+		var order []string
+		for _, r := range a.Routes {
+			if r.CORS == nil {
+				continue
+			}
+			if _, ok := cors[r.Path]; !ok {
+				order = append(order, r.Path)
+			}
+			methods[r.Path] = append(methods[r.Path], r.Method)
+			cors[r.Path] = r.CORS
+		}
+		for _, p := range order {
+			allow := strings.Join(append(methods[p], "OPTIONS"), ",")
+			a.preflight[p] = append([][2]string{{"Access-Control-Allow-Methods", allow}}, cors[p].Headers()...)
+		}
+	})
+	return a.preflight[path]
 }
 
 // DefaultBinaryTypes are the 16 types Chalice treats as binary.

@@ -115,7 +115,7 @@ func Parse(filename string, src []byte) (doc *Document, ds diag.Diagnostics) {
 	}
 	nz := &normalizer{doc: doc, expanding: map[*yaml.Node]bool{}, done: map[*yaml.Node]bool{}}
 	doc.Root = nz.normalize(n)
-	if !nz.loop && size(doc.Root, map[*yaml.Node]int{}, maxNodes) > maxNodes {
+	if nz.aliases > 0 && !nz.loop && size(doc.Root, map[*yaml.Node]int{}, maxNodes) > maxNodes {
 		nz.tooBig = true
 		nz.ds.Errorf(diag.Range{Filename: filename, Start: diag.Pos{Line: 1}}, "the document expands to more than %d nodes through aliases", maxNodes).
 			Hint("use fewer nested aliases")
@@ -172,6 +172,7 @@ type normalizer struct {
 	done      map[*yaml.Node]bool // nodes already normalised (aliases share them)
 	tooBig    bool
 	loop      bool
+	aliases   int // alias nodes met
 }
 
 func (z *normalizer) rng(n *yaml.Node) diag.Range { return z.doc.Range(n) }
@@ -188,6 +189,7 @@ func (z *normalizer) normalize(n *yaml.Node) *yaml.Node {
 		if n.Alias == nil {
 			return nil
 		}
+		z.aliases++
 		if z.expanding[n.Alias] {
 			z.ds.Errorf(z.rng(n), "alias *%s refers to a node that contains it", n.Value).
 				Hint("an alias can only repeat a node defined outside it")
@@ -196,7 +198,10 @@ func (z *normalizer) normalize(n *yaml.Node) *yaml.Node {
 		}
 		return z.normalize(n.Alias)
 	}
-	if z.done[n] {
+	// Only anchored nodes can be reached twice (through aliases), so only
+	// they are tracked: the maps stay small.
+	anchored := n.Anchor != ""
+	if anchored && z.done[n] {
 		return n
 	}
 	if t := n.Tag; t != "" && !strings.HasPrefix(t, "!!") && t != "!" {
@@ -207,7 +212,9 @@ func (z *normalizer) normalize(n *yaml.Node) *yaml.Node {
 			d.Hint("remove the tag")
 		}
 	}
-	z.expanding[n] = true
+	if anchored {
+		z.expanding[n] = true
+	}
 	switch n.Kind {
 	case yaml.MappingNode:
 		n.Content = z.mapping(n)
@@ -220,9 +227,11 @@ func (z *normalizer) normalize(n *yaml.Node) *yaml.Node {
 		}
 		n.Content = kept
 	}
-	delete(z.expanding, n)
-	z.done[n] = true
-	n.Anchor = ""
+	if anchored {
+		delete(z.expanding, n)
+		z.done[n] = true
+		n.Anchor = ""
+	}
 	return n
 }
 

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"reflect"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // Value renders t as plain JSON values (numbers kept exact), ready to
@@ -28,52 +30,74 @@ func Value(t *Template) (map[string]any, error) {
 	}
 	out := decodeIntrinsics(v).(map[string]any)
 	if len(t.bodies) > 0 {
-		placeBodies(out, t.bodies)
+		if err := placeBodies(out, t.bodies); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
 
-// placeBodies swaps each placeholder string for its document, made plain
-// (intrinsics decoded, numbers as json.Number) like the rest.
-func placeBodies(v any, bodies map[string]any) {
+// placeBodies swaps each placeholder string for its document (already
+// plain: see startSwagger).
+func placeBodies(v any, bodies map[string]func() (any, error)) error {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, e := range x {
 			if s, ok := e.(string); ok {
 				if body, ok := bodies[s]; ok {
-					x[k] = plainJSON(body)
+					doc, err := body()
+					if err != nil {
+						return err
+					}
+					x[k] = doc
 					continue
 				}
 			}
-			placeBodies(e, bodies)
+			if err := placeBodies(e, bodies); err != nil {
+				return err
+			}
 		}
 	case []any:
 		for _, e := range x {
-			placeBodies(e, bodies)
+			if err := placeBodies(e, bodies); err != nil {
+				return err
+			}
 		}
 	}
+	return nil
 }
 
 // plainJSON converts a document built in Go (maps, slices of strings,
 // ints, helper-encoded intrinsics) to the plain JSON values Value returns.
-func plainJSON(v any) any {
+// Maps and []any are converted in place: the document is the generator's
+// own, and parts shared between operations are converted once.
+func plainJSON(v any) any { return (&plainer{seen: map[unsafe.Pointer]bool{}}).plain(v) }
+
+// plainer remembers the maps it has converted: operations share parts
+// (the integration, the responses), which need converting once.
+type plainer struct{ seen map[unsafe.Pointer]bool }
+
+func (p *plainer) plain(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
-		out := make(map[string]any, len(x))
+		id := reflect.ValueOf(x).UnsafePointer()
+		if p.seen[id] {
+			return x
+		}
+		p.seen[id] = true
 		for k, e := range x {
-			out[k] = plainJSON(e)
+			x[k] = p.plain(e)
 		}
-		return out
+		return x
 	case []any:
-		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = plainJSON(e)
+			x[i] = p.plain(e)
 		}
-		return out
+		return x
 	case []string:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = plainJSON(e)
+			out[i] = p.plain(e)
 		}
 		return out
 	case string:
@@ -159,17 +183,17 @@ func intrinsic(s string) (map[string]any, bool) {
 }
 
 // EncodeJSON writes a template value as JSON: keys sorted, two-space
-// indent (or none when compact), no HTML escaping, a final newline.
-// Same value, same bytes.
+// indent (or none when compact), no HTML escaping, a final newline — the
+// bytes encoding/json's Encoder writes with SetEscapeHTML(false), produced
+// without reflection (see appendJSON). Same value, same bytes.
 func EncodeJSON(v any, compact bool) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if !compact {
-		enc.SetIndent("", "  ")
+	indent := "  "
+	if compact {
+		indent = ""
 	}
-	if err := enc.Encode(v); err != nil {
+	out, err := appendJSON(make([]byte, 0, 64<<10), v, indent, 0)
+	if err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return append(out, '\n'), nil
 }

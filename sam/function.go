@@ -16,18 +16,15 @@ type Function struct {
 // AWSCloudFormationType implements cloudformation.Resource.
 func (f *Function) AWSCloudFormationType() string { return "AWS::Serverless::Function" }
 
-// MarshalJSON writes the resource envelope with Events merged into the
-// properties goformation marshals.
+// MarshalJSON writes the resource envelope, splicing Events into the
+// properties goformation marshals (key order is irrelevant: templates are
+// written with sorted keys).
 func (f Function) MarshalJSON() ([]byte, error) {
 	type properties serverless.Function // drops goformation's MarshalJSON
 	p := properties(f.Function)
 	p.Events = nil
-	raw, err := json.Marshal(p)
+	props, err := json.Marshal(p)
 	if err != nil {
-		return nil, err
-	}
-	props := map[string]json.RawMessage{}
-	if err := json.Unmarshal(raw, &props); err != nil {
 		return nil, err
 	}
 	if len(f.Events) > 0 {
@@ -35,11 +32,17 @@ func (f Function) MarshalJSON() ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		props["Events"] = ev
+		spliced := append(append([]byte(`{"Events":`), ev...), ',')
+		if string(props) == "{}" {
+			spliced = append(spliced[:len(spliced)-1], '}')
+		} else {
+			spliced = append(spliced, props[1:]...)
+		}
+		props = spliced
 	}
 	return json.Marshal(struct {
 		Type       string
-		Properties map[string]json.RawMessage
+		Properties json.RawMessage
 		DependsOn  []string `json:"DependsOn,omitempty"`
 	}{f.AWSCloudFormationType(), props, f.Function.AWSCloudFormationDependsOn})
 }

@@ -29,12 +29,12 @@ const TagKey = "chalc"
 // they are not marshalled and decoded again for nothing.
 type Template struct {
 	*cloudformation.Template
-	bodies map[string]any // placeholder → document
+	bodies map[string]func() (any, error) // placeholder → document (plain)
 }
 
 // Generate builds the SAM template of app.
 func Generate(app *compiler.App) (*Template, error) {
-	g := &generator{app: app, t: cloudformation.NewTemplate(), bodies: map[string]any{}}
+	g := &generator{app: app, t: cloudformation.NewTemplate(), bodies: map[string]func() (any, error){}}
 	g.t.Transform = &cloudformation.Transform{String: cloudformation.String("AWS::Serverless-2016-10-31")}
 	if err := g.generate(); err != nil {
 		return nil, err
@@ -45,7 +45,7 @@ func Generate(app *compiler.App) (*Template, error) {
 type generator struct {
 	app    *compiler.App
 	t      *cloudformation.Template
-	bodies map[string]any
+	bodies map[string]func() (any, error)
 	// s3Buckets are the existing buckets functions subscribe to.
 	s3Buckets []string
 	// roles maps a function's logical ID to its role expression.

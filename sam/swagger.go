@@ -3,6 +3,7 @@ package sam
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/serverless"
@@ -14,12 +15,11 @@ import (
 // REST outputs.
 func (g *generator) restAPI() error {
 	st := g.app.Stage
-	body, err := g.swagger()
-	if err != nil {
-		return err
-	}
+	// The swagger document (most of a large template) is built on the
+	// other core while the rest of the template is built and marshalled;
+	// Value puts it in place.
 	placeholder := "chalc:definition-body:" + compiler.IDRestAPI
-	g.bodies[placeholder] = body
+	g.bodies[placeholder] = sync.OnceValues(g.startSwagger())
 	api := &serverless.Api{
 		EndpointConfiguration: &serverless.Api_EndpointConfiguration{Type: cloudformation.String(st.EndpointType.V)},
 		StageName:             st.APIGatewayStage.V,
@@ -40,6 +40,28 @@ func (g *generator) restAPI() error {
 
 func lambdaURI(fnID string) string {
 	return cloudformation.Sub("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${" + fnID + ".Arn}/invocations")
+}
+
+// startSwagger builds the swagger document in a goroutine and returns
+// the function that waits for it.
+func (g *generator) startSwagger() func() (any, error) {
+	type result struct {
+		doc any
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		doc, err := g.swagger()
+		if err != nil {
+			ch <- result{err: err}
+			return
+		}
+		ch <- result{doc: plainJSON(doc)}
+	}()
+	return func() (any, error) {
+		r := <-ch
+		return r.doc, r.err
+	}
 }
 
 // Swagger returns the swagger 2.0 document of app's REST API as the
@@ -179,18 +201,10 @@ func (g *generator) swagger() (map[string]any, error) {
 // preflight returns the OPTIONS mock integration for a path whose routes
 // enable CORS, or nil.
 func (g *generator) preflight(path string) map[string]any {
-	var methods []string
-	var cors *compiler.CORS
-	for _, r := range g.app.Routes {
-		if r.Path == path && r.CORS != nil {
-			methods = append(methods, r.Method)
-			cors = r.CORS
-		}
-	}
-	if cors == nil {
+	headers := g.app.PreflightHeaders(path)
+	if headers == nil {
 		return nil
 	}
-	headers := append([][2]string{{"Access-Control-Allow-Methods", strings.Join(append(methods, "OPTIONS"), ",")}}, cors.Headers()...)
 	respHeaders := map[string]any{}
 	params := map[string]any{}
 	for _, h := range headers {
