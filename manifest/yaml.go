@@ -86,32 +86,11 @@ func Parse(filename string, src []byte) (doc *Document, ds diag.Diagnostics) {
 				"the YAML parser failed on this file: %v", r))
 		}
 	}()
-	dec := yaml.NewDecoder(bytes.NewReader(src))
-	var root yaml.Node
-	if err := dec.Decode(&root); err != nil {
-		if errors.Is(err, errEOF) || err.Error() == "EOF" {
-			msg := "the file is empty"
-			if len(bytes.TrimSpace(src)) > 0 {
-				msg = "the file has no content, only comments"
-			}
-			ds.Errorf(diag.Range{Filename: filename, Start: diag.Pos{Line: 1}}, "%s", msg).
-				Hint("start with `version: 1` and `app_name: <name>`")
+	n, ok := parseParallel(src)
+	if !ok {
+		if n, ds = parseSequential(filename, src); n == nil {
 			return doc, ds
 		}
-		ds.Append(syntaxError(filename, src, err))
-		return doc, ds
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		ds.Errorf(diag.Range{Filename: filename, Start: diag.Pos{Line: extra.Line, Column: extra.Column}},
-			"a second YAML document starts here; a manifest is one document").
-			Hint("remove the `---` line and merge the two documents")
-	} else if err.Error() != "EOF" {
-		ds.Append(syntaxError(filename, src, err))
-	}
-	n := &root
-	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
-		n = n.Content[0]
 	}
 	nz := &normalizer{doc: doc, expanding: map[*yaml.Node]bool{}, done: map[*yaml.Node]bool{}}
 	doc.Root = nz.normalize(n)
@@ -125,6 +104,40 @@ func Parse(filename string, src []byte) (doc *Document, ds diag.Diagnostics) {
 		doc.Root = nil // a half-expanded tree would only add confusing errors
 	}
 	return doc, ds
+}
+
+// parseSequential parses src in one go and returns its root node, or nil
+// with the diagnostics saying why there is none.
+func parseSequential(filename string, src []byte) (*yaml.Node, diag.Diagnostics) {
+	var ds diag.Diagnostics
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	var root yaml.Node
+	if err := dec.Decode(&root); err != nil {
+		if errors.Is(err, errEOF) || err.Error() == "EOF" {
+			msg := "the file is empty"
+			if len(bytes.TrimSpace(src)) > 0 {
+				msg = "the file has no content, only comments"
+			}
+			ds.Errorf(diag.Range{Filename: filename, Start: diag.Pos{Line: 1}}, "%s", msg).
+				Hint("start with `version: 1` and `app_name: <name>`")
+			return nil, ds
+		}
+		ds.Append(syntaxError(filename, src, err))
+		return nil, ds
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		ds.Errorf(diag.Range{Filename: filename, Start: diag.Pos{Line: extra.Line, Column: extra.Column}},
+			"a second YAML document starts here; a manifest is one document").
+			Hint("remove the `---` line and merge the two documents")
+	} else if err.Error() != "EOF" {
+		ds.Append(syntaxError(filename, src, err))
+	}
+	n := &root
+	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
+		n = n.Content[0]
+	}
+	return n, ds
 }
 
 var errEOF = errors.New("EOF")
