@@ -83,11 +83,12 @@ func (l *loader) follow(doc *Document) {
 		}
 		abs := resolvePath(doc, v.Value)
 		if inStack(l.stack, abs) {
-			d := l.ds.Errorf(doc.Range(v), "blueprint %q includes itself", v.Value)
+			var chain []string
 			for _, p := range append(l.stack[indexOf(l.stack, abs):], abs) {
-				d.Note(diag.Range{}, "%s", DisplayPath(p))
+				chain = append(chain, DisplayPath(p))
 			}
-			d.Hint("a fragment cannot register the manifest that registers it")
+			l.ds.Errorf(doc.Range(v), "blueprint %q registers a manifest that registers it: %s", v.Value, strings.Join(chain, " → ")).
+				Hint("a blueprint is a separate fragment file; the app's manifest cannot be one")
 			continue
 		}
 		if _, ok := l.seen[abs]; ok {
