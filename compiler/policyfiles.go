@@ -63,6 +63,7 @@ func (c *checker) policyFiles(checked []*stages.Stage) {
 		return f
 	}
 	var uses []policyUse
+	warnedVPC := map[string]bool{}
 	byName := map[string]*Function{}
 	for _, f := range c.allFunctions() {
 		byName[f.Name] = f
@@ -84,6 +85,19 @@ func (c *checker) policyFiles(checked []*stages.Stage) {
 			}
 			u.file = read(manifest.ResolvePath(c.set.Root, rel))
 			uses = append(uses, u)
+			if u.file.problem == nil && len(cfg.SubnetIDs.V) > 0 && len(cfg.SecurityGroupIDs.V) > 0 &&
+				!allows(u.file.doc, "ec2:CreateNetworkInterface") {
+				// Nothing is added to a policy file (as Chalice): a VPC
+				// function whose role cannot create its network interface
+				// fails to deploy.
+				// One warning per file and place, whichever functions use it.
+				if !warnedVPC[u.at.String()+rel] {
+					warnedVPC[u.at.String()+rel] = true
+					c.ds.Warnf(u.at, "%s is the policy of a function in a VPC but does not allow ec2:CreateNetworkInterface", rel).
+						Hint("add ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces and ec2:DeleteNetworkInterface, or Lambda cannot attach the function to the VPC").
+						Note(diag.Range{}, "function %s in stage %s", name, st.Name)
+				}
+			}
 			if fn := byName[name]; compiled && fn != nil && u.file.problem == nil {
 				fn.PolicyDocument, fn.PolicyFile = u.file.doc, u.file.abs
 			}
@@ -297,4 +311,37 @@ func addUniqueString(list []string, s string) []string {
 		}
 	}
 	return append(list, s)
+}
+
+// allows reports whether an IAM policy document has an Allow statement
+// whose actions cover action ("*", "ec2:*" and the exact name count).
+func allows(doc any, action string) bool {
+	m, _ := doc.(map[string]any)
+	var statements []any
+	switch st := m["Statement"].(type) {
+	case []any:
+		statements = st
+	case map[string]any:
+		statements = []any{st}
+	}
+	service, _, _ := strings.Cut(action, ":")
+	for _, s := range statements {
+		st, _ := s.(map[string]any)
+		if st["Effect"] != "Allow" {
+			continue
+		}
+		var actions []any
+		switch a := st["Action"].(type) {
+		case string:
+			actions = []any{a}
+		case []any:
+			actions = a
+		}
+		for _, a := range actions {
+			if a, ok := a.(string); ok && (a == "*" || strings.EqualFold(a, action) || strings.EqualFold(a, service+":*")) {
+				return true
+			}
+		}
+	}
+	return false
 }
