@@ -11,9 +11,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/chalc-dev/chalc/internal/syncbuf"
 
 	"github.com/chalc-dev/chalc/internal/fakeaws"
 )
@@ -737,24 +738,6 @@ func TestStackOutputs(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for a writer and a reader.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 const group = "/aws/lambda/petstore-dev-APIHandler-FAKE1234"
 
 func logsSetup(t *testing.T) (*fakeaws.Server, *Deployer, *bytes.Buffer) {
@@ -841,7 +824,7 @@ func TestLogsFollow(t *testing.T) {
 	srv, d, _ := logsSetup(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out syncBuffer
+	var out syncbuf.Buffer
 	done := make(chan error)
 	go func() {
 		done <- d.Logs(ctx, LogsInput{StackName: "petstore-dev", LogicalID: "APIHandler",

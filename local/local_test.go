@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chalc-dev/chalc/internal/syncbuf"
+
 	"github.com/chalc-dev/chalc/compiler"
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/manifest"
@@ -364,7 +366,7 @@ func appModule(t *testing.T) string {
 
 // waitOutput waits until out contains want, failing when Run returns
 // first (done is closed) or time runs out.
-func waitOutput(t *testing.T, out *syncBuffer, want string, done <-chan struct{}, timeout time.Duration) {
+func waitOutput(t *testing.T, out *syncbuf.Buffer, want string, done <-chan struct{}, timeout time.Duration) {
 	t.Helper()
 	deadline := time.After(timeout)
 	for !strings.Contains(out.String(), want) {
@@ -378,30 +380,12 @@ func waitOutput(t *testing.T, out *syncBuffer, want string, done <-chan struct{}
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for the server's output goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func regexpMatch(s, re string) bool { return regexp.MustCompile(re).MatchString(s) }
 
 // server is a chalc local (Run) started by serve.
 type server struct {
 	base           string
-	stdout, stderr *syncBuffer
+	stdout, stderr *syncbuf.Buffer
 	done           chan struct{} // closed when Run returns
 	cancel         context.CancelFunc
 	runErr         error // valid once done is closed
@@ -428,7 +412,7 @@ func serve(t *testing.T, dir string) *server {
 	}
 	t.Cleanup(func() { ln.Close() })
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &server{base: "http://" + ln.Addr().String(), stdout: &syncBuffer{}, stderr: &syncBuffer{},
+	s := &server{base: "http://" + ln.Addr().String(), stdout: &syncbuf.Buffer{}, stderr: &syncbuf.Buffer{},
 		done: make(chan struct{}), cancel: cancel}
 	cache := t.TempDir()
 	go func() {

@@ -23,6 +23,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/chalc-dev/chalc/internal/syncbuf"
 )
 
 // Version is the emulator version `make tools` installs (the Makefile's
@@ -146,7 +148,7 @@ type Emulator struct {
 	Started, Ready time.Time
 
 	cmd    *exec.Cmd
-	out    *syncBuffer
+	out    *syncbuf.Buffer
 	done   chan struct{} // closed when the process has exited
 	client *http.Client
 
@@ -212,7 +214,7 @@ func start(path, bootstrap, handler string, env []string) (*Emulator, error) {
 	e := &Emulator{
 		Addr:           net.JoinHostPort("127.0.0.1", ports[0]),
 		RuntimeAPIAddr: net.JoinHostPort("127.0.0.1", ports[1]),
-		out:            &syncBuffer{},
+		out:            &syncbuf.Buffer{},
 		done:           make(chan struct{}),
 	}
 	cmd := exec.Command(path,
@@ -404,22 +406,4 @@ func extract(zipData []byte, dir string) (string, error) {
 		names = append(names, f.Name)
 	}
 	return "", fmt.Errorf("the deployment package has no bootstrap at its root (it holds: %s)", strings.Join(names, ", "))
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent writes and reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
