@@ -338,6 +338,9 @@ func packageCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer)
 	if format != "json" && format != "yaml" {
 		return fmt.Errorf("--template-format must be json or yaml, not %q", format)
 	}
+	if format == "yaml" && cmd.Bool("compact") {
+		return fmt.Errorf("--compact writes minified JSON; it does not apply to --template-format yaml")
+	}
 	opts := options(cmd, stderr)
 	c, err := check(opts, stderr)
 	if err != nil {
@@ -368,7 +371,7 @@ func packageCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer)
 	}
 	fmt.Fprintf(stdout, "Deploy with:\n\n")
 	fmt.Fprintf(stdout, "  aws cloudformation package --template-file %s --s3-bucket BUCKET --output-template-file %s\n", tmpl, packaged)
-	fmt.Fprintf(stdout, "  aws cloudformation deploy --template-file %s --stack-name %s-%s --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND\n",
+	fmt.Fprintf(stdout, "  aws cloudformation deploy --template-file %s --stack-name %s-%s --s3-bucket BUCKET --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND\n",
 		packaged, c.App.Name, stage)
 	return nil
 }
