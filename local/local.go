@@ -242,7 +242,9 @@ func (s *session) printf(format string, args ...any) {
 // check checks the project and reports its diagnostics; the error is a
 // *project.UsageError, ErrProblems, or a failure to check at all.
 func (s *session) check() (*project.Checked, error) {
-	c, err := project.Check(s.opts.Project)
+	opts := s.opts.Project
+	opts.SkipIAM = true // nothing is deployed: save the SDK-call analysis on every rebuild
+	c, err := project.Check(opts)
 	if err != nil {
 		return c, err
 	}

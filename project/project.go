@@ -37,6 +37,9 @@ type Options struct {
 	AllStages bool
 	// SkipGoCheck skips the handler type-check (and so code generation).
 	SkipGoCheck bool
+	// SkipIAM skips the analysis of the handlers' AWS SDK calls (the roles
+	// then carry no SDK actions): for `chalc local`, which deploys nothing.
+	SkipIAM bool
 	// CacheDir overrides the cache location (default: the user cache
 	// directory's chalc/, or $CHALC_CACHE).
 	CacheDir string
@@ -101,7 +104,7 @@ func Check(opts Options) (*Checked, error) {
 	if stage == "" {
 		stage = stages.DefaultStage
 	}
-	copts := compiler.Options{Stage: stage, SkipGoCheck: opts.SkipGoCheck, CacheDir: CacheDir(opts.CacheDir)}
+	copts := compiler.Options{Stage: stage, SkipGoCheck: opts.SkipGoCheck, SkipSDKAnalysis: opts.SkipIAM, CacheDir: CacheDir(opts.CacheDir)}
 	if opts.AllStages {
 		copts.CheckStages = stages.Names(set.Decode())
 	}
