@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -39,7 +40,7 @@ type Options struct {
 
 // cacheVersion is part of every cache key: bump it when the build's
 // output for the same inputs changes.
-const cacheVersion = "1"
+const cacheVersion = "2"
 
 // Result is a built deployment package.
 type Result struct {
@@ -72,11 +73,11 @@ func WriteGenerated(app *compiler.App) (bool, error) {
 // chalc_gen.go must be current (WriteGenerated).
 func Package(ctx context.Context, app *compiler.App, opts Options) (*Result, error) {
 	p := bootstrap(app)
-	root, goCmd, goVersion, err := prepare(ctx, app, opts)
+	root, goCmd, env, err := p.prepare(ctx, app, opts)
 	if err != nil {
 		return nil, err
 	}
-	key, err := p.key(root, goVersion, opts.Exclude)
+	key, err := p.zipKey(root, env, opts.Exclude)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +94,7 @@ func Package(ctx context.Context, app *compiler.App, opts Options) (*Result, err
 	}
 	defer os.RemoveAll(tmp)
 	out := filepath.Join(tmp, "bootstrap")
-	if err := p.build(ctx, goCmd, root, out, opts.Progress); err != nil {
+	if err := p.build(ctx, goCmd, root, env, out, opts.Progress); err != nil {
 		return nil, err
 	}
 	bin, err := os.ReadFile(out)
@@ -129,8 +130,15 @@ type Program struct {
 	GOOS, GOARCH string
 	// Env is added to the go command's environment (CGO_ENABLED=0).
 	Env []string
-	// Flags are go build flags (-trimpath, -ldflags ...).
+	// Flags are go build flags (-trimpath ...), other than -tags and
+	// -ldflags.
 	Flags []string
+	// Tags and LDFlags are the program's build tags and linker flags.
+	// They are passed together with those of GOFLAGS (see buildArgs), so
+	// that the user's tags and -X settings reach this program as they
+	// reach `go build` and `go test`.
+	Tags    []string
+	LDFlags string
 }
 
 // bootstrap is the Lambda bootstrap of app's stage.
@@ -146,57 +154,74 @@ func bootstrap(app *compiler.App) Program {
 		GOOS:   "linux",
 		GOARCH: arch,
 		Env:    []string{"CGO_ENABLED=0"},
-		Flags:  []string{"-trimpath", "-buildvcs=false", "-tags", "lambda.norpc", "-ldflags", "-s -w -buildid="},
+		Flags:  []string{"-trimpath", "-buildvcs=false"},
+		// lambda.norpc drops aws-lambda-go's RPC mode, which
+		// provided.al2023 never uses; -s -w -buildid= make the binary
+		// small and reproducible.
+		Tags:    []string{"lambda.norpc"},
+		LDFlags: "-s -w -buildid=",
 	}
 }
 
 // Key returns the hash of everything that decides p's binary for app
-// (the key Package caches deployment packages by): p itself, the Go
-// toolchain, GOFLAGS, and the sources the go command may read in the
-// app's module and in every module it replaces with a local directory,
+// (Package caches deployment packages by it and the zip time): p itself,
+// the Go toolchain and the go environment that changes its output
+// (GOFLAGS, GOEXPERIMENT...), and the sources the go command may read:
+// the app's module, the workspace (go.work, also in a parent directory)
+// and its modules, and every module replaced with a local directory,
 // except below opts.Exclude. It fails as Build would when the module
 // cannot be built (no module, chalc not required, no go command).
 func (p Program) Key(ctx context.Context, app *compiler.App, opts Options) (string, error) {
-	root, _, goVersion, err := prepare(ctx, app, opts)
+	root, _, env, err := p.prepare(ctx, app, opts)
 	if err != nil {
 		return "", err
 	}
-	return p.key(root, goVersion, opts.Exclude)
+	return p.key(root, env, opts.Exclude)
 }
 
 // Build builds p in app's module into the file out. chalc_gen.go must be
 // current (WriteGenerated); opts.CacheDir is not used (the go command's
 // own cache applies).
 func (p Program) Build(ctx context.Context, app *compiler.App, out string, opts Options) error {
-	root, goCmd, _, err := prepare(ctx, app, opts)
+	root, goCmd, env, err := p.prepare(ctx, app, opts)
 	if err != nil {
 		return err
 	}
-	return p.build(ctx, goCmd, root, out, opts.Progress)
+	return p.build(ctx, goCmd, root, env, out, opts.Progress)
 }
 
 // prepare finds the module root of app's handlers and the go command,
-// and checks that the module can build a program importing chalc.
-func prepare(ctx context.Context, app *compiler.App, opts Options) (root, goCmd, version string, err error) {
+// checks that the module can build a program importing chalc, and asks
+// the go command for the environment p's build will see.
+func (p Program) prepare(ctx context.Context, app *compiler.App, opts Options) (root, goCmd string, env goEnv, err error) {
 	goCmd = opts.Go
 	if goCmd == "" {
 		goCmd = "go"
 	}
 	root = compiler.ModuleRoot(app.Handlers.Dir)
 	if root == "" {
-		return "", "", "", fmt.Errorf("the handlers package %s is not in a Go module", app.Handlers.Dir)
+		return "", "", nil, fmt.Errorf("the handlers package %s is not in a Go module", app.Handlers.Dir)
 	}
 	if err := requiresChalc(root); err != nil {
-		return "", "", "", err
+		return "", "", nil, err
 	}
-	version, err = goVersion(ctx, goCmd)
+	env, err = p.goEnv(ctx, goCmd, root)
 	if err != nil {
-		return "", "", "", err
+		return "", "", nil, err
 	}
-	return root, goCmd, version, nil
+	if _, err := p.buildArgs(env["GOFLAGS"]); err != nil {
+		return "", "", nil, err
+	}
+	return root, goCmd, env, nil
 }
 
-func (p Program) build(ctx context.Context, goCmd, root, out string, progress func(string)) error {
+// environ is the environment of p's go commands.
+func (p Program) environ() []string {
+	env := append(os.Environ(), "GOOS="+p.GOOS, "GOARCH="+p.GOARCH)
+	return append(env, p.Env...)
+}
+
+func (p Program) build(ctx context.Context, goCmd, root string, env goEnv, out string, progress func(string)) error {
 	tmp, err := os.MkdirTemp("", "chalc-overlay-")
 	if err != nil {
 		return err
@@ -216,12 +241,14 @@ func (p Program) build(ctx context.Context, goCmd, root, out string, progress fu
 	if progress != nil {
 		progress(fmt.Sprintf("building %s (%s/%s)", p.Name, p.GOOS, p.GOARCH))
 	}
-	args := append([]string{"build", "-overlay", overlayFile, "-o", out}, p.Flags...)
+	flags, err := p.buildArgs(env["GOFLAGS"])
+	if err != nil {
+		return err
+	}
+	args := append([]string{"build", "-overlay", overlayFile, "-o", out}, flags...)
 	cmd := exec.CommandContext(ctx, goCmd, append(args, "./"+p.Dir)...)
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOOS="+p.GOOS, "GOARCH="+p.GOARCH)
-	cmd.Env = append(cmd.Env, p.Env...)
-	cmd.Env = append(cmd.Env, "GOFLAGS="+os.Getenv("GOFLAGS"))
+	cmd.Env = p.environ()
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	cmd.Stdout = &stderr
@@ -259,27 +286,80 @@ func requiresChalc(root string) error {
 
 const chalcModule = "github.com/chalc-dev/chalc"
 
-func goVersion(ctx context.Context, goCmd string) (string, error) {
-	out, err := exec.CommandContext(ctx, goCmd, "env", "GOVERSION").Output()
+// goEnv is the go command's view of a build: the variables below, as
+// `go env` reports them in the module root with the program's
+// environment, so that settings from `go env -w`, a toolchain switch and
+// a go.work found in a parent directory count as they do for go build.
+type goEnv map[string]string
+
+// keyEnv are the go environment variables that change a build's output
+// or what it reads (CGO_ENABLED, GOOS and GOARCH are the Program's).
+// GOPROXY and the like do not: go.sum pins every downloaded module.
+var keyEnv = []string{
+	"GOVERSION", "GOROOT", "GOWORK", "GOFLAGS", "GOEXPERIMENT",
+	"GOAMD64", "GOARM64", "GOFIPS140",
+}
+
+func (p Program) goEnv(ctx context.Context, goCmd, root string) (goEnv, error) {
+	cmd := exec.CommandContext(ctx, goCmd, append([]string{"env", "-json"}, keyEnv...)...)
+	cmd.Dir = root
+	cmd.Env = p.environ()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
 		var ee *exec.Error
 		if errors.As(err, &ee) {
-			return "", fmt.Errorf("chalc needs the go command (Go 1.26 or newer) on PATH to build the bootstrap: %v", ee.Err)
+			return nil, fmt.Errorf("chalc needs the go command (Go 1.26 or newer) on PATH to build the bootstrap: %v", ee.Err)
 		}
-		return "", fmt.Errorf("go env GOVERSION: %v", err)
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			return nil, fmt.Errorf("go env (in %s) failed:\n%s", root, msg)
+		}
+		return nil, fmt.Errorf("go env (in %s): %v", root, err)
 	}
-	return strings.TrimSpace(string(out)), nil
+	env := goEnv{}
+	if err := json.Unmarshal(out, &env); err != nil {
+		return nil, fmt.Errorf("go env -json: %v", err)
+	}
+	return env, nil
+}
+
+// zipKey is the key Package caches p's zip by: the cache holds zips,
+// and their entry times come from SOURCE_DATE_EPOCH (zipTime), so the
+// same binary zipped for another time is another entry. chalc's own Go
+// version is there for its compress/flate.
+func (p Program) zipKey(root string, env goEnv, exclude []string) (string, error) {
+	k, err := p.key(root, env, exclude)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "zip %s %d %s\n", k, zipTime().Unix(), runtime.Version())
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // zipTime is the modification time of every zip entry: fixed, so the
-// same binary always gives the same bytes. SOURCE_DATE_EPOCH overrides it.
+// same binary always gives the same bytes. SOURCE_DATE_EPOCH overrides it,
+// within what a zip holds (its MS-DOS date starts in 1980, its extended
+// timestamp is 32-bit Unix time, ending in 2106): an earlier time,
+// such as the common SOURCE_DATE_EPOCH=0, is 1980-01-01, not a date that
+// wraps around to another century.
 func zipTime() time.Time {
+	first := time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
+	last := time.Date(2106, 1, 1, 0, 0, 0, 0, time.UTC)
 	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
 		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return time.Unix(n, 0).UTC()
+			t := time.Unix(n, 0).UTC()
+			switch {
+			case t.Before(first):
+				return first
+			case t.After(last):
+				return last
+			}
+			return t
 		}
 	}
-	return time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
+	return first
 }
 
 // Zip packs files (name → content) reproducibly: entries sorted, fixed
@@ -314,34 +394,113 @@ func Zip(files map[string][]byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// key hashes everything that decides p's binary: p, the Go toolchain,
-// GOFLAGS, and the sources of the module and of every module it replaces
-// with a local directory.
-func (p Program) key(root, goVersion string, exclude []string) (string, error) {
+// key hashes everything that decides p's binary: p, the go environment
+// (toolchain, GOFLAGS, GOWORK...), and the sources of every module the
+// go command may read from a local directory (moduleDirs).
+func (p Program) key(root string, env goEnv, exclude []string) (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "chalc build %s\n%s\n%s/%s\n%s\n", cacheVersion, goVersion, p.GOOS, p.GOARCH, os.Getenv("GOFLAGS"))
-	fmt.Fprintf(h, "%s\n%q\n%q\n", p.Dir, p.Env, p.Flags)
+	fmt.Fprintf(h, "chalc build %s\n%s/%s\n", cacheVersion, p.GOOS, p.GOARCH)
+	for _, k := range keyEnv {
+		fmt.Fprintf(h, "%s=%q\n", k, env[k])
+	}
+	fmt.Fprintf(h, "%s\n%q\n%q\n%q\n%q\n", p.Dir, p.Env, p.Flags, p.Tags, p.LDFlags)
 	h.Write(p.Main)
-	dirs := []string{root}
-	if b, err := os.ReadFile(filepath.Join(root, "go.mod")); err == nil {
-		if mf, err := modfile.ParseLax("go.mod", b, nil); err == nil {
-			for _, r := range mf.Replace {
-				if modfile.IsDirectoryPath(r.New.Path) {
-					p := r.New.Path
-					if !filepath.IsAbs(p) {
-						p = filepath.Join(root, p)
-					}
-					dirs = append(dirs, filepath.Clean(p))
-				}
-			}
+	dirs, files, err := moduleDirs(root, env)
+	if err != nil {
+		return "", err
+	}
+	// Paths are hashed relative to root, so that moving the whole tree
+	// keeps the cache.
+	for _, f := range files {
+		if err := hashFile(h, root, f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return "", err
 		}
 	}
 	for _, d := range dirs {
+		rel, _ := filepath.Rel(root, d)
+		fmt.Fprintf(h, "module %s\n", filepath.ToSlash(rel))
 		if err := hashTree(h, d, exclude); err != nil {
 			return "", err
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// moduleDirs lists the directories whose sources a build in root may
+// read, and the module files outside them that decide what it reads:
+//   - root, and the directories its go.mod (or GOFLAGS' -modfile)
+//     replaces modules with;
+//   - in workspace mode (GOWORK, which the go command may find in any
+//     parent directory), go.work and go.work.sum, every module it uses
+//     with the directories their go.mod files replace modules with, and
+//     the directories go.work replaces modules with.
+//
+// Modules from the module cache are not listed: go.sum pins their content.
+func moduleDirs(root string, env goEnv) (dirs, files []string, err error) {
+	seen := map[string]bool{}
+	add := func(d string) {
+		d = filepath.Clean(d)
+		if !seen[d] {
+			seen[d] = true
+			dirs = append(dirs, d)
+		}
+	}
+	// addModule adds a module directory and its go.mod's replacements.
+	addModule := func(dir, gomod string) {
+		add(dir)
+		b, err := os.ReadFile(gomod)
+		if err != nil {
+			return
+		}
+		// Not ParseLax: it skips replace directives.
+		mf, err := modfile.Parse(gomod, b, nil)
+		if err != nil {
+			return
+		}
+		for _, r := range mf.Replace {
+			if modfile.IsDirectoryPath(r.New.Path) {
+				add(resolve(dir, r.New.Path))
+			}
+		}
+	}
+	gomod := filepath.Join(root, "go.mod")
+	if mf := flagValue(env["GOFLAGS"], "modfile"); mf != "" {
+		gomod = resolve(root, mf)
+		files = append(files, gomod, strings.TrimSuffix(gomod, ".mod")+".sum")
+	}
+	addModule(root, gomod)
+	work := env["GOWORK"]
+	if work == "" || work == "off" {
+		return dirs, files, nil
+	}
+	b, err := os.ReadFile(work)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the workspace file %s (GOWORK): %v", work, err)
+	}
+	files = append(files, work, strings.TrimSuffix(work, ".work")+".work.sum")
+	wf, err := modfile.ParseWork(work, b, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	wdir := filepath.Dir(work)
+	for _, u := range wf.Use {
+		d := resolve(wdir, u.Path)
+		addModule(d, filepath.Join(d, "go.mod"))
+	}
+	for _, r := range wf.Replace {
+		if modfile.IsDirectoryPath(r.New.Path) {
+			add(resolve(wdir, r.New.Path))
+		}
+	}
+	return dirs, files, nil
+}
+
+// resolve is path, relative to dir unless absolute.
+func resolve(dir, path string) string {
+	if filepath.IsAbs(path) {
+		return filepath.Clean(path)
+	}
+	return filepath.Join(dir, path)
 }
 
 // hashTree hashes the files of a module tree the go command may read:
