@@ -167,8 +167,68 @@ func (e *AWSError) Error() string {
 
 func (e *AWSError) Unwrap() error { return e.Err }
 
-// awsErr wraps an SDK error as an *AWSError; nil, context cancellation
-// and errors that are not the SDK's pass through.
+// NetworkError is an AWS request that got no answer: no network, a name
+// that does not resolve (also a mistyped region's endpoint), a refused
+// connection, a proxy or TLS failure. Error is what failed, in words;
+// Cause is the transport's error, for a note.
+type NetworkError struct {
+	Service, Operation, Region string
+	Err                        error // the SDK's error
+}
+
+func (e *NetworkError) Error() string {
+	where := ""
+	if e.Region != "" {
+		where = " in region " + e.Region
+	}
+	return fmt.Sprintf("cannot reach %s%s (%s failed before AWS answered)", e.Service, where, e.Operation)
+}
+
+func (e *NetworkError) Unwrap() error { return e.Err }
+
+// Hint says what to check.
+func (e *NetworkError) Hint() string {
+	region := "the region"
+	if e.Region != "" {
+		region = "that " + e.Region + " is the region you mean"
+	}
+	return "check the network connection, any proxy (HTTPS_PROXY) or endpoint (AWS_ENDPOINT_URL) setting, and " + region
+}
+
+// Cause is the transport's own error (`Post "https://...": dial tcp:
+// lookup ...: no such host`), without the SDK's retry and request
+// wrapping.
+func (e *NetworkError) Cause() string {
+	var ce interface {
+		ConnectionError() bool
+		Unwrap() error
+	}
+	if errors.As(e.Err, &ce) && ce.Unwrap() != nil {
+		return ce.Unwrap().Error()
+	}
+	return e.Err.Error()
+}
+
+// connectionError reports whether err is the SDK's "no answer" (smithy's
+// RequestSendError and the like mark themselves so).
+func connectionError(err error) bool {
+	var ce interface{ ConnectionError() bool }
+	return errors.As(err, &ce) && ce.ConnectionError()
+}
+
+// awsErr is awsErr naming the deployer's region in a NetworkError.
+func (d *Deployer) awsErr(err error) error {
+	err = awsErr(err)
+	var ne *NetworkError
+	if errors.As(err, &ne) && d.Clients != nil {
+		ne.Region = d.Region
+	}
+	return err
+}
+
+// awsErr wraps an SDK error as an *AWSError, or a *NetworkError when
+// the request got no answer; nil, context cancellation and errors that
+// are not the SDK's pass through.
 func awsErr(err error) error {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
@@ -177,6 +237,9 @@ func awsErr(err error) error {
 	var oe *smithy.OperationError
 	if errors.As(err, &oe) {
 		e.Service, e.Operation = oe.Service(), oe.Operation()
+	}
+	if oe != nil && connectionError(err) {
+		return &NetworkError{Service: e.Service, Operation: e.Operation, Err: err}
 	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {

@@ -26,7 +26,7 @@ func (d *Deployer) bucket(ctx context.Context, name string) (bucket, owner strin
 	}
 	id, err := d.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		return "", "", awsErr(err)
+		return "", "", d.awsErr(err)
 	}
 	account := aws.ToString(id.Account)
 	bucket = DefaultBucket(account, d.Region)
@@ -40,7 +40,7 @@ func (d *Deployer) bucket(ctx context.Context, name string) (bucket, owner strin
 	case code == "MovedPermanently" || code == "PermanentRedirect":
 		return "", "", fmt.Errorf("bucket %s is in another region than %s: pass --bucket", bucket, d.Region)
 	default:
-		return "", "", awsErr(err)
+		return "", "", d.awsErr(err)
 	}
 	in := &s3.CreateBucketInput{Bucket: aws.String(bucket)}
 	if d.Region != "us-east-1" {
@@ -50,14 +50,14 @@ func (d *Deployer) bucket(ctx context.Context, name string) (bucket, owner strin
 	switch apiCode(err) {
 	case "":
 		if err != nil {
-			return "", "", awsErr(err)
+			return "", "", d.awsErr(err)
 		}
 		d.logf("chalc: created bucket %s", bucket)
 	case "BucketAlreadyOwnedByYou":
 	case "BucketAlreadyExists":
 		return "", "", fmt.Errorf("bucket %s belongs to another account: pass --bucket", bucket)
 	default:
-		return "", "", awsErr(err)
+		return "", "", d.awsErr(err)
 	}
 	return bucket, account, nil
 }
@@ -78,7 +78,7 @@ func (d *Deployer) upload(ctx context.Context, bucket, owner, key string, sum [3
 	case code == "NotFound" || code == "NoSuchKey" || code == "Forbidden":
 		// Without s3:ListBucket a missing object is a 403: upload.
 	default:
-		return awsErr(err)
+		return d.awsErr(err)
 	}
 	_, err = d.S3.PutObject(ctx, &s3.PutObjectInput{
 		Bucket:              aws.String(bucket),
@@ -91,7 +91,7 @@ func (d *Deployer) upload(ctx context.Context, bucket, owner, key string, sum [3
 		ExpectedBucketOwner: expected,
 	})
 	if err != nil {
-		return awsErr(err)
+		return d.awsErr(err)
 	}
 	d.logf("chalc: uploaded %s (%s) to s3://%s/%s", what, size(len(data)), bucket, key)
 	return nil

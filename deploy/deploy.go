@@ -265,7 +265,7 @@ func (d *Deployer) Deploy(ctx context.Context, in Input) (*Result, error) {
 	d.logf("chalc: creating change set %s (%s) of stack %s", name, changeType, in.StackName)
 	created, err := d.CloudFormation.CreateChangeSet(ctx, csIn)
 	if err != nil {
-		return nil, awsErr(err)
+		return nil, d.awsErr(err)
 	}
 	csID, stackID := aws.ToString(created.Id), aws.ToString(created.StackId)
 	res.StackID = stackID
@@ -280,7 +280,7 @@ func (d *Deployer) Deploy(ctx context.Context, in Input) (*Result, error) {
 		}
 		d.logf("chalc: no changes: stack %s is up to date", in.StackName)
 		if _, err := d.CloudFormation.DeleteChangeSet(ctx, &cloudformation.DeleteChangeSetInput{ChangeSetName: aws.String(csID)}); err != nil {
-			return nil, awsErr(err)
+			return nil, d.awsErr(err)
 		}
 		res.NoChanges, res.Created = true, false
 		if st != nil {
@@ -295,7 +295,7 @@ func (d *Deployer) Deploy(ctx context.Context, in Input) (*Result, error) {
 	}
 	d.logf("chalc: executing change set %s", name)
 	if _, err := d.CloudFormation.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{ChangeSetName: aws.String(csID)}); err != nil {
-		return nil, awsErr(err)
+		return nil, d.awsErr(err)
 	}
 	final, err := f.wait(ctx)
 	if err != nil {
@@ -332,7 +332,7 @@ func (d *Deployer) waitChangeSet(ctx context.Context, id string) (*cloudformatio
 	for {
 		cs, err := d.CloudFormation.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: aws.String(id)})
 		if err != nil {
-			return nil, awsErr(err)
+			return nil, d.awsErr(err)
 		}
 		switch cs.Status {
 		case types.ChangeSetStatusCreateComplete, types.ChangeSetStatusFailed:
@@ -352,7 +352,7 @@ func (d *Deployer) Stack(ctx context.Context, name string) (*Stack, error) {
 		if isStackMissing(err) {
 			return nil, &StackNotFoundError{StackName: name}
 		}
-		return nil, awsErr(err)
+		return nil, d.awsErr(err)
 	}
 	if len(out.Stacks) == 0 {
 		return nil, &StackNotFoundError{StackName: name}
@@ -414,7 +414,7 @@ func (d *Deployer) Delete(ctx context.Context, name string) (*Result, error) {
 	}
 	d.logf("chalc: deleting stack %s", name)
 	if _, err := d.CloudFormation.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(st.ID)}); err != nil {
-		return nil, awsErr(err)
+		return nil, d.awsErr(err)
 	}
 	final, err := f.wait(ctx)
 	if err != nil {
@@ -442,7 +442,7 @@ type follower struct {
 func (f *follower) markLatest(ctx context.Context) error {
 	out, err := f.d.CloudFormation.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String(f.stackID)})
 	if err != nil {
-		return awsErr(err)
+		return f.d.awsErr(err)
 	}
 	if len(out.StackEvents) > 0 {
 		f.mark = aws.ToString(out.StackEvents[0].EventId)
@@ -460,7 +460,7 @@ pages:
 	for {
 		out, err := f.d.CloudFormation.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String(f.stackID), NextToken: token})
 		if err != nil {
-			return awsErr(err)
+			return f.d.awsErr(err)
 		}
 		for _, e := range out.StackEvents {
 			id := aws.ToString(e.EventId)

@@ -952,3 +952,32 @@ func TestAWSErrorIsOneLine(t *testing.T) {
 		t.Errorf("err %q", err)
 	}
 }
+
+// A request that gets no answer (here a closed port) is a NetworkError:
+// what could not be reached, in which region, and the transport's error
+// as the cause, without the SDK's retry wrapping.
+func TestNetworkError(t *testing.T) {
+	srv := fakeaws.New(fakeaws.Options{})
+	url := srv.URL
+	srv.Close() // nothing listens there any more
+	awsEnv(t, url, "eu-west-1")
+	t.Setenv("AWS_MAX_ATTEMPTS", "1")
+	c, err := Load(context.Background(), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = (&Deployer{Clients: c}).Stack(context.Background(), "petstore-dev")
+	var ne *NetworkError
+	if !errors.As(err, &ne) {
+		t.Fatalf("err %v (%T), want a *NetworkError", err, err)
+	}
+	if want := "cannot reach CloudFormation in region eu-west-1 (DescribeStacks failed before AWS answered)"; err.Error() != want {
+		t.Errorf("err %q, want %q", err, want)
+	}
+	if c := ne.Cause(); !strings.Contains(c, "connection refused") || strings.Contains(c, "request send failed") {
+		t.Errorf("cause %q: want the transport's error alone", c)
+	}
+	if !strings.Contains(ne.Hint(), "eu-west-1") {
+		t.Errorf("hint %q does not name the region", ne.Hint())
+	}
+}

@@ -46,7 +46,7 @@ func (d *Deployer) FunctionName(ctx context.Context, stack, logicalID string) (s
 		case apiCode(err) == "ValidationError" && strings.HasPrefix(m, "Resource") && strings.Contains(m, "does not exist"):
 			return "", &ResourceNotFoundError{StackName: stack, LogicalID: logicalID}
 		}
-		return "", awsErr(err)
+		return "", d.awsErr(err)
 	}
 	if out.StackResourceDetail == nil || aws.ToString(out.StackResourceDetail.PhysicalResourceId) == "" {
 		return "", &ResourceNotFoundError{StackName: stack, LogicalID: logicalID}
@@ -89,7 +89,7 @@ func (d *Deployer) Logs(ctx context.Context, in LogsInput) error {
 				if in.Follow && ctx.Err() != nil {
 					return nil
 				}
-				return awsErr(err)
+				return d.awsErr(err)
 			}
 			for _, e := range out.Events {
 				id, ts := aws.ToString(e.EventId), aws.ToInt64(e.Timestamp)

@@ -34,6 +34,12 @@ func SDK(c *Checked, sdkType, out string) ([]string, error) {
 	if c.App == nil {
 		return nil, errors.New("the project has errors")
 	}
+	if c.Set != nil && c.Set.Root != nil && c.Set.Root.Path != "" {
+		// README.md and the rest would overwrite the project's own.
+		if err := CheckOutDir(filepath.Dir(c.Set.Root.Path), out); err != nil {
+			return nil, err
+		}
+	}
 	files, err := apidoc.SDK(c.App, sdkType)
 	if err != nil {
 		return nil, err

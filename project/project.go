@@ -168,6 +168,11 @@ type PackageOptions struct {
 	// MergeTemplates are merged onto the generated template, in order
 	// (paths relative to the working directory).
 	MergeTemplates []string
+	// Deploy says the template goes to CloudFormation through chalc
+	// deploy, which passes it as compact JSON and uploads it to S3 when
+	// it is over the inline limit: the checks apply to that form, and
+	// diagnostics name it "template" rather than a temporary file.
+	Deploy bool
 }
 
 // Problems are diagnostics found after the manifest was checked (in merge
@@ -191,6 +196,10 @@ type Packaged struct {
 	// Warnings are problems that do not stop packaging (a template over
 	// the inline size, an API over API Gateway's default quota).
 	Warnings *Problems
+	// Kept are files of an earlier package in Out that this one would
+	// have removed (the template of the other format, a layer zip), left
+	// because chalc did not write them or they changed since.
+	Kept []string
 }
 
 // Package builds the template and the deployment package of a checked
@@ -199,6 +208,9 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 	app := c.App
 	if app == nil {
 		return nil, errors.New("the project has errors")
+	}
+	if err := CheckOutDir(opts.Dir, popts.Out); err != nil {
+		return nil, err
 	}
 	progress := opts.Progress
 	if progress == nil {
@@ -250,7 +262,7 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 		return nil, err
 	}
 	// What CloudFormation would reject is an error now, not at deploy.
-	checked := merge.Check(value, filepath.ToSlash(filepath.Join(popts.Out, name)), len(tmpl), len(compact), mergeFiles)
+	checked := checkTemplate(value, filepath.ToSlash(filepath.Join(popts.Out, name)), len(tmpl), len(compact), mergeFiles, popts.Deploy)
 	buckets := bucketResources(app, value, popts.MergeTemplates)
 	for _, d := range checked {
 		// A missing bucket_resource is reported at its manifest line, not
@@ -291,6 +303,9 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 		Zip:          res.Zip,
 		BuildCached:  res.Cached,
 	}
+	prev := readRecord(outAbs)
+	written := map[string][]byte{}
+	var stale []string
 	code := res.Zip
 	if app.Stage.AutomaticLayer.V {
 		// The bootstrap ships once, in the layer (its zip is the same
@@ -300,27 +315,52 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 		if err := writeFile(p.LayerPath, res.Zip); err != nil {
 			return nil, err
 		}
+		written["layer-deployment.zip"] = res.Zip
 		code, err = build.Zip(map[string][]byte{"README.txt": []byte(layerNote)})
 		if err != nil {
 			return nil, err
 		}
 		p.Zip = code
 	} else {
-		_ = os.Remove(filepath.Join(popts.Out, "layer-deployment.zip"))
+		stale = append(stale, "layer-deployment.zip")
 	}
 	if err := writeFile(p.ZipPath, code); err != nil {
 		return nil, err
 	}
+	written["deployment.zip"] = code
 	if err := writeFile(p.TemplatePath, tmpl); err != nil {
 		return nil, err
 	}
-	// A template of the other format from an earlier run would be stale.
+	written[name] = tmpl
+	// A template of the other format from an earlier run would be stale;
+	// it goes only if chalc wrote it (a user's own sam.yaml stays).
 	other := "sam.yaml"
 	if name == "sam.yaml" {
 		other = "sam.json"
 	}
-	_ = os.Remove(filepath.Join(popts.Out, other))
+	stale = append(stale, other)
+	if p.Kept, err = removeStale(outAbs, popts.Out, prev, stale); err != nil {
+		return nil, err
+	}
+	if err := writeRecord(outAbs, written); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// checkTemplate is merge.Check for the template as it will be deployed.
+// Through chalc deploy it is the compact form, and one over the inline
+// limit is uploaded, so no warning advises `aws cloudformation deploy
+// --s3-bucket`: its size is counted as at most the inline limit unless it
+// is over the 1 MB CloudFormation takes from S3.
+func checkTemplate(value map[string]any, file string, size, compact int, files []*merge.File, deploy bool) diag.Diagnostics {
+	if deploy {
+		file, size = "template", compact
+		if size > merge.MaxInlineBytes && size <= merge.MaxTemplateBytes {
+			size = merge.MaxInlineBytes
+		}
+	}
+	return merge.Check(value, file, size, compact, files)
 }
 
 const layerNote = "This function's code is the bootstrap in the ManagedLayer layer (automatic_layer: true).\n"

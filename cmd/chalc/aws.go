@@ -165,8 +165,12 @@ func awsFailure(cmd *cli.Command, stderr io.Writer, err error) error {
 		fe *deploy.FailedError
 		se *deploy.StackStateError
 		nf *deploy.StackNotFoundError
+		ne *deploy.NetworkError
 	)
 	switch {
+	case errors.As(err, &ne):
+		fmt.Fprintf(stderr, "  hint: %s\n", ne.Hint())
+		fmt.Fprintf(stderr, "  note: %s\n", ne.Cause())
 	case errors.As(err, &fe):
 		if len(fe.Failed) > 0 {
 			fmt.Fprintf(stderr, "  failed resources:\n")
@@ -210,7 +214,7 @@ func deployCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer) 
 	}
 	defer os.RemoveAll(out)
 	p, err := project.Package(ctx, c, project.PackageOptions{Out: out, Format: "json",
-		MergeTemplates: cmd.StringSlice("merge-template")}, opts)
+		MergeTemplates: cmd.StringSlice("merge-template"), Deploy: true}, opts)
 	var probs *project.Problems
 	if errors.As(err, &probs) {
 		printDiagnostics(stderr, probs.Sources, probs.Diagnostics)

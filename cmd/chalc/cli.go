@@ -16,6 +16,7 @@ import (
 
 	"github.com/chalc-dev/chalc/apidoc"
 	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/internal/suggest"
 	"github.com/chalc-dev/chalc/local"
 	"github.com/chalc-dev/chalc/project"
 	"github.com/chalc-dev/chalc/schema"
@@ -53,6 +54,11 @@ func Version() string {
 func Main(args []string, stdout, stderr io.Writer) int {
 	app := newApp(stdout, stderr)
 	err := app.Run(context.Background(), args)
+	// `chalc help packag`: urfave/cli's own wording, "No help topic".
+	if topic, ok := strings.CutPrefix(fmt.Sprint(err), "No help topic for '"); ok {
+		topic, _, _ = strings.Cut(topic, "'")
+		err = unknownCommandError(app, topic)
+	}
 	var code exitCode
 	switch {
 	case err == nil:
@@ -60,12 +66,99 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	case errors.As(err, &code):
 		return int(code)
 	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "%s: %v\n", ue.cmd, ue.err)
+		fmt.Fprintf(stderr, "Run `%s --help` for usage.\n", ue.cmd)
+		return exitUsage
+	}
 	fmt.Fprintf(stderr, "chalc: %v\n", err)
 	fmt.Fprintln(stderr, "Run `chalc --help` for usage.")
 	return exitUsage
 }
 
+// usageError is a command line the parser rejected (an unknown flag, a
+// flag without its value), reported on one line with the command's name
+// instead of urfave/cli's help page followed by the error.
+type usageError struct {
+	cmd string // "chalc package"
+	err error
+}
+
+func (e *usageError) Error() string { return e.cmd + ": " + e.err.Error() }
+
+// onUsageError makes a parse error a usageError, with the flag the user
+// probably meant when the flag is unknown.
+func onUsageError(_ context.Context, cmd *cli.Command, err error, _ bool) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		name = strings.TrimLeft(name, "-")
+		msg = "unknown flag --" + name
+		var names []string
+		for _, f := range cmd.VisibleFlags() {
+			for _, n := range f.Names() {
+				if len(n) > 1 {
+					names = append(names, n)
+				}
+			}
+		}
+		if s := suggest.Closest(name, names); s != "" {
+			msg += "; did you mean --" + s + "?"
+		}
+		err = errors.New(msg)
+	}
+	return &usageError{cmd: cmd.FullName(), err: err}
+}
+
+// unknownCommand is the root's action: with no command it shows the
+// help; with an argument that names no command it says so (urfave/cli
+// would say "No help topic"), with the command the user probably meant.
+func unknownCommand(_ context.Context, cmd *cli.Command) error {
+	if cmd.Args().Len() == 0 {
+		return cli.ShowRootCommandHelp(cmd)
+	}
+	return unknownCommandError(cmd, cmd.Args().First())
+}
+
+func unknownCommandError(cmd *cli.Command, got string) error {
+	var names []string
+	for _, c := range cmd.VisibleCommands() {
+		names = append(names, c.Names()...)
+	}
+	msg := fmt.Sprintf("unknown command %q", got)
+	if s := suggest.Closest(got, names); s != "" {
+		msg += fmt.Sprintf("; did you mean `chalc %s`?", s)
+	} else if s := prefixOf(got, names); s != "" {
+		msg += fmt.Sprintf("; did you mean `chalc %s`?", s)
+	}
+	return errors.New(msg)
+}
+
+// prefixOf is the only name that starts with got ("" if none or several).
+func prefixOf(got string, names []string) string {
+	found := ""
+	for _, n := range names {
+		if strings.HasPrefix(n, got) {
+			if found != "" {
+				return ""
+			}
+			found = n
+		}
+	}
+	return found
+}
+
 func newApp(stdout, stderr io.Writer) *cli.Command {
+	app := commands(stdout, stderr)
+	app.Action = unknownCommand
+	app.OnUsageError = onUsageError
+	for _, c := range app.Commands {
+		c.OnUsageError = onUsageError
+	}
+	return app
+}
+
+func commands(stdout, stderr io.Writer) *cli.Command {
 	projectFlag := &cli.StringFlag{Name: "project", Value: ".", Usage: "the project directory, holding chalice.yaml", TakesFile: true}
 	stageFlag := func(usage string) *cli.StringFlag {
 		return &cli.StringFlag{Name: "stage", Usage: usage}
@@ -86,9 +179,6 @@ func newApp(stdout, stderr io.Writer) *cli.Command {
 		ErrWriter:      stderr,
 		ExitErrHandler: func(context.Context, *cli.Command, error) {},
 		Suggest:        true,
-		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error {
-			return err
-		},
 		Commands: []*cli.Command{
 			{
 				Name:      "validate",
@@ -341,12 +431,15 @@ func packageCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer)
 	if format == "yaml" && cmd.Bool("compact") {
 		return fmt.Errorf("--compact writes minified JSON; it does not apply to --template-format yaml")
 	}
+	out := cmd.Args().First()
+	if err := project.CheckOutDir(cmd.String("project"), out); err != nil {
+		return &usageError{cmd: cmd.FullName(), err: err}
+	}
 	opts := options(cmd, stderr)
 	c, err := check(opts, stderr)
 	if err != nil {
 		return err
 	}
-	out := cmd.Args().First()
 	p, err := project.Package(ctx, c, project.PackageOptions{Out: out, Format: format, Compact: cmd.Bool("compact"),
 		MergeTemplates: cmd.StringSlice("merge-template")}, opts)
 	var probs *project.Problems
@@ -360,6 +453,9 @@ func packageCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer)
 	}
 	if p.Warnings != nil {
 		printDiagnostics(stderr, p.Warnings.Sources, p.Warnings.Diagnostics)
+	}
+	for _, k := range p.Kept {
+		fmt.Fprintf(stderr, "chalc: note: left %s, which is not part of this package: chalc did not write it, or it changed since\n", filepath.ToSlash(k))
 	}
 	stage := c.App.Stage.Name
 	tmpl := filepath.ToSlash(p.TemplatePath)
@@ -440,6 +536,9 @@ func generateSDK(cmd *cli.Command, stdout, stderr io.Writer) error {
 	}
 	if err := apidoc.CheckSDKType(cmd.String("sdk-type")); err != nil {
 		return err
+	}
+	if err := project.CheckOutDir(cmd.String("project"), cmd.Args().First()); err != nil {
+		return &usageError{cmd: cmd.FullName(), err: err}
 	}
 	c, err := check(options(cmd, stderr), stderr)
 	if err != nil {
