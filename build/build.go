@@ -432,8 +432,8 @@ func (p Program) key(root string, env goEnv, exclude []string) (string, error) {
 //     replaces modules with;
 //   - in workspace mode (GOWORK, which the go command may find in any
 //     parent directory), go.work and go.work.sum, every module it uses
-//     with the directories their go.mod files replace modules with, and
-//     the directories go.work replaces modules with.
+//     with the directories their go.mod files replace modules with, the
+//     directories go.work replaces modules with, and its vendor directory.
 //
 // Modules from the module cache are not listed: go.sum pins their content.
 func moduleDirs(root string, env goEnv) (dirs, files []string, err error) {
@@ -491,6 +491,10 @@ func moduleDirs(root string, env goEnv) (dirs, files []string, err error) {
 		if modfile.IsDirectoryPath(r.New.Path) {
 			add(resolve(wdir, r.New.Path))
 		}
+	}
+	// A vendored workspace keeps its dependencies next to go.work.
+	if st, err := os.Stat(filepath.Join(wdir, "vendor")); err == nil && st.IsDir() {
+		add(filepath.Join(wdir, "vendor"))
 	}
 	return dirs, files, nil
 }

@@ -125,10 +125,16 @@ func TestKeyWorkspace(t *testing.T) {
 	write(t, top, "extra/extra.go", "package extra\n\nconst V = 2\n")
 	step("editing what the other module replaces")
 
+	write(t, top, "vendor/modules.txt", "# example.com/dep v1.0.0\n## explicit\nexample.com/dep\n")
+	write(t, top, "vendor/example.com/dep/dep.go", "package dep\n")
+	step("vendoring the workspace")
+	write(t, top, "vendor/example.com/dep/dep.go", "package dep\n\nconst V = 1\n")
+	step("editing a vendored package")
+
 	t.Setenv("GOWORK", "off")
 	step("GOWORK=off")
 	t.Setenv("GOWORK", "")
-	if k := key(t, p, app); k != seen["editing what the other module replaces"] {
+	if k := key(t, p, app); k != seen["editing a vendored package"] {
 		t.Errorf("GOWORK unset again: want the key from before GOWORK=off")
 	}
 
