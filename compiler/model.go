@@ -206,9 +206,9 @@ type Function struct {
 	WebsocketRoute string
 
 	// Role is the logical ID of the function's managed role: DefaultRole,
-	// or RoleID(LogicalID) for a role of its own (a policy file, or SDK
-	// actions that differ from DefaultRole's); "" when manage_iam_role is
-	// false. See assignRoles.
+	// RoleID(LogicalID) for its policy file, or the RoleID of the first
+	// function calling the same SDK operations when they differ from
+	// DefaultRole's; "" when manage_iam_role is false. See assignRoles.
 	Role string
 	// PolicyDocument is the parsed policy file of a function with
 	// manage_iam_role and autogen_policy false; PolicyFile is its

@@ -53,8 +53,10 @@ func S3PermissionID(fnID string) string { return fnID + "S3Permission" }
 // InvokePermissionID names the API Gateway invoke permission of a function.
 func InvokePermissionID(fnID string) string { return fnID + "InvokePermission" }
 
-// RoleID names a function's own role: autogen_policy false, or SDK
-// actions that differ from DefaultRole's.
+// RoleID names the role of a function with a policy file
+// (autogen_policy false), or the generated role a group of functions
+// calling the same SDK operations shares, after the group's first
+// function (DefaultRole's group excepted).
 func RoleID(fnID string) string { return fnID + "Role" }
 
 // RoleLogPolicyID names the AWS::IAM::RolePolicy holding a managed role's

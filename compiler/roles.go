@@ -5,29 +5,29 @@ package compiler
 //   - manage_iam_role false: none (the template names iam_role_arn).
 //   - autogen_policy false: a role of its own, <Fn>Role, from its policy
 //     file, as Chalice does.
-//   - autogen_policy true: DefaultRole's SDK action set is the API
-//     handler's when the API handler is on an autogen role, else that of
-//     the first such function in registration order (functions:, builtin
-//     authorizers, websocket handlers, blueprints). A function whose set
-//     equals it shares DefaultRole; any other gets <Fn>Role, with the
-//     same kind of statements as DefaultRole but only for itself (its log
-//     group in <Fn>RoleLogPolicy, its event source, VPC, X-Ray, websocket)
-//     plus its own SDK actions. So no function is allowed an SDK action
-//     its code does not call, and functions that call the same operations
-//     share one role. When the analysis did not run (no Go check), every
-//     set is empty and they all share DefaultRole.
+//   - autogen_policy true: the functions are grouped by the set of IAM
+//     actions their SDK calls need (ActionSet), and each group shares one
+//     generated role. The group of the API handler, when it is on an
+//     autogen role, else that of the first such function in registration
+//     order (functions:, builtin authorizers, websocket handlers,
+//     blueprints), is DefaultRole, Chalice's name. Every other group's
+//     role is named after its first function in that order, <Fn>Role, the
+//     name Chalice gives a function's own role. So no function is allowed
+//     an SDK action its code does not call, functions calling the same
+//     operations share one role (all those calling none share one), and
+//     the names depend only on the manifest's order and the code. When
+//     the analysis did not run (no Go check), every set is empty and they
+//     all share DefaultRole.
 //
-// The roles of their own are claimed as logical IDs, with their log
-// policies, so they cannot clash with a function's resources.
+// A group's role statements are DefaultRole's kind: the event sources,
+// VPC, X-Ray and websocket permissions of the functions on it and their
+// SDK actions (sam/iam.go), its log groups in <Role>LogPolicy.
+//
+// The group roles are claimed as logical IDs, with their log policies,
+// so they cannot clash with a function's resources.
 func (c *checker) assignRoles() {
-	fns := c.allFunctions() // the API handler first
-	defaultSet, haveDefault := "", false
-	for _, f := range fns {
-		if cfg := f.Config; cfg != nil && cfg.ManageIAMRole.V && cfg.AutogenPolicy.V {
-			defaultSet, haveDefault = ActionSet(f.SDK), true
-			break
-		}
-	}
+	fns := c.allFunctions()      // the API handler first
+	byset := map[string]string{} // action set → role ID
 	for _, f := range fns {
 		cfg := f.Config
 		switch {
@@ -35,16 +35,24 @@ func (c *checker) assignRoles() {
 			f.Role = ""
 		case !cfg.AutogenPolicy.V:
 			f.Role = RoleID(f.LogicalID) // claimed by logicalIDs
-		case haveDefault && ActionSet(f.SDK) == defaultSet:
-			f.Role = IDDefaultRole
 		default:
-			f.Role = RoleID(f.LogicalID)
-			what := "the API handler"
-			if f.Kind != FuncAPI {
-				what = "function \"" + f.Name + "\""
+			set := ActionSet(f.SDK)
+			if id, ok := byset[set]; ok {
+				f.Role = id
+				continue
 			}
-			c.claimID(f.Role, what+"'s role (its AWS SDK calls differ from DefaultRole's)", f.At)
-			c.claimID(RoleLogPolicyID(f.Role), what+"'s role log policy", f.At)
+			if len(byset) == 0 {
+				f.Role = IDDefaultRole // claimed by logicalIDs
+			} else {
+				f.Role = RoleID(f.LogicalID)
+				what := "the API handler"
+				if f.Kind != FuncAPI {
+					what = "function \"" + f.Name + "\""
+				}
+				c.claimID(f.Role, what+"'s role (shared by the functions calling the same AWS SDK operations)", f.At)
+				c.claimID(RoleLogPolicyID(f.Role), what+"'s role log policy", f.At)
+			}
+			byset[set] = f.Role
 		}
 	}
 }

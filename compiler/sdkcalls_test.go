@@ -60,6 +60,10 @@ var policyAppWant = map[string]struct {
 	"ping": {"PingRole", []string{
 		"sqs:GetQueueUrl app/middleware.go:21:20 sqs.Client.GetQueueUrl",
 	}},
+	// The same handler, so the same operations: ping's role is shared.
+	"pong": {"PingRole", []string{
+		"sqs:GetQueueUrl app/middleware.go:21:20 sqs.Client.GetQueueUrl",
+	}},
 	// A policy-file role: the analysis runs (chalc policy shows it), the
 	// role's policy is the file's.
 	"audit": {"AuditRole", []string{

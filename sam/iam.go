@@ -30,7 +30,7 @@ type Statement struct {
 // IDDefaultRoleLogPolicy holds the managed role's logs statement. It is
 // apart from DefaultRole because it names the functions' log groups, and
 // the functions depend on the role: inside the role it would be a cycle.
-// A generated role of one function has its own, <Fn>RoleLogPolicy.
+// Every other generated role has its own, <Fn>RoleLogPolicy.
 const IDDefaultRoleLogPolicy = compiler.IDDefaultRole + "LogPolicy"
 
 // maxScopedLogGroups keeps DefaultRoleLogPolicy well under IAM's inline
@@ -43,19 +43,19 @@ func trustPolicy() PolicyDocument {
 	}}}
 }
 
-// policyBuilder collects the functions of each managed role: DefaultRole,
-// shared by the functions with autogen_policy whose SDK actions are
-// DefaultRole's, and the roles of their own (<Fn>Role): from a policy
-// file (autogen_policy false), or generated for a function whose SDK
-// actions differ. compiler.assignRoles decides which (Function.Role).
+// policyBuilder collects the functions of each managed role: a
+// generated role (DefaultRole, or <Fn>Role of a group of functions calling
+// the same AWS SDK operations) or the role of a function with a policy
+// file (autogen_policy false). compiler.assignRoles decides which
+// (Function.Role).
 type policyBuilder struct {
-	app    *compiler.App
-	shared []*compiler.Function // functions on DefaultRole, in order
-	own    []*compiler.Function // functions with a role of their own, in order
+	app   *compiler.App
+	order []string                        // role IDs, by their first function
+	fns   map[string][]*compiler.Function // role ID → its functions, in order
 }
 
 func newPolicyBuilder(app *compiler.App) *policyBuilder {
-	return &policyBuilder{app: app}
+	return &policyBuilder{app: app, fns: map[string][]*compiler.Function{}}
 }
 
 // roleFor returns the Role property of f and records what its role needs.
@@ -71,20 +71,19 @@ func (p *policyBuilder) roleFor(f *compiler.Function) (string, error) {
 			role = compiler.RoleID(f.LogicalID)
 		}
 	}
-	if role == compiler.IDDefaultRole {
-		p.shared = append(p.shared, f)
-	} else {
-		p.own = append(p.own, f)
+	if _, ok := p.fns[role]; !ok {
+		p.order = append(p.order, role)
 	}
+	p.fns[role] = append(p.fns[role], f)
 	return cloudformation.GetAtt(role, "Arn"), nil
 }
 
-// emit writes the per-function roles, then DefaultRole and its log
-// policy.
+// emit writes the managed roles: a policy file's as it is, a generated
+// one with its log policy.
 func (p *policyBuilder) emit(t *cloudformation.Template) error {
-	for _, f := range p.own {
-		id := compiler.RoleID(f.LogicalID)
-		if !f.Config.AutogenPolicy.V {
+	for _, id := range p.order {
+		fns := p.fns[id]
+		if f := fns[0]; !f.Config.AutogenPolicy.V {
 			if f.PolicyDocument == nil {
 				return fmt.Errorf("the policy file of function %s was not read", f.Name)
 			}
@@ -94,10 +93,7 @@ func (p *policyBuilder) emit(t *cloudformation.Template) error {
 			}
 			continue
 		}
-		p.emitRole(t, id, []*compiler.Function{f})
-	}
-	if len(p.shared) > 0 {
-		p.emitRole(t, compiler.IDDefaultRole, p.shared)
+		p.emitRole(t, id, fns)
 	}
 	return nil
 }

@@ -24,6 +24,7 @@ func App() *chalice.App {
 				"report":      {"BUCKET": "policy-photos", "TABLE": "policy-index"},
 				"on_job":      {"BUCKET": "policy-photos", "TABLE": "policy-index"},
 				"ping":        {"BUCKET": "policy-photos", "TABLE": "policy-index"},
+				"pong":        {"BUCKET": "policy-photos", "TABLE": "policy-index"},
 				"audit":       {"BUCKET": "policy-photos", "TABLE": "policy-index"},
 			}},
 			"prod": {Debug: false, LogLevel: "ERROR", APIGatewayStage: "api", Environment: map[string]map[string]string{
@@ -32,6 +33,7 @@ func App() *chalice.App {
 				"report":      {"BUCKET": "policy-photos", "TABLE": "policy-index"},
 				"on_job":      {"BUCKET": "policy-photos", "TABLE": "policy-index"},
 				"ping":        {"BUCKET": "policy-photos", "TABLE": "policy-index"},
+				"pong":        {"BUCKET": "policy-photos", "TABLE": "policy-index"},
 				"audit":       {"BUCKET": "policy-photos", "TABLE": "policy-index"},
 			}},
 		},
@@ -71,6 +73,9 @@ func App() *chalice.App {
 		},
 	})
 	app.Function(chalice.Function{Name: "ping", Kind: chalice.KindPureLambda, HandlerName: "Ping",
+		Pure: Ping,
+	})
+	app.Function(chalice.Function{Name: "pong", Kind: chalice.KindPureLambda, HandlerName: "Ping",
 		Pure: Ping,
 	})
 	app.Function(chalice.Function{Name: "audit", Kind: chalice.KindPureLambda, HandlerName: "Audit",
