@@ -330,7 +330,7 @@ func (c *checker) logicalIDs() {
 	ids, claim := c.ids, c.claimID
 	type owner = idOwner
 	for _, fixed := range []string{IDRestAPI, IDDefaultRole, IDManagedLayer, IDWebsocketAPI, IDWebsocketDeployment,
-		IDS3NotificationHandler, IDS3NotificationHandler + "Role", IDS3NotificationHandler + "LogPolicy", "DefaultRoleLogPolicy",
+		IDS3NotificationHandler, IDS3NotificationHandler + "Role", IDS3NotificationHandler + "LogPolicy", IDS3NotificationHandler + "LogGroup", "DefaultRoleLogPolicy",
 		IDWebsocketStage, IDAPICustomDomain, IDAPIDomainMapping, IDWebsocketDomain, IDWebsocketDomainMap,
 		InvokePermissionID(IDAPIHandler)} {
 		ids[fixed] = owner{what: "chalc's " + fixed, at: diag.Range{}}

@@ -4,6 +4,7 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/iam"
 	"github.com/awslabs/goformation/v7/cloudformation/lambda"
+	"github.com/awslabs/goformation/v7/cloudformation/logs"
 	"github.com/awslabs/goformation/v7/cloudformation/serverless"
 
 	"github.com/chalc-dev/chalc/compiler"
@@ -18,11 +19,12 @@ import (
 //   - <Fn>S3Event: a Custom::S3BucketNotification that adds the function's
 //     notification to the bucket's configuration, keyed by a stable Id,
 //     keeping every other notification the bucket has; on update it moves
-//     or rewrites it, on delete it removes only its own;
-//   - S3NotificationHandler (+Role): the Lambda behind those custom
-//     resources — the same bootstrap, Handler chalc_s3_notifications,
-//     allowed to read and write the notification configuration of these
-//     buckets only.
+//     or rewrites it, on delete it removes only its own; each depends on
+//     the previous one, so that no two run at once;
+//   - S3NotificationHandler (+Role, LogPolicy, LogGroup): the Lambda behind
+//     those custom resources — the same bootstrap, Handler
+//     chalc_s3_notifications, with the app's tags, allowed to read and
+//     write the notification configuration of these buckets only.
 
 // Logical IDs of the notification handler (names in compiler/names.go).
 const (
@@ -30,6 +32,9 @@ const (
 	IDS3NotificationHandlerRole = compiler.IDS3NotificationHandler + "Role"
 	IDS3NotificationHandlerLogs = compiler.IDS3NotificationHandler + "LogPolicy"
 	S3NotificationFunction      = compiler.S3NotificationFunction
+	// IDS3NotificationHandlerLogGroup keeps the handler's logs for
+	// s3HandlerRetention days, or the app's log_retention_in_days.
+	IDS3NotificationHandlerLogGroup = compiler.IDS3NotificationHandler + "LogGroup"
 )
 
 // s3Event returns the native SAM event for a bucket_resource trigger.
@@ -95,7 +100,8 @@ func (g *generator) existingBucket(f *compiler.Function) {
 		SourceAccount: cloudformation.String(cloudformation.Ref("AWS::AccountId")),
 		SourceArn:     cloudformation.String(bucketARN(s.Bucket)),
 	}
-	g.t.Resources[compiler.EventID(f.LogicalID, compiler.FuncS3)] = &S3Notification{
+	id := compiler.EventID(f.LogicalID, compiler.FuncS3)
+	res := &S3Notification{
 		ServiceToken:   cloudformation.GetAtt(IDS3NotificationHandler, "Arn"),
 		Bucket:         s.Bucket,
 		NotificationId: cloudformation.Sub("${AWS::StackName}-" + f.LogicalID),
@@ -103,10 +109,23 @@ func (g *generator) existingBucket(f *compiler.Function) {
 		Events:         s.Events,
 		Prefix:         s.Prefix,
 		Suffix:         s.Suffix,
-		// S3 checks that it may invoke the function; the handler's log
-		// policy is in place before it first runs.
-		DependsOn: []string{perm, IDS3NotificationHandlerLogs},
 	}
+	// S3 checks that it may invoke the function; the handler's log
+	// policy and log group are in place before it first runs.
+	res.DependsOn = []string{perm, IDS3NotificationHandlerLogs, IDS3NotificationHandlerLogGroup}
+	// Each request reads the bucket's whole notification configuration
+	// and writes it back, and S3 has no conditional write for it: two
+	// resources served at once on one bucket would lose one's change.
+	// CloudFormation runs independent resources in parallel, on create,
+	// update and delete (in reverse), so each depends on the one before
+	// it, in registration order. One chain for every bucket, not one per
+	// bucket: an update that moves a trigger to another bucket removes it
+	// from the old one, which another chain could be writing.
+	if g.s3Last != "" {
+		res.DependsOn = append(res.DependsOn, g.s3Last)
+	}
+	g.s3Last = id
+	g.t.Resources[id] = res
 	g.s3Buckets = appendUnique(g.s3Buckets, s.Bucket)
 }
 
@@ -138,6 +157,20 @@ func (g *generator) s3NotificationHandler() {
 			Resource: cloudformation.Sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${" + IDS3NotificationHandler + "}*"),
 		}}},
 	}
+	// The app's tags and log retention are those a function without a
+	// lambda_functions entry gets (top level, then the stage).
+	defaults := st.Defaults
+	tags := map[string]string{}
+	retention := s3HandlerRetention
+	if defaults != nil {
+		for _, kv := range defaults.Tags {
+			tags[kv.Key] = kv.Value
+		}
+		if defaults.LogRetentionInDays.Set {
+			retention = defaults.LogRetentionInDays.V
+		}
+	}
+	tags[TagKey] = "stage=" + st.Name + ":app=" + g.app.Name
 	fn := &Function{Function: serverless.Function{
 		Runtime:       cloudformation.String(Runtime),
 		Handler:       cloudformation.String(S3NotificationFunction),
@@ -145,11 +178,24 @@ func (g *generator) s3NotificationHandler() {
 		Architectures: []string{st.Architecture.V},
 		MemorySize:    cloudformation.Int(128),
 		Timeout:       cloudformation.Int(60),
-		Tags:          map[string]string{TagKey: "stage=" + st.Name + ":app=" + g.app.Name},
+		Tags:          tags,
 		Role:          cloudformation.String(cloudformation.GetAtt(IDS3NotificationHandlerRole, "Arn")),
 	}}
 	if st.AutomaticLayer.V {
 		fn.Layers = []string{cloudformation.Ref(compiler.IDManagedLayer)}
 	}
 	g.t.Resources[IDS3NotificationHandler] = fn
+	// The group a function's log_retention_in_days makes, always: the
+	// handler runs only on deploys, and without one its logs are kept
+	// forever. The custom resources depend on it, so it exists before
+	// the handler's first run would create it without a retention.
+	g.t.Resources[IDS3NotificationHandlerLogGroup] = &logs.LogGroup{
+		LogGroupName:    cloudformation.String(cloudformation.Sub("/aws/lambda/${" + IDS3NotificationHandler + "}")),
+		RetentionInDays: cloudformation.Int(retention),
+	}
 }
+
+// s3HandlerRetention is how long the notification handler's logs are kept
+// when the app sets no log_retention_in_days: long enough to look into a
+// deploy a few weeks later.
+const s3HandlerRetention = 30

@@ -48,6 +48,9 @@ type generator struct {
 	bodies map[string]func() (any, error)
 	// s3Buckets are the existing buckets functions subscribe to.
 	s3Buckets []string
+	// s3Last is the last custom resource subscribing a function to one
+	// of them: the next one waits for it.
+	s3Last string
 	// roles maps a function's logical ID to its role expression.
 	policy *policyBuilder
 }
