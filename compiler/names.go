@@ -32,7 +32,6 @@ const (
 	IDDefaultRole          = "DefaultRole"
 	IDManagedLayer         = "ManagedLayer"
 	IDWebsocketAPI         = "WebsocketAPI"
-	IDWebsocketDeployment  = "WebsocketAPIDeployment"
 	IDWebsocketStage       = "WebsocketAPIStage"
 	IDAPICustomDomain      = "ApiGatewayCustomDomain"
 	IDAPIDomainMapping     = "ApiGatewayCustomDomainMapping"
@@ -46,6 +45,11 @@ const (
 	IDS3NotificationHandler = "S3NotificationHandler"
 	S3NotificationFunction  = "chalc_s3_notifications"
 )
+
+// IDWebsocketDeployment is the prefix of the websocket deployment's
+// logical ID, which ends in a hash of the routes (sam/websocket.go): a new
+// ID is what makes CloudFormation deploy changed routes.
+const IDWebsocketDeployment = "WebsocketAPIDeployment"
 
 // S3PermissionID names the permission letting S3 invoke a function.
 func S3PermissionID(fnID string) string { return fnID + "S3Permission" }

@@ -74,7 +74,9 @@ func (g *generator) generate() error {
 			g.restDomain(d)
 		}
 	}
-	g.websocketAPI()
+	if err := g.websocketAPI(); err != nil {
+		return err
+	}
 	g.s3NotificationHandler()
 	return g.policy.emit(g.t)
 }

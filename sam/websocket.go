@@ -1,6 +1,10 @@
 package sam
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"sort"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
@@ -16,10 +20,10 @@ import (
 // websocketAPI emits the websocket API as Chalice shapes it: the API,
 // per handler an integration, an invoke permission and a route, then the
 // deployment (after the routes), the stage and the outputs.
-func (g *generator) websocketAPI() {
+func (g *generator) websocketAPI() error {
 	ws := g.app.Websocket
 	if ws == nil {
-		return
+		return nil
 	}
 	st := g.app.Stage
 	g.t.Resources[compiler.IDWebsocketAPI] = &apigatewayv2.Api{
@@ -29,37 +33,50 @@ func (g *generator) websocketAPI() {
 	}
 	g.t.Outputs["WebsocketAPIId"] = cloudformation.Output{Value: cloudformation.Ref(compiler.IDWebsocketAPI)}
 	var routes []string
+	// snapshot is what a deployment of the API freezes: its routes and
+	// their integrations, in this fixed order.
+	var snapshot []cloudformation.Resource
 	for _, fn := range []*compiler.Function{ws.Connect, ws.Message, ws.Disconnect} {
 		if fn == nil {
 			continue
 		}
 		id := fn.LogicalID // WebsocketConnect, WebsocketMessage, WebsocketDisconnect
 		integration := id + "APIIntegration"
-		g.t.Resources[integration] = &apigatewayv2.Integration{
+		in := &apigatewayv2.Integration{
 			ApiId:                   cloudformation.Ref(compiler.IDWebsocketAPI),
 			ConnectionType:          cloudformation.String("INTERNET"),
 			ContentHandlingStrategy: cloudformation.String("CONVERT_TO_TEXT"),
 			IntegrationType:         "AWS_PROXY",
 			IntegrationUri:          cloudformation.String(lambdaURI(id)),
 		}
+		g.t.Resources[integration] = in
 		g.t.Resources[compiler.InvokePermissionID(id)] = g.websocketPermission(id)
 		route := id + "Route"
-		g.t.Resources[route] = &apigatewayv2.Route{
+		r := &apigatewayv2.Route{
 			ApiId:    cloudformation.Ref(compiler.IDWebsocketAPI),
 			RouteKey: fn.WebsocketRoute,
 			Target:   cloudformation.String(cloudformation.Join("/", []string{"integrations", cloudformation.Ref(integration)})),
 		}
+		g.t.Resources[route] = r
 		routes = append(routes, route)
+		snapshot = append(snapshot, in, r)
 		g.t.Outputs[id+"HandlerArn"] = cloudformation.Output{Value: cloudformation.GetAtt(id, "Arn")}
 		g.t.Outputs[id+"HandlerName"] = cloudformation.Output{Value: cloudformation.Ref(id)}
 	}
-	g.t.Resources[compiler.IDWebsocketDeployment] = &apigatewayv2.Deployment{
+	deployment, err := websocketDeploymentID(snapshot)
+	if err != nil {
+		return err
+	}
+	if _, taken := g.t.Resources[deployment]; taken {
+		return fmt.Errorf("the websocket deployment's logical ID %s is already taken", deployment)
+	}
+	g.t.Resources[deployment] = &apigatewayv2.Deployment{
 		ApiId:                      cloudformation.Ref(compiler.IDWebsocketAPI),
 		AWSCloudFormationDependsOn: routes,
 	}
 	g.t.Resources[compiler.IDWebsocketStage] = &apigatewayv2.Stage{
 		ApiId:        cloudformation.Ref(compiler.IDWebsocketAPI),
-		DeploymentId: cloudformation.String(cloudformation.Ref(compiler.IDWebsocketDeployment)),
+		DeploymentId: cloudformation.String(cloudformation.Ref(deployment)),
 		StageName:    st.APIGatewayStage.V,
 	}
 	g.t.Outputs["WebsocketConnectEndpointURL"] = cloudformation.Output{Value: cloudformation.Sub(
@@ -67,6 +84,31 @@ func (g *generator) websocketAPI() {
 	if d := st.WebsocketCustomDomain; d != nil {
 		g.websocketDomain(d)
 	}
+	return nil
+}
+
+// websocketDeploymentID names the websocket API's deployment after what
+// it deploys: WebsocketAPIDeployment plus the first 10 hex digits of the
+// SHA-256 of the routes' and integrations' resources. A deployment is a
+// snapshot taken when it is created, and CloudFormation creates an
+// AWS::ApiGatewayV2::Deployment only for a new logical ID (a property
+// update changes its description, not what is deployed; DependsOn is
+// no change at all). So a changed route or integration makes a new ID,
+// hence a new deployment that the stage then points at; the old one is
+// deleted in the update's cleanup. Unchanged routes keep the ID, and the
+// template stays byte-stable. Chalice keeps one fixed ID, so its routes
+// added in a later deploy never reach the stage.
+func websocketDeploymentID(snapshot []cloudformation.Resource) (string, error) {
+	h := sha256.New()
+	for _, r := range snapshot {
+		b, err := json.Marshal(r)
+		if err != nil {
+			return "", err
+		}
+		h.Write(b)
+		h.Write([]byte{'\n'})
+	}
+	return compiler.IDWebsocketDeployment + hex.EncodeToString(h.Sum(nil))[:10], nil
 }
 
 func (g *generator) websocketPermission(fnID string) *lambdaPermission {
