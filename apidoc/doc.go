@@ -12,7 +12,8 @@
 //     summary, description, path parameters, request bodies by content
 //     type), the 200 and the error responses Chalice and API Gateway
 //     produce ({Code, Message} is components.schemas.Error), and the
-//     security schemes (api_key, and each authorizer as an apiKey header).
+//     security schemes (api_key, and each authorizer as an apiKey header;
+//     a route's Cognito scopes in its x-authorization-scopes).
 //   - SDK: a JavaScript client with TypeScript typings and a README
 //     (`chalc generate-sdk --sdk-type javascript OUT`). Chalice downloads
 //     its SDK from a deployed API; chalc writes it from the manifest.

@@ -126,11 +126,15 @@ func OpenAPI3(app *compiler.App) (map[string]any, error) {
 			responses["403"] = ref("Forbidden")
 		}
 		if a := r.Authorizer; a != nil {
-			scopes := r.Scopes
-			if scopes == nil {
-				scopes = []string{}
+			// Every scheme is an apiKey header, and OpenAPI 3.0 gives
+			// scopes meaning only for oauth2 and openIdConnect: an
+			// apiKey requirement lists none. The OAuth scopes a Cognito
+			// authorizer checks (API Gateway's AuthorizationScopes) are
+			// kept, informative only, in x-authorization-scopes.
+			requirement[a.SecurityName] = []string{}
+			if len(r.Scopes) > 0 {
+				o["x-authorization-scopes"] = r.Scopes
 			}
-			requirement[a.SecurityName] = scopes
 			schemes[a.SecurityName] = securityScheme(a)
 			if a.Type != compiler.AuthIAM {
 				responses["401"] = ref("Unauthorized")
