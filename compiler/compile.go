@@ -221,6 +221,11 @@ type blueprintScope struct {
 	namePrefix string
 	fragment   *manifest.Fragment
 	entry      *manifest.Blueprint
+	// badPrefix: the url_prefix is invalid (reported); the fragment's
+	// routes are checked on their own but not against the app's, whose
+	// conflicts with a wrong prefix would be a second report of one
+	// mistake.
+	badPrefix bool
 }
 
 func (s blueprintScope) name(n string) string { return s.namePrefix + n }
@@ -249,10 +254,13 @@ func (c *checker) blueprints() {
 			p := b.URLPrefix.V
 			if !strings.HasPrefix(p, "/") {
 				c.ds.Errorf(b.URLPrefix.Range, "url_prefix %q must start with \"/\"", p).Hint("write url_prefix: /%s", strings.TrimLeft(p, "/"))
+				scope.badPrefix = true
 			}
 			scope.urlPrefix = strings.TrimRight(p, "/")
 			if strings.Contains(p, "{") || strings.Contains(p, "}") {
-				c.ds.Errorf(b.URLPrefix.Range, "url_prefix %q cannot hold {parameters}", p)
+				c.ds.Errorf(b.URLPrefix.Range, "url_prefix %q cannot hold {parameters}", p).
+					Hint("url_prefix is a fixed path: put {parameters} in the fragment's route paths")
+				scope.badPrefix = true
 			}
 		}
 		if b.NamePrefix.Set && !validName(b.NamePrefix.V) {

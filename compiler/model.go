@@ -127,6 +127,10 @@ type Route struct {
 	// CORSAt is where the route's CORS comes from: its cors key, or
 	// api.cors.
 	CORSAt diag.Range
+	// corsBroken: the cors mapping holds a value the schema rejects, so
+	// comparing it with the path's other methods would report the same
+	// mistake twice.
+	corsBroken bool
 }
 
 // CORS is a route's effective CORS configuration.

@@ -12,6 +12,10 @@ import (
 
 var paramName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
+// methodName matches a key of routes: that is an HTTP method rather than a
+// path (the schema's pattern for it).
+var methodName = regexp.MustCompile(`^(?i:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY)$`)
+
 // checkPath reports path syntax errors and returns the {param} names.
 func (c *checker) checkPath(path string, at diag.Range) ([]string, bool) {
 	ok := true
@@ -98,6 +102,9 @@ func (c *checker) fragmentRoutes(s blueprintScope) {
 
 // route checks one route and, when it is sound, adds it to the app.
 func (c *checker) route(r *manifest.Route, s blueprintScope) {
+	if methodName.MatchString(r.Path.V) {
+		return // a method written where a path goes: the schema reports it
+	}
 	path := joinPrefix(s.urlPrefix, r.Path.V)
 	params, ok := c.checkPath(r.Path.V, r.Path.Key)
 	if s.urlPrefix != "" && ok {
@@ -132,6 +139,13 @@ func (c *checker) route(r *manifest.Route, s blueprintScope) {
 		c.checkBinaryMix(rt, r.ContentTypes.Range)
 	} else {
 		rt.ContentTypes = []string{"application/json"}
+	}
+	if s.badPrefix {
+		// Checked on its own only (see blueprintScope.badPrefix).
+		c.corsFor(rt, r)
+		c.use(&rt.Handler, handlerRoute, rt)
+		c.app.Routes = append(c.app.Routes, rt)
+		return
 	}
 	// A path may hold at most one route per method (within one mapping the
 	// YAML duplicate-key check reports it; across blueprints, here).
@@ -308,6 +322,21 @@ func corsFrom(mc *manifest.CORS) *CORS {
 	return out
 }
 
+// corsBroken reports a cors mapping with a value of the wrong type (the
+// decoder leaves it unset) or a negative max_age: the schema reports both.
+func corsBroken(mc *manifest.CORS) bool {
+	if mc == nil || !mc.Object {
+		return false
+	}
+	written := func(key diag.Range, set bool) bool { return key.Start.Line != 0 && !set }
+	return written(mc.AllowOrigin.Key, mc.AllowOrigin.Set) ||
+		written(mc.AllowHeaders.Key, mc.AllowHeaders.Set) ||
+		written(mc.ExposeHeaders.Key, mc.ExposeHeaders.Set) ||
+		written(mc.MaxAge.Key, mc.MaxAge.Set) ||
+		written(mc.AllowCredentials.Key, mc.AllowCredentials.Set) ||
+		(mc.MaxAge.Set && mc.MaxAge.V < 0)
+}
+
 func sameHeaders(a, b [][2]string) bool {
 	if len(a) != len(b) {
 		return false
@@ -329,6 +358,7 @@ func (c *checker) corsFor(rt *Route, r *manifest.Route) {
 	}
 	rt.CORS = corsFrom(src)
 	rt.CORSAt = rt.At
+	rt.corsBroken = corsBroken(src)
 	if src != nil {
 		rt.CORSAt = src.Key
 	}
@@ -343,7 +373,7 @@ func (c *checker) corsFor(rt *Route, r *manifest.Route) {
 				Note(o.CORSAt, "CORS is enabled here for %s %s", o.Method, o.Path).
 				Hint("remove OPTIONS: API Gateway answers preflight requests for you")
 		}
-		if rt.CORS != nil && o.CORS != nil && !sameHeaders(rt.CORS.Headers(), o.CORS.Headers()) {
+		if rt.CORS != nil && o.CORS != nil && !rt.corsBroken && !o.corsBroken && !sameHeaders(rt.CORS.Headers(), o.CORS.Headers()) {
 			c.ds.Errorf(rt.CORSAt, "%s %s has a different CORS configuration from %s %s", rt.Method, rt.Path, o.Method, o.Path).
 				Note(o.CORSAt, "%s %s is configured here", o.Method, o.Path).
 				Hint("API Gateway answers one preflight per path: give every method of %s the same cors:", rt.Path)

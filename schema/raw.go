@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
@@ -70,6 +71,11 @@ func (r *raw) ptr(ref string) obj {
 		ref = ref[i+1:]
 	} else {
 		return nil
+	}
+	// The validator's schema URLs percent-encode the fragment (a pattern
+	// property's regexp in it).
+	if u, err := url.PathUnescape(ref); err == nil {
+		ref = u
 	}
 	var cur any = map[string]any(r.root)
 	if ref == "" {

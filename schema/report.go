@@ -104,6 +104,16 @@ func (r *reporter) leaf(e *jsonschema.ValidationError) {
 		r.rangeError(loc, s)
 	case *kind.Pattern:
 		r.patternError(loc, k.Want)
+	case *kind.MaxLength:
+		r.lengthError(loc, k.Got, k.Want)
+	case *kind.MinProperties:
+		r.emptyMapping(loc, s)
+	case *kind.Not:
+		if r.raw.str(s, "x-chalc-misplaced") != "" {
+			r.misplaced(loc, s)
+			return
+		}
+		r.unexpected(e)
 	case *kind.Required:
 		for _, m := range k.Missing {
 			r.required(loc, m, s)
@@ -295,8 +305,8 @@ func (r *reporter) typeError(loc []string, s obj) {
 			k = key(loc) + ": "
 		}
 	}
-	if fix := r.raw.str(s, "x-chalc-fix"); fix != "" && node.ShortTag() == manifest.TagStr {
-		d.Hint("write %s", strings.NewReplacer("{key}", key(loc), "{value}", flowString(node.Value)).Replace(fix))
+	if fix := r.raw.str(s, "x-chalc-fix"); fix != "" {
+		d.Hint("write %s", fillFix(fix, key(loc), flowScalar(node)))
 		return
 	}
 	switch {
@@ -380,7 +390,63 @@ func (r *reporter) enumError(loc []string, want []any, s obj) {
 func (r *reporter) constError(loc []string, want any) {
 	fs := r.frames(loc)
 	_, node := r.nodes(loc)
-	r.add(loc, r.valueRange(loc), "%s must be %v, not %s", r.name(fs, len(fs)-1), want, shown(node))
+	d := r.add(loc, r.valueRange(loc), "%s must be %v, not %s", r.name(fs, len(fs)-1), want, shown(node))
+	// A quoted number: the right value, the wrong type.
+	if node != nil && node.Kind == manifest.ScalarNode && node.ShortTag() == manifest.TagStr && node.Value == fmt.Sprint(want) {
+		k := ""
+		if !isListItem(fs) && len(loc) > 0 {
+			k = key(loc) + ": "
+		}
+		d.Hint("remove the quotes: %s%v", k, want)
+	}
+}
+
+// fillFix fills an x-chalc-fix template: {key} is the key, {KEY} the key
+// in upper case, {value} the value as written.
+func fillFix(fix, key, value string) string {
+	return strings.NewReplacer("{key}", key, "{KEY}", strings.ToUpper(key), "{value}", value).Replace(fix)
+}
+
+// lengthError reports a string longer than the schema's maxLength.
+func (r *reporter) lengthError(loc []string, got, want int) {
+	fs := r.frames(loc)
+	r.add(loc, r.valueRange(loc), "%s is %d characters long; the limit is %d", r.name(fs, len(fs)-1), got, want)
+}
+
+// emptyMapping reports a mapping that needs at least one key (a path
+// without methods).
+func (r *reporter) emptyMapping(loc []string, s obj) {
+	fs := r.frames(loc)
+	noun := r.raw.str(s, "x-chalc-keys")
+	if noun == "" {
+		noun = "key"
+	}
+	d := r.add(loc, r.valueRange(loc), "%s has no %ss", r.name(fs, len(fs)-1), noun)
+	if ex, ok := r.raw.get(s, "examples").([]any); ok && len(ex) > 0 && len(loc) > 0 {
+		d.Hint("add one, for example: %s: %s", flowString(key(loc)), flow(ex[0]))
+	} else {
+		d.Hint("add a %s or remove the key", noun)
+	}
+}
+
+// misplaced reports a key written one level too high: a schema that
+// accepts no value, annotated with what such a key is (an HTTP method
+// directly under routes:). One error, at the key: nothing below it is
+// checked, since it is in the wrong place as a whole.
+func (r *reporter) misplaced(loc []string, s obj) {
+	k, v := r.nodes(loc)
+	at := r.rng(k)
+	if k == nil {
+		at = r.valueRange(loc)
+	}
+	d := r.add(loc, at, "%q is %s", key(loc), r.raw.str(s, "x-chalc-misplaced"))
+	if fix := r.raw.str(s, "x-chalc-fix"); fix != "" {
+		value := "..."
+		if v != nil && v.Kind == manifest.ScalarNode {
+			value = flowScalar(v)
+		}
+		d.Hint("%s", fillFix(fix, key(loc), value))
+	}
 }
 
 func (r *reporter) rangeError(loc []string, s obj) {
@@ -411,6 +477,7 @@ func (r *reporter) rangeError(loc []string, s obj) {
 var patternText = map[string]string{
 	"^[A-Za-z0-9_-]+$": `may only contain letters, digits, "_" and "-"`,
 	"^[A-Za-z0-9_-]*$": `may only contain letters, digits, "_" and "-"`,
+	"^(?i:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY)$": "is an HTTP method",
 }
 
 func (r *reporter) patternError(loc []string, pattern string) {

@@ -798,6 +798,134 @@ app_name: shop
 chalice.yaml:1:10: error: version must be 1, not "1"
   1 | version: "1"
     |          ^^^
+  hint: remove the quotes: version: 1
+
+`,
+		},
+		{
+			name: "a string where a list of strings goes",
+			in: `
+version: 1
+app_name: shop
+api:
+  binary_types: application/pdf
+`,
+			want: `
+chalice.yaml:4:17: error: binary_types must be a list of strings, not a string
+  4 |   binary_types: application/pdf
+    |                 ^^^^^^^^^^^^^^^
+  hint: write binary_types: [application/pdf]
+
+`,
+		},
+		{
+			name: "method written directly under routes",
+			in: `
+version: 1
+app_name: shop
+routes:
+  GET: ListAuthors
+  post:
+    handler: CreateAuthor
+    cors: true
+  /authors:
+    GET: ListAuthors
+`,
+			want: `
+chalice.yaml:4:3: error: "GET" is an HTTP method, not a path
+  4 |   GET: ListAuthors
+    |   ^^^
+  hint: methods go under their path: /PATH: {GET: ListAuthors}
+
+chalice.yaml:5:3: error: "post" is an HTTP method, not a path
+  5 |   post:
+    |   ^^^^
+  hint: methods go under their path: /PATH: {POST: ...}
+
+`,
+		},
+		{
+			name: "path without methods",
+			in: `
+version: 1
+app_name: shop
+routes:
+  /health: {}
+`,
+			want: `
+chalice.yaml:4:12: error: path /health has no HTTP methods
+  4 |   /health: {}
+    |            ^^
+  hint: add one, for example: /health: {GET: Health}
+
+`,
+		},
+		{
+			name: "string too long",
+			in: `
+version: 1
+app_name: shop
+functions:
+  nightly:
+    handler: Nightly
+    schedule:
+      expression: rate(1 day)
+      description: ` + strings.Repeat("x", 513) + `
+`,
+			want: `
+chalice.yaml:8:20: error: description is 513 characters long; the limit is 512
+  8 |       description: ` + strings.Repeat("x", 513) + `
+    |                    ` + strings.Repeat("^", 513) + `
+
+`,
+		},
+		{
+			name: "API Gateway stage name",
+			in: `
+version: 1
+app_name: shop
+api_gateway_stage: v1 beta
+`,
+			want: `
+chalice.yaml:3:20: error: api_gateway_stage may only contain letters, digits, "_" and "-", not "v1 beta"
+  3 | api_gateway_stage: v1 beta
+    |                    ^^^^^^^
+
+`,
+		},
+		{
+			name: "event pattern value not in a list",
+			in: `
+version: 1
+app_name: shop
+functions:
+  on_ec2:
+    handler: OnEC2
+    cloudwatch_event:
+      event_pattern:
+        source: aws.ec2
+        detail:
+          state: running
+          code: 5
+        detail-type: ["EC2 Instance State-change Notification"]
+        $or:
+          - account: ["123456789012"]
+`,
+			want: `
+chalice.yaml:8:17: error: event_pattern field source must be a list of values to match or a mapping of nested fields, not a string
+  8 |         source: aws.ec2
+    |                 ^^^^^^^
+  hint: write source: [aws.ec2]
+
+chalice.yaml:10:18: error: event_pattern field state must be a list of values to match or a mapping of nested fields, not a string
+  10 |           state: running
+     |                  ^^^^^^^
+  hint: write state: [running]
+
+chalice.yaml:11:17: error: event_pattern field code must be a list of values to match or a mapping of nested fields, not a number
+  11 |           code: 5
+     |                 ^
+  hint: write code: [5]
 
 `,
 		},
@@ -1082,8 +1210,9 @@ func TestSchemaKeywords(t *testing.T) {
 	known := map[string]bool{}
 	for _, k := range strings.Fields(`$schema $id $ref $defs $comment title description default examples
 		type properties patternProperties additionalProperties items required oneOf allOf if then
-		enum const minimum maximum pattern
-		x-chalc-place x-chalc-name x-chalc-keys x-chalc-expect x-chalc-fix x-chalc-unit x-chalc-context`) {
+		enum const minimum maximum pattern maxLength minProperties not
+		x-chalc-place x-chalc-name x-chalc-keys x-chalc-expect x-chalc-fix x-chalc-unit x-chalc-context
+		x-chalc-misplaced`) {
 		known[k] = true
 	}
 	schemaObjects("#", map[string]any(load().raw.root), func(ptr string, s map[string]any) {

@@ -21,16 +21,33 @@ func joinQuoted(names []string) string {
 }
 
 // CheckNames reports lambda_functions entries (top level and per stage)
-// that name no function of the app.
+// that name no function of the app. A blueprint that could not be loaded
+// (reported already) may declare any function its name_prefix allows, so
+// entries that might be its functions are not reported: one mistake is one
+// error.
 func CheckNames(m *manifest.Manifest, functions []string) diag.Diagnostics {
 	var ds diag.Diagnostics
 	known := map[string]bool{}
 	for _, f := range functions {
 		known[f] = true
 	}
+	var unloaded []string // name prefixes of blueprints not loaded
+	for _, b := range m.Blueprints {
+		if b.Fragment == nil || b.Fragment.Doc == nil || b.Fragment.Doc.Root == nil {
+			unloaded = append(unloaded, b.NamePrefix.V)
+		}
+	}
+	mightBeUnloaded := func(name string) bool {
+		for _, p := range unloaded {
+			if strings.HasPrefix(name, p) {
+				return true
+			}
+		}
+		return false
+	}
 	check := func(fcs []*manifest.FunctionConfig) {
 		for _, fc := range fcs {
-			if known[fc.Name.V] {
+			if known[fc.Name.V] || mightBeUnloaded(fc.Name.V) {
 				continue
 			}
 			d := ds.Errorf(fc.Name.Key, "lambda_functions entry %q names no function of this app", fc.Name.V)
