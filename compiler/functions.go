@@ -424,8 +424,14 @@ func (c *checker) configValues() {
 		for _, d := range []*manifest.Domain{cfg.APIGatewayCustomDomain, cfg.WebsocketAPICustomDomain} {
 			if d != nil {
 				c.arn(d.CertificateARN, "acm", "certificate/", "an ACM certificate")
+				c.tags(d.Tags, "API Gateway")
+				if len(d.Tags.Entries) > MaxTags {
+					c.ds.Errorf(d.Tags.Key, "the custom domain has %d tags; API Gateway takes at most %d", len(d.Tags.Entries), MaxTags)
+				}
 			}
 		}
+		c.envVars(cfg.EnvironmentVariables)
+		c.tags(cfg.Tags, "Lambda")
 	}
 	check(&c.m.Config)
 	for _, fc := range c.m.LambdaFunctions {

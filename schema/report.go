@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/chalc-dev/chalc/diag"
@@ -492,7 +493,19 @@ func (r *reporter) patternError(loc []string, pattern string) {
 	if !ok {
 		text = "must match " + pattern
 	}
-	r.add(loc, r.valueRange(loc), "%s %s, not %s", name, text, shown(node))
+	d := r.add(loc, r.valueRange(loc), "%s %s, not %s", name, text, shown(node))
+	if node != nil && node.Kind == manifest.ScalarNode && strings.HasPrefix(pattern, "^[A-Za-z0-9_-]") {
+		// A name with spaces or dots: offer it with "-" instead.
+		fixed := strings.Map(func(r rune) rune {
+			if r < utf8.RuneSelf && (r == '_' || r == '-' || unicode.IsLetter(r) || unicode.IsDigit(r)) {
+				return r
+			}
+			return '-'
+		}, node.Value)
+		if fixed != "" && fixed != node.Value && !isListItem(r.frames(loc)) {
+			d.Hint("write %s: %s", key(loc), flowString(fixed))
+		}
+	}
 }
 
 // ---- mapping errors

@@ -730,6 +730,7 @@ blueprints:
 chalice.yaml:2:11: error: app_name may only contain letters, digits, "_" and "-", not "my shop"
   2 | app_name: my shop
     |           ^^^^^^^
+  hint: write app_name: my-shop
 
 chalice.yaml:4:3: error: function name "daily report" may only contain letters, digits, "_" and "-"
   4 |   daily report: {handler: Report}
@@ -750,6 +751,7 @@ chalice.yaml:10:3: error: stage name "prod/eu" may only contain letters, digits,
 chalice.yaml:12:41: error: name_prefix may only contain letters, digits, "_" and "-", not "admin."
   12 |   - {manifest: admin.yaml, name_prefix: "admin."}
      |                                         ^^^^^^^^
+  hint: write name_prefix: admin-
 
 `,
 		},
@@ -890,6 +892,7 @@ api_gateway_stage: v1 beta
 chalice.yaml:3:20: error: api_gateway_stage may only contain letters, digits, "_" and "-", not "v1 beta"
   3 | api_gateway_stage: v1 beta
     |                    ^^^^^^^
+  hint: write api_gateway_stage: v1-beta
 
 `,
 		},

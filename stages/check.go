@@ -157,11 +157,13 @@ func check(g *grouped, st *Stage) {
 			g.add(diag.Errorf(f.SecurityGroupIDs.From, "security_group_ids is set but subnet_ids is not").
 				Hint("a function in a VPC needs both subnet_ids and security_group_ids; set both, or neither"), f.Name, st.Name)
 		}
+		checkLimits(g, st, f)
 		if f.ManageIAMRole.Set && !f.ManageIAMRole.V && f.IAMRoleARN.V == "" {
 			g.add(diag.Errorf(f.ManageIAMRole.From, "manage_iam_role is false but no iam_role_arn is given").
 				Hint("add iam_role_arn: \"arn:aws:iam::123456789012:role/NAME\" next to it, or remove manage_iam_role"), f.Name, st.Name)
 		}
 	}
+	checkEdgeCertificate(g, st)
 	private := st.EndpointType.V == "PRIVATE"
 	hasVPCE, hasPolicy := len(st.EndpointVPCE.V) > 0, st.PolicyFile.V != ""
 	switch {
@@ -175,4 +177,59 @@ func check(g *grouped, st *Stage) {
 		g.add(diag.Errorf(st.EndpointVPCE.From, "api_gateway_endpoint_vpce needs api_gateway_endpoint_type: PRIVATE").
 			Hint("set api_gateway_endpoint_type: PRIVATE (it is %s here), or remove the VPC endpoint", st.EndpointType.V), "", st.Name)
 	}
+}
+
+// Lambda's limits on a function's effective configuration.
+const (
+	// MaxLayers is how many layers a function takes, chalc's managed
+	// layer (automatic_layer) included.
+	MaxLayers = 5
+	// MaxTags is how many tags a function takes; chalc adds one (chalc:
+	// stage=...:app=...) to the user's.
+	MaxTags = 50
+)
+
+func checkLimits(g *grouped, st *Stage, f *Function) {
+	n := len(f.Layers.V)
+	managed := st.AutomaticLayer.V
+	if managed {
+		n++
+	}
+	if n > MaxLayers {
+		switch {
+		case !managed:
+			g.add(diag.Errorf(f.Layers.From, "layers lists %d layers; Lambda allows at most %d per function", n, MaxLayers).
+				Hint("merge layers, or ship what they hold in the function's own package"), f.Name, st.Name)
+		case f.Layers.Set:
+			g.add(diag.Errorf(f.Layers.From, "layers lists %d layers and automatic_layer adds chalc's own: %d in all, and Lambda allows at most %d per function", n-1, n, MaxLayers).
+				Note(st.AutomaticLayer.From, "automatic_layer is turned on here").
+				Hint("list at most %d layers here, or turn automatic_layer off", MaxLayers-1), f.Name, st.Name)
+		}
+	}
+	if len(f.Tags)+1 > MaxTags {
+		over := f.Tags[MaxTags-1]
+		g.add(diag.Errorf(over.From, "a function gets %d tags here plus chalc's own; Lambda allows at most %d", len(f.Tags), MaxTags).
+			Hint("keep at most %d tags (chalc adds its chalc tag to every function)", MaxTags-1), f.Name, st.Name)
+	}
+}
+
+// checkEdgeCertificate: an edge-optimized REST API's custom domain is
+// served through CloudFront, which takes ACM certificates from us-east-1
+// only. (A REGIONAL domain needs its certificate in the stack's region,
+// which is not known before deploying.)
+func checkEdgeCertificate(g *grouped, st *Stage) {
+	d := st.APICustomDomain
+	if d == nil || st.EndpointType.V != "EDGE" || !d.CertificateARN.Set || d.CertificateARN.Tagged {
+		return
+	}
+	parts := strings.SplitN(d.CertificateARN.V, ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" || parts[1] != "aws" || parts[2] != "acm" || parts[3] == "" || parts[3] == "us-east-1" {
+		return // not an ACM ARN (reported elsewhere), or another partition
+	}
+	de := diag.Errorf(d.CertificateARN.Range, "the certificate of an EDGE endpoint's custom domain must be in us-east-1, not %s", parts[3]).
+		Hint("request or import the certificate in us-east-1 (CloudFront serves edge-optimized domains), or set api_gateway_endpoint_type: REGIONAL to use a certificate of the stack's region")
+	if st.EndpointType.Set {
+		de.Note(st.EndpointType.From, "the endpoint type is set here")
+	}
+	g.add(de, "", st.Name)
 }

@@ -13,7 +13,7 @@ import (
 // the functions. Handlers are Route<i> and Fn<i> (see Handlers).
 func Manifest(routes, functions int) []byte {
 	var b strings.Builder
-	b.WriteString("version: 1\napp_name: large\nhandlers: ./app\nlambda_timeout: 30\nenvironment_variables: {A: a, B: b}\n")
+	b.WriteString("version: 1\napp_name: large\nhandlers: ./app\nlambda_timeout: 30\nenvironment_variables: {ENV_A: a, ENV_B: b}\n")
 	b.WriteString("authorizers:\n  jwt: {type: builtin, handler: CheckToken}\n")
 	if routes > 0 {
 		b.WriteString("routes:\n")
@@ -47,7 +47,7 @@ func Manifest(routes, functions int) []byte {
 	}
 	b.WriteString("stages:\n  prod:\n    lambda_memory_size: 512\n    lambda_functions:\n")
 	for i := 0; i < functions; i += 10 {
-		fmt.Fprintf(&b, "      fn_%d: {lambda_timeout: 60, environment_variables: {X: \"1\"}}\n", i)
+		fmt.Fprintf(&b, "      fn_%d: {lambda_timeout: 60, environment_variables: {ENV_X: \"1\"}}\n", i)
 	}
 	return []byte(b.String())
 }
