@@ -108,6 +108,7 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 	c.middleware()
 	c.blueprints()
 	c.uniqueNames()
+	c.s3Overlaps()
 	names := c.functionNames()
 	c.ds = append(c.ds, stages.CheckNames(c.m, names)...)
 	c.configValues()

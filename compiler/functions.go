@@ -158,6 +158,86 @@ func (c *checker) s3(s *manifest.S3Source, trigger manifest.Value[string]) *S3 {
 	return out
 }
 
+// s3Overlaps reports two functions subscribed to one bucket whose
+// notifications overlap, which S3 refuses ("Configurations overlap"):
+// they share an event type and an object key can match both filters.
+func (c *checker) s3Overlaps() {
+	var seen []*Function
+	for _, f := range c.app.Functions {
+		if f.S3 == nil || c.duplicate[f] {
+			continue
+		}
+		for _, o := range seen {
+			if !sameBucket(f.S3, o.S3) {
+				continue
+			}
+			event, ok := s3EventOverlap(f.S3.Events, o.S3.Events)
+			if !ok || !affixesOverlap(f.S3.Prefix, o.S3.Prefix, strings.HasPrefix) || !affixesOverlap(f.S3.Suffix, o.S3.Suffix, strings.HasSuffix) {
+				continue
+			}
+			bucket := f.S3.Bucket
+			if bucket == "" {
+				bucket = f.S3.BucketResource
+			}
+			c.ds.Errorf(f.S3.At, "the S3 notifications of functions %q and %q overlap: both get %s for %s in bucket %s, and S3 refuses overlapping configurations",
+				o.Name, f.Name, event, s3Keys(f.S3, o.S3), bucket).
+				Note(o.S3.At, "%q subscribes here", o.Name).
+				Hint("give them prefixes or suffixes that no key matches both of, or event types that do not overlap, or handle both in one function")
+			break
+		}
+		seen = append(seen, f)
+	}
+}
+
+func sameBucket(a, b *S3) bool {
+	return (a.Bucket != "" && a.Bucket == b.Bucket) || (a.BucketResource != "" && a.BucketResource == b.BucketResource)
+}
+
+// s3EventOverlap returns an event type both lists receive: equal types,
+// or a wildcard (s3:ObjectCreated:*) and a type it covers.
+func s3EventOverlap(a, b []string) (string, bool) {
+	covers := func(w, e string) bool {
+		return strings.HasSuffix(w, ":*") && strings.HasPrefix(e, strings.TrimSuffix(w, "*"))
+	}
+	for _, x := range a {
+		for _, y := range b {
+			switch {
+			case x == y || covers(x, y):
+				return y, true
+			case covers(y, x):
+				return x, true
+			}
+		}
+	}
+	return "", false
+}
+
+// affixesOverlap: two prefix (or suffix) filters overlap when some key
+// matches both, that is when one is empty or extends the other.
+func affixesOverlap(a, b string, extends func(s, affix string) bool) bool {
+	return extends(a, b) || extends(b, a)
+}
+
+// s3Keys describes the keys two overlapping filters both match.
+func s3Keys(a, b *S3) string {
+	longer := func(x, y string) string {
+		if len(x) >= len(y) {
+			return x
+		}
+		return y
+	}
+	prefix, suffix := longer(a.Prefix, b.Prefix), longer(a.Suffix, b.Suffix)
+	switch {
+	case prefix != "" && suffix != "":
+		return fmt.Sprintf("keys starting with %q and ending in %q", prefix, suffix)
+	case prefix != "":
+		return fmt.Sprintf("keys starting with %q", prefix)
+	case suffix != "":
+		return fmt.Sprintf("keys ending in %q", suffix)
+	}
+	return "every key"
+}
+
 var topicName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}(\.fifo)?$`)
 
 func (c *checker) sns(s *manifest.SNSSource) *SNS {
