@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/internal/samids"
 	"github.com/chalc-dev/chalc/internal/suggest"
 	"github.com/chalc-dev/chalc/manifest"
 )
@@ -417,6 +418,8 @@ func (c *checker) logicalIDs() {
 	}
 	if c.app.APIHandler != nil {
 		ids[IDAPIHandler] = owner{what: "the API handler", at: diag.Range{}}
+		stage := SAMStageID(c.app.Stage.APIGatewayStage.V)
+		ids[stage] = owner{what: "the REST API's stage (SAM names it after api_gateway_stage)", at: c.app.Stage.APIGatewayStage.From}
 		if cfg := c.app.APIHandler.Config; cfg != nil {
 			if !cfg.AutogenPolicy.V && cfg.ManageIAMRole.V {
 				claim(RoleID(IDAPIHandler), "the API handler's role", diag.Range{})
@@ -438,11 +441,22 @@ func (c *checker) logicalIDs() {
 			continue
 		}
 		claim(id, what, f.At)
-		claim(EventID(id, f.Kind), what+"'s trigger", f.At)
 		if f.S3 != nil && f.S3.Bucket != "" {
+			// chalc's own custom resource and permission (sam/s3.go).
+			claim(EventID(id, f.Kind), what+"'s S3 notification", f.At)
 			claim(S3PermissionID(id), what+"'s S3 permission", f.At)
 		}
+		// The resources SAM generates from the function's event: taken
+		// here, a clash fails validate instead of the deploy.
+		for _, g := range samids.EventResources(id, EventID(id, f.Kind), SAMEventType(f)) {
+			claim(g.ID, fmt.Sprintf("the %s SAM generates for function %q", g.What, f.Name), f.At)
+		}
 		if f.Kind == FuncAuthorizer {
+			claim(InvokePermissionID(id), what+"'s invoke permission", f.At)
+		}
+		if f.Kind == FuncWebsocket {
+			claim(id+"APIIntegration", what+"'s websocket integration", f.At)
+			claim(id+"Route", what+"'s websocket route", f.At)
 			claim(InvokePermissionID(id), what+"'s invoke permission", f.At)
 		}
 		if cfg := f.Config; cfg != nil {
@@ -469,9 +483,11 @@ func (c *checker) claimID(id, what string, at diag.Range) {
 		return
 	}
 	if o, ok := c.ids[id]; ok {
-		c.ds.Errorf(at, "%s gets the logical ID %s, which %s already has", what, id, o.what).
-			Note(o.at, "%s is declared here", o.what).
+		d := c.ds.Errorf(at, "%s gets the logical ID %s, which %s already has", what, id, o.what).
 			Hint("rename one of them: logical IDs drop \"_\" and \"-\" and capitalise each word")
+		if o.at.Filename != "" {
+			d.Note(o.at, "%s is declared here", o.what)
+		}
 		return
 	}
 	c.ids[id] = idOwner{what, at}

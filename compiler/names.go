@@ -3,6 +3,8 @@ package compiler
 import (
 	"strings"
 	"unicode"
+
+	"github.com/chalc-dev/chalc/internal/samids"
 )
 
 // LogicalID derives a CloudFormation logical ID from a function name the
@@ -87,4 +89,34 @@ func EventID(fnID string, kind FunctionKind) string {
 		return fnID + "S3Event"
 	}
 	return ""
+}
+
+// SAMEventType is the type of the SAM event a function's trigger becomes
+// ("" for none: the API handler, websocket handlers, authorizers, and S3
+// triggers on an existing bucket, which are chalc's own resources).
+func SAMEventType(f *Function) string {
+	switch f.Kind {
+	case FuncSchedule:
+		return "Schedule"
+	case FuncCloudWatch:
+		return "CloudWatchEvent"
+	case FuncSNS:
+		return "SNS"
+	case FuncSQS:
+		return "SQS"
+	case FuncKinesis:
+		return "Kinesis"
+	case FuncDynamoDB:
+		return "DynamoDB"
+	case FuncS3:
+		if f.S3 != nil && f.S3.BucketResource != "" {
+			return "S3"
+		}
+	}
+	return ""
+}
+
+// SAMStageID is the logical ID SAM gives the REST API's stage.
+func SAMStageID(stageName string) string {
+	return samids.StageID("AWS::Serverless::Api", IDRestAPI, stageName)
 }

@@ -3,11 +3,14 @@ package merge
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/internal/samids"
 	"github.com/chalc-dev/chalc/internal/suggest"
 )
 
@@ -49,6 +52,14 @@ type checker struct {
 	file  string
 	files []*File
 	ds    diag.Diagnostics
+	// generated are the resources the SAM transform adds (by logical ID,
+	// what they are): references to them are valid.
+	generated map[string]string
+	// deployments match the IDs SAM gives each AWS::Serverless::Api's
+	// deployment, which change with the API: never valid to name.
+	deployments map[string]*regexp.Regexp
+	// stages are the IDs of the APIs' generated stages, by API.
+	stages map[string]string
 }
 
 // at points at path in the last merge template that defines it, else at
@@ -84,10 +95,15 @@ func (c *checker) references() {
 	resources := section(c.t, "Resources")
 	params := section(c.t, "Parameters")
 	conditions := section(c.t, "Conditions")
-	defined := func(name string) bool {
+	c.samGenerated(resources)
+	isResource := func(name string) bool {
 		_, r := resources[name]
+		_, g := c.generated[name]
+		return r || g
+	}
+	defined := func(name string) bool {
 		_, p := params[name]
-		return r || p || pseudoParameters[name]
+		return isResource(name) || p || pseudoParameters[name]
 	}
 	for _, sec := range []string{"Parameters", "Outputs", "Conditions"} {
 		for _, id := range sortedKeys(section(c.t, sec)) {
@@ -96,6 +112,10 @@ func (c *checker) references() {
 	}
 	for _, id := range sortedKeys(resources) {
 		c.logicalID("Resources", id)
+		if what, ok := c.generated[id]; ok {
+			c.ds.Errorf(c.atKey([]string{"Resources", id}), "resource %s has the logical ID of %s", id, what).
+				Hint("SAM adds that resource when it transforms the template, and CloudFormation refuses two resources with one ID: rename yours")
+		}
 		r, ok := resources[id].(map[string]any)
 		if !ok {
 			d := c.ds.Errorf(c.atKey([]string{"Resources", id}), "resource %s is %s, not a mapping with a Type", id, kind(resources[id]))
@@ -113,8 +133,9 @@ func (c *checker) references() {
 			}
 		}
 		for _, dep := range dependsOn(r["DependsOn"]) {
-			if _, ok := resources[dep]; !ok {
-				c.ds.Errorf(c.at([]string{"Resources", id, "DependsOn"}), "resource %s depends on %s, which the template does not define", id, dep)
+			if !isResource(dep) {
+				d := c.ds.Errorf(c.at([]string{"Resources", id, "DependsOn"}), "resource %s depends on %s, which the template does not define", id, dep)
+				c.hintResource(d, dep)
 			}
 		}
 		if cond, ok := r["Condition"].(string); ok && !hasKey(conditions, cond) {
@@ -158,11 +179,11 @@ func (c *checker) references() {
 						case string:
 							name, _, _ = strings.Cut(a, ".")
 						}
-						if _, ok := resources[name]; name != "" && !ok {
+						if name != "" && !isResource(name) {
 							c.undefined(path, "Fn::GetAtt", name, true)
 						}
 					case "Fn::Sub":
-						c.sub(arg, path, defined, resources, params)
+						c.sub(arg, path, defined, isResource)
 					case "Condition":
 						if name, ok := arg.(string); ok && !hasKey(conditions, name) && len(path) > 0 && path[0] != "Resources" {
 							c.undefinedCondition(path, name, conditions)
@@ -192,7 +213,7 @@ func (c *checker) references() {
 	}
 }
 
-func (c *checker) sub(arg any, path []string, defined func(string) bool, resources, params map[string]any) {
+func (c *checker) sub(arg any, path []string, defined, isResource func(string) bool) {
 	var text string
 	vars := map[string]any{}
 	switch a := arg.(type) {
@@ -213,7 +234,7 @@ func (c *checker) sub(arg any, path []string, defined func(string) bool, resourc
 		}
 		res, _, _ := strings.Cut(name, ".") // ${Res.Attr}
 		if strings.Contains(name, ".") {
-			if _, ok := resources[res]; !ok {
+			if !isResource(res) {
 				c.undefined(path, "Fn::Sub", res, true)
 			}
 			continue
@@ -267,11 +288,82 @@ func (c *checker) undefined(path []string, fn, name string, resourcesOnly bool) 
 	}
 	at := c.at(path)
 	d := c.ds.Errorf(at, "%s: %s names %s, which is not %s of the template", Pointer(path), fn, name, what)
-	if s := suggest.Closest(name, names); s != "" {
+	if c.hintDeployment(d, name) {
+		return
+	}
+	if s := suggest.Closest(name, append(names, slices.Sorted(maps.Keys(c.generated))...)); s != "" {
 		d.Hint("did you mean %s?", s)
 	} else if at.Filename == c.file {
 		// Generated references to the user's resources (bucket_resource:).
 		d.Hint("the reference is in the generated template: define %s in a --merge-template", name)
+	}
+}
+
+// samGenerated records the resources the SAM transform will add: the
+// resources of each function's events (and its role when it names none),
+// and each API's stage; deployments are matched by pattern.
+func (c *checker) samGenerated(resources map[string]any) {
+	c.generated = map[string]string{}
+	c.deployments = map[string]*regexp.Regexp{}
+	c.stages = map[string]string{}
+	for _, id := range sortedKeys(resources) {
+		r, _ := resources[id].(map[string]any)
+		typ, _ := r["Type"].(string)
+		props, _ := r["Properties"].(map[string]any)
+		switch typ {
+		case "AWS::Serverless::Function":
+			events, _ := props["Events"].(map[string]any)
+			for _, ev := range sortedKeys(events) {
+				e, _ := events[ev].(map[string]any)
+				et, _ := e["Type"].(string)
+				for _, g := range samids.EventResources(id, ev, et) {
+					c.generated[g.ID] = fmt.Sprintf("the %s SAM generates for event %s of %s", g.What, ev, id)
+				}
+			}
+			if _, ok := props["Role"]; !ok {
+				c.generated[id+"Role"] = "the role SAM generates for " + id
+			}
+		case "AWS::Serverless::Api", "AWS::Serverless::HttpApi", "AWS::Serverless::WebSocketApi":
+			stage, isString := props["StageName"].(string)
+			if _, set := props["StageName"]; !set && typ == "AWS::Serverless::HttpApi" {
+				stage, isString = "$default", true
+			}
+			if isString && stage != "" {
+				c.stages[id] = samids.StageID(typ, id, stage)
+				c.generated[c.stages[id]] = "the stage SAM generates for " + id
+			}
+			if typ == "AWS::Serverless::Api" {
+				c.deployments[id] = samids.DeploymentPattern(id)
+			}
+		}
+	}
+}
+
+// hintDeployment explains a reference to a SAM-generated deployment ID:
+// it is a hash of the API's definition, so it is never stable. It reports
+// whether name is one.
+func (c *checker) hintDeployment(d *diag.Diagnostic, name string) bool {
+	for _, api := range slices.Sorted(maps.Keys(c.deployments)) {
+		if !c.deployments[api].MatchString(name) && name != api+"Deployment" {
+			continue
+		}
+		stage := c.stages[api]
+		d.Hint("SAM names %s's deployment after a hash of its definition, so the ID changes whenever the API does", api)
+		if stage != "" {
+			d.Hint("refer to the stage instead: %s (or {\"Ref\": \"%s.Stage\"}), which is created after the deployment", stage, api)
+		}
+		return true
+	}
+	return false
+}
+
+// hintResource suggests what a DependsOn entry may have meant.
+func (c *checker) hintResource(d *diag.Diagnostic, name string) {
+	if c.hintDeployment(d, name) {
+		return
+	}
+	if s := suggest.Closest(name, append(sortedKeys(section(c.t, "Resources")), slices.Sorted(maps.Keys(c.generated))...)); s != "" {
+		d.Hint("did you mean %s?", s)
 	}
 }
 

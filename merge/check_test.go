@@ -88,6 +88,48 @@ func TestCheck(t *testing.T) {
 			},
 		},
 		{
+			name: "clean: references to resources SAM generates (stages, event resources, roles)",
+			template: `{"Resources": {
+				"RestAPI": {"Type": "AWS::Serverless::Api", "Properties": {"StageName": "api"}},
+				"Beta": {"Type": "AWS::Serverless::Api", "Properties": {"StageName": "v1-beta"}},
+				"Http": {"Type": "AWS::Serverless::HttpApi", "Properties": {}},
+				"EveryHour": ` + fn(`"Role": "arn:aws:iam::123456789012:role/r", "Events": {"EveryHourEvent": {"Type": "Schedule", "Properties": {"Schedule": "rate(1 hour)"}}}`) + `,
+				"OnJob": ` + fn(`"Events": {"OnJobSqsEventSource": {"Type": "SQS", "Properties": {"Queue": "arn:aws:sqs:us-east-1:123456789012:jobs"}}}`) + `,
+				"Usage": {"Type": "AWS::ApiGateway::UsagePlan", "DependsOn": ["RestAPIapiStage", "BetaStage2817521297"],
+					"Properties": {"ApiStages": [{"ApiId": {"Ref": "RestAPI"}, "Stage": {"Ref": "RestAPIapiStage"}}],
+						"Description": {"Fn::Sub": "${HttpApiGatewayDefaultStage}-${EveryHourEveryHourEvent.Arn}-${OnJobRole.Arn}"}}},
+				"Alarm": {"Type": "AWS::CloudWatch::Alarm", "DependsOn": ["EveryHourEveryHourEventPermission", "OnJobOnJobSqsEventSource"],
+					"Properties": {"AlarmName": {"Fn::GetAtt": ["EveryHourEveryHourEvent", "Arn"]}}}}}`,
+		},
+		{
+			name: "a SAM deployment is never a stable reference",
+			template: `{"Resources": {
+				"RestAPI": {"Type": "AWS::Serverless::Api", "Properties": {"StageName": "api"}},
+				"Usage": {"Type": "AWS::ApiGateway::UsagePlan", "DependsOn": "RestAPIDeployment0123456789",
+					"Properties": {"Description": {"Ref": "RestAPIDeployment"}}}}}`,
+			want: []string{
+				"error: /Resources/Usage/Properties/Description: Ref names RestAPIDeployment, which is not a resource, parameter or pseudo parameter of the template",
+				"error: resource Usage depends on RestAPIDeployment0123456789, which the template does not define",
+			},
+			hints: []string{"SAM names RestAPI's deployment after a hash of its definition", "refer to the stage instead: RestAPIapiStage"},
+		},
+		{
+			name: "a stage SAM does not generate, with a suggestion",
+			template: `{"Resources": {
+				"RestAPI": {"Type": "AWS::Serverless::Api", "Properties": {"StageName": "api"}},
+				"Usage": {"Type": "AWS::ApiGateway::UsagePlan", "DependsOn": "RestAPIApiStage"}}}`,
+			want:  []string{"error: resource Usage depends on RestAPIApiStage, which the template does not define"},
+			hints: []string{"did you mean RestAPIapiStage?"},
+		},
+		{
+			name: "a resource with the ID of one SAM generates",
+			template: `{"Resources": {
+				"EveryHour": ` + fn(`"Role": "r", "Events": {"EveryHourEvent": {"Type": "Schedule", "Properties": {"Schedule": "rate(1 hour)"}}}`) + `,
+				"EveryHourEveryHourEvent": {"Type": "AWS::SNS::Topic"}}}`,
+			want:  []string{"error: resource EveryHourEveryHourEvent has the logical ID of the EventBridge rule SAM generates for event EveryHourEvent of EveryHour"},
+			hints: []string{"rename yours"},
+		},
+		{
 			name: "undefined conditions: resource, output, Fn::If, Condition function",
 			template: `{"Conditions": {"IsProd": {"Fn::Equals": ["a", "b"]}, "Both": {"Fn::And": [{"Condition": "IsProd"}, {"Condition": "IsDev"}]}},
 				"Resources": {"A": {"Type": "AWS::SNS::Topic", "Condition": "IsPrd", "Properties": {"TopicName": {"Fn::If": ["Staging", "a", "b"]}}}},

@@ -1,0 +1,90 @@
+// Package samids names the resources the SAM transform adds to a template
+// when it expands AWS::Serverless::* resources, so that chalc can claim
+// them before a deploy (a function whose logical ID is already one of
+// them fails with "already exists" only inside CloudFormation) and
+// merge templates can refer to them.
+//
+// The names follow the AWS SAM translator (samtranslator): an event source
+// of a function is expanded under the ID <Function><EventId>; push sources
+// add a Lambda permission <Function><EventId>Permission; an
+// AWS::Serverless::Api gets <Api><StageName>Stage and
+// <Api>Deployment<hash>, an HttpApi or WebSocketApi a stage named the same
+// way. Only what chalc's templates and their merge templates use is here.
+package samids
+
+import (
+	"crypto/sha1"
+	"encoding/hex"
+	"regexp"
+)
+
+// Generated is one resource the transform adds.
+type Generated struct {
+	ID   string
+	What string // what it is: "EventBridge rule", "Lambda permission"...
+}
+
+// EventResources returns the resources the transform generates for the
+// event eventID (a key of the function's Events) of type eventType.
+func EventResources(fnID, eventID, eventType string) []Generated {
+	id := fnID + eventID
+	perm := Generated{id + "Permission", "Lambda permission"}
+	switch eventType {
+	case "Schedule", "CloudWatchEvent", "EventBridgeRule":
+		return []Generated{{id, "EventBridge rule"}, perm}
+	case "SNS":
+		return []Generated{{id, "SNS subscription"}, perm}
+	case "SQS", "Kinesis", "DynamoDB", "MSK", "MQ", "SelfManagedKafka", "DocumentDB":
+		return []Generated{{id, "event source mapping"}}
+	case "S3":
+		return []Generated{perm}
+	}
+	return nil // other types: not emitted by chalc, not claimed
+}
+
+// StageID is the logical ID of the stage the transform creates for an API
+// with a literal StageName: <Api><StageName>Stage when the name is
+// alphanumeric, else <Api>Stage and a hash of the name. HTTP APIs name
+// their default stage ($default) <Api>ApiGatewayDefaultStage; WebSocket
+// APIs name theirs <Api>DefaultStage.
+func StageID(apiType, apiID, stageName string) string {
+	const defaultStage = "$default"
+	switch {
+	case apiType == "AWS::Serverless::WebSocketApi":
+		if stageName == defaultStage {
+			return apiID + "DefaultStage"
+		}
+		return apiID + stageName + "Stage"
+	case alnum(stageName):
+		return apiID + stageName + "Stage"
+	case stageName == defaultStage && apiType == "AWS::Serverless::HttpApi":
+		return apiID + "ApiGatewayDefaultStage"
+	}
+	return apiID + "Stage" + hash(stageName)
+}
+
+// DeploymentPattern matches the deployment IDs the transform gives an
+// AWS::Serverless::Api (<Api>Deployment and ten hex digits of a hash of
+// the API's definition): they change whenever the API does.
+func DeploymentPattern(apiID string) *regexp.Regexp {
+	return regexp.MustCompile("^" + regexp.QuoteMeta(apiID) + "Deployment[0-9a-f]{10}$")
+}
+
+// hash is the transform's LogicalIdGenerator suffix for a string: the
+// first ten hex digits of its SHA-1.
+func hash(s string) string {
+	sum := sha1.Sum([]byte(s))
+	return hex.EncodeToString(sum[:])[:10]
+}
+
+func alnum(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
