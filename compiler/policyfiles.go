@@ -64,6 +64,7 @@ func (c *checker) policyFiles(checked []*stages.Stage) {
 	}
 	var uses []policyUse
 	warnedVPC := map[string]bool{}
+	warnedSource := map[string]bool{}
 	byName := map[string]*Function{}
 	for _, f := range c.allFunctions() {
 		byName[f.Name] = f
@@ -97,6 +98,9 @@ func (c *checker) policyFiles(checked []*stages.Stage) {
 						Hint("add ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces and ec2:DeleteNetworkInterface, or Lambda cannot attach the function to the VPC").
 						Note(diag.Range{}, "function %s in stage %s", name, st.Name)
 				}
+			}
+			if fn := byName[name]; fn != nil && u.file.problem == nil {
+				c.eventSourceWarning(u, rel, fn, st.Name, warnedSource)
 			}
 			if fn := byName[name]; compiled && fn != nil && u.file.problem == nil {
 				fn.PolicyDocument, fn.PolicyFile = u.file.doc, u.file.abs
@@ -313,8 +317,46 @@ func addUniqueString(list []string, s string) []string {
 	return append(list, s)
 }
 
+// EventSourceActions are the actions Lambda's CreateEventSourceMapping
+// needs the function's role to allow on the source (the Lambda Developer
+// Guide's execution role permissions for each poller); chalc's generated
+// policies grant exactly these.
+var EventSourceActions = map[FunctionKind][]string{
+	FuncSQS:      {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"},
+	FuncKinesis:  {"kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:SubscribeToShard"},
+	FuncDynamoDB: {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"},
+}
+
+// eventSourceWarning warns when the policy file of an sqs, kinesis or
+// dynamodb function does not allow what Lambda needs to poll the source:
+// nothing is added to a policy file (as Chalice), and the event source
+// mapping then fails to create at deploy time. One warning per file,
+// place and source kind.
+func (c *checker) eventSourceWarning(u policyUse, rel string, fn *Function, stage string, warned map[string]bool) {
+	need := EventSourceActions[fn.Kind]
+	var missing []string
+	for _, a := range need {
+		if !allows(u.file.doc, a) {
+			missing = append(missing, a)
+		}
+	}
+	key := u.at.String() + rel + string(fn.Kind)
+	if len(missing) == 0 || warned[key] {
+		return
+	}
+	warned[key] = true
+	c.ds.Warnf(u.at, "%s is the policy of %s function %s but does not allow %s", rel, fn.Kind, fn.Name, strings.Join(missing, ", ")).
+		Hint("allow %s on the %s, or Lambda cannot create the function's event source mapping", strings.Join(need, ", "), eventSourceNoun[fn.Kind]).
+		Note(diag.Range{}, "function %s in stage %s", fn.Name, stage)
+}
+
+var eventSourceNoun = map[FunctionKind]string{FuncSQS: "queue", FuncKinesis: "stream", FuncDynamoDB: "table's stream"}
+
 // allows reports whether an IAM policy document has an Allow statement
-// whose actions cover action ("*", "ec2:*" and the exact name count).
+// whose actions cover action: IAM's matching, case-insensitive with the
+// wildcards * and ?, and NotAction statements allowing what they do not
+// list. Conditions and resources are not considered (the checks using it
+// warn, they do not refuse).
 func allows(doc any, action string) bool {
 	m, _ := doc.(map[string]any)
 	var statements []any
@@ -324,24 +366,68 @@ func allows(doc any, action string) bool {
 	case map[string]any:
 		statements = []any{st}
 	}
-	service, _, _ := strings.Cut(action, ":")
+	list := func(v any) []string {
+		var out []string
+		switch a := v.(type) {
+		case string:
+			out = []string{a}
+		case []any:
+			for _, x := range a {
+				if s, ok := x.(string); ok {
+					out = append(out, s)
+				}
+			}
+		}
+		return out
+	}
+	matchesAny := func(patterns []string) bool {
+		for _, p := range patterns {
+			if actionMatch(strings.ToLower(p), strings.ToLower(action)) {
+				return true
+			}
+		}
+		return false
+	}
 	for _, s := range statements {
 		st, _ := s.(map[string]any)
 		if st["Effect"] != "Allow" {
 			continue
 		}
-		var actions []any
-		switch a := st["Action"].(type) {
-		case string:
-			actions = []any{a}
-		case []any:
-			actions = a
-		}
-		for _, a := range actions {
-			if a, ok := a.(string); ok && (a == "*" || strings.EqualFold(a, action) || strings.EqualFold(a, service+":*")) {
+		if _, ok := st["NotAction"]; ok {
+			if !matchesAny(list(st["NotAction"])) {
 				return true
 			}
+			continue
+		}
+		if matchesAny(list(st["Action"])) {
+			return true
 		}
 	}
 	return false
+}
+
+// actionMatch matches an IAM action pattern (* any run, ? one character)
+// against an action; both are lower case.
+func actionMatch(pattern, action string) bool {
+	for len(pattern) > 0 {
+		switch pattern[0] {
+		case '*':
+			for i := len(action); i >= 0; i-- {
+				if actionMatch(pattern[1:], action[i:]) {
+					return true
+				}
+			}
+			return false
+		case '?':
+			if action == "" {
+				return false
+			}
+		default:
+			if action == "" || action[0] != pattern[0] {
+				return false
+			}
+		}
+		pattern, action = pattern[1:], action[1:]
+	}
+	return action == ""
 }
