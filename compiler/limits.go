@@ -20,9 +20,10 @@ import (
 var envVarName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]+$`)
 
 // reservedEnvVars are the names Lambda sets itself and refuses in a
-// function's configuration (the Lambda Developer Guide's "Reserved
-// environment variables", as cfn-lint's E3663 checks them). TZ is listed
-// there too but Lambda accepts it, so it is not refused here.
+// function's configuration: the Lambda Developer Guide's "Reserved
+// environment variables", as cfn-lint's E3663 checks them. Older editions
+// of the guide also listed TZ; like cfn-lint, chalc does not refuse it
+// (a false error would block a working app).
 var reservedEnvVars = map[string]bool{
 	"_HANDLER": true, "_X_AMZN_TRACE_ID": true, "AWS_DEFAULT_REGION": true, "AWS_REGION": true,
 	"AWS_EXECUTION_ENV": true, "AWS_LAMBDA_FUNCTION_NAME": true, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": true,
