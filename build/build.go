@@ -258,9 +258,34 @@ func (p Program) build(ctx context.Context, goCmd, root string, env goEnv, out s
 		if msg == "" {
 			msg = err.Error()
 		}
+		if fixed, ok := moduleAdvice(msg); ok {
+			return fmt.Errorf("go build failed:\n%s\ngo.mod and go.sum do not record every module the %s needs: run `go mod tidy` in %s", fixed, p.Name, root)
+		}
 		return fmt.Errorf("go build failed:\n%s", msg)
 	}
 	return nil
+}
+
+// moduleAdvice rewrites go build's output about go.mod/go.sum
+// bookkeeping: its advice (`go get <chalc package>@v0.0.0`) does not work
+// for a chalc that is replaced by a local directory, while `go mod tidy`
+// does once chalc_gen.go is written. ok is false for other failures.
+func moduleAdvice(msg string) (string, bool) {
+	if !strings.Contains(msg, "missing go.sum entry") && !strings.Contains(msg, "no required module provides package") &&
+		!strings.Contains(msg, "updates to go.mod needed") {
+		return msg, false
+	}
+	var lines []string
+	for _, line := range strings.Split(msg, "\n") {
+		if strings.HasPrefix(line, "\tgo get ") || strings.HasPrefix(line, "\tgo mod tidy") {
+			continue
+		}
+		for _, cut := range []string{"; to add:", "; to add it:", "; to update it:"} {
+			line = strings.TrimSuffix(line, cut)
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n"), true
 }
 
 // requiresChalc checks that the module requires chalc: chalc_gen.go
