@@ -21,6 +21,11 @@ type Options struct {
 	// SkipGoCheck skips type-checking the handlers (benchmarks, and tools
 	// that only need the manifest).
 	SkipGoCheck bool
+	// SkipRuntimeModules skips checking that the module provides the
+	// runtime packages the generated code imports: for `chalc generate`,
+	// which writes chalc_gen.go, the file `go mod tidy` must see to
+	// record them.
+	SkipRuntimeModules bool
 	// CacheDir holds the Go check cache; "" disables caching.
 	CacheDir string
 	// SkipSDKAnalysis skips the analysis of the handlers' aws-sdk-go-v2
@@ -148,7 +153,11 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 	c.logicalIDs()
 	joinSchema()
 	if !opts.SkipGoCheck && !c.ds.HasErrors() {
-		c.ds = append(c.ds, goCheck(c.app.Packages, opts.CacheDir)...)
+		var runtime []runtimeImport
+		if !opts.SkipRuntimeModules {
+			runtime = c.runtimeImports()
+		}
+		c.ds = append(c.ds, goCheck(c.app.Packages, runtime, opts.CacheDir, c.set.Sources)...)
 		if !c.ds.HasErrors() {
 			c.checkHandlers()
 		}
@@ -190,14 +199,19 @@ func (c *checker) packages() {
 	if c.m.Handlers.Set {
 		dir = c.m.Handlers.V
 	}
-	c.app.Handlers = c.pkg(manifest.ResolvePath(c.set.Root, dir))
+	c.app.Handlers = c.pkg(manifest.ResolvePath(c.set.Root, dir), c.m.Handlers)
 }
 
-func (c *checker) pkg(dir string) *Package {
+// pkg returns the package in dir, registered where handlers: (v) first
+// names it.
+func (c *checker) pkg(dir string, v manifest.Value[string]) *Package {
 	if p, ok := c.pkgs[dir]; ok {
 		return p
 	}
 	p := &Package{Dir: dir}
+	if v.Set {
+		p.At, p.Written = v.Range, v.V
+	}
 	c.pkgs[dir] = p
 	c.app.Packages = append(c.app.Packages, p)
 	return p
@@ -212,7 +226,7 @@ func (c *checker) fragmentPackage(f *manifest.Fragment) *Package {
 	if f.Handlers.Set {
 		dir = f.Handlers.V
 	}
-	return c.pkg(manifest.ResolvePath(f.Doc, dir))
+	return c.pkg(manifest.ResolvePath(f.Doc, dir), f.Handlers)
 }
 
 // blueprintScope is how a fragment is registered: the url_prefix and

@@ -7,13 +7,16 @@ import (
 	"fmt"
 	"go/ast"
 	"go/parser"
+	"go/scanner"
 	"go/token"
 	"go/types"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/tools/go/packages"
 
@@ -29,8 +32,9 @@ const ChalicePath = "github.com/chalc-dev/chalc/runtime/chalice"
 // that no longer exist).
 const GeneratedFile = "chalc_gen.go"
 
-// goCheckVersion is part of the cache key: bump it when GoFunc changes.
-const goCheckVersion = "3"
+// goCheckVersion is part of the cache key: bump it when GoFunc or
+// cachedPackage changes.
+const goCheckVersion = "4"
 
 // GoFunc is what the Go check learns about one exported top-level func.
 type GoFunc struct {
@@ -39,10 +43,10 @@ type GoFunc struct {
 	At diag.Range
 	// Doc is the doc comment text.
 	Doc string
-	// Params and Results are canonical type strings: "context.Context",
-	// "*chalice.Request", "string", "chalice.SQSEvent", "error", "any",
-	// "chalice.Next[*chalice.Request, *chalice.Response]"; other types are
-	// fully qualified ("example.com/app/models.User").
+	// Params and Results are canonical type strings, aliases resolved:
+	// "context.Context", "*chalice.Request", "string", "chalice.SQSEvent",
+	// "error", "any", "chalice.Next[*chalice.Request, *chalice.Response]";
+	// other types are fully qualified ("example.com/app/models.User").
 	Params     []string
 	ParamNames []string
 	Results    []string
@@ -51,15 +55,41 @@ type GoFunc struct {
 	Signature string
 	// Generic is true for a func with type parameters (never a handler).
 	Generic bool
+	// NotJSON says why encoding/json cannot encode the first of two
+	// results; nil when it can, as far as the static type tells.
+	NotJSON *jsonIssue
+	// RawBytes: the first of two results is a plain []byte, which a route
+	// can only answer with a binary Content-Type.
+	RawBytes bool
+}
+
+// GoObject is a package-level name that is not an exported func: what a
+// handler name that is not a handler turned out to be.
+type GoObject struct {
+	// Kind is "func", "type", "variable" or "constant".
+	Kind string
+	At   diag.Range
+	// Type is the object's type as written, for messages; FuncType says
+	// that a variable holds a func.
+	Type     string
+	FuncType bool
 }
 
 // goCheck loads each handler package with go/packages and records its
 // exported funcs. Results are cached by a hash of the package's sources and
 // its module's go.mod/go.sum, so an unchanged project skips `go list`.
-func goCheck(pkgs []*Package, cacheDir string) diag.Diagnostics {
+// The first package is the app's own: the module that builds the
+// bootstrap, which must also provide runtime, the runtime packages the
+// generated code imports. Go source files named in diagnostics are added
+// to src, for the code frame.
+func goCheck(pkgs []*Package, runtime []runtimeImport, cacheDir string, src diag.Sources) diag.Diagnostics {
 	var ds diag.Diagnostics
-	for _, p := range pkgs {
-		ds = append(ds, checkPackage(p, cacheDir)...)
+	for i, p := range pkgs {
+		var rt []runtimeImport
+		if i == 0 {
+			rt = runtime
+		}
+		ds = append(ds, checkPackage(p, rt, cacheDir, src)...)
 	}
 	return ds
 }
@@ -68,14 +98,29 @@ type cachedPackage struct {
 	ImportPath string
 	Name       string
 	Funcs      map[string]*GoFunc
-	Errors     []string
+	Objects    map[string]*GoObject
+	// Errors are the package's Go errors (never cached: a package with
+	// errors is loaded again).
+	Errors []goError `json:"-"`
 }
 
-func checkPackage(p *Package, cacheDir string) diag.Diagnostics {
+// goError is one error of the Go toolchain; File is absolute, or "" when
+// the error has no position.
+type goError struct {
+	File      string
+	Line, Col int // Col counts bytes, as Go does
+	Msg       string
+}
+
+func checkPackage(p *Package, runtime []runtimeImport, cacheDir string, src diag.Sources) diag.Diagnostics {
 	var ds diag.Diagnostics
-	key, err := sourceKey(p.Dir)
+	if d := checkHandlersDir(p); d != nil {
+		ds.Append(d)
+		return ds
+	}
+	key, err := sourceKey(p.Dir, runtime)
 	if err != nil {
-		ds.Errorf(diag.Range{Filename: manifest.DisplayPath(p.Dir)}, "cannot read the handlers package: %v", err)
+		ds.Errorf(p.at(), "cannot read the handlers package %s: %v", p.display(), err)
 		return ds
 	}
 	var cp *cachedPackage
@@ -90,11 +135,23 @@ func checkPackage(p *Package, cacheDir string) diag.Diagnostics {
 		}
 	}
 	if cp == nil {
-		cp, ds = loadPackage(p.Dir)
-		if ds.HasErrors() {
+		if moduleRoot(p.Dir) == "" {
+			ds.Errorf(p.at(), "the handlers package %s is not in a Go module", p.display()).
+				Hint("run `go mod init example.com/myapp` in the project directory")
 			return ds
 		}
-		if cacheFile != "" && len(cp.Errors) == 0 {
+		// Module bookkeeping first: with a dependency of the handlers
+		// missing from go.mod/go.sum, type errors would be its echoes.
+		mds, handlersBroken := moduleCheck(p, runtime)
+		if handlersBroken {
+			return mds
+		}
+		cp, ds = loadPackage(p)
+		ds = append(ds, mds...)
+		if cp == nil {
+			return ds
+		}
+		if cacheFile != "" && len(cp.Errors) == 0 && !ds.HasErrors() {
 			if b, err := json.Marshal(cp); err == nil {
 				_ = os.MkdirAll(filepath.Dir(cacheFile), 0o755)
 				tmp := cacheFile + ".tmp"
@@ -104,25 +161,107 @@ func checkPackage(p *Package, cacheDir string) diag.Diagnostics {
 			}
 		}
 	}
-	p.ImportPath, p.Name, p.Funcs, p.Checked = cp.ImportPath, cp.Name, cp.Funcs, true
-	if len(cp.Errors) > 0 {
-		d := ds.Errorf(diag.Range{Filename: manifest.DisplayPath(p.Dir)}, "the handlers package does not compile")
-		for i, e := range cp.Errors {
-			if i == 10 {
-				d.Note(diag.Range{}, "... and %d more", len(cp.Errors)-10)
-				break
-			}
-			d.Note(diag.Range{}, "%s", e)
+	p.ImportPath, p.Name, p.Funcs, p.Objects, p.Checked = cp.ImportPath, cp.Name, cp.Funcs, cp.Objects, true
+	ds = append(ds, goErrorDiagnostics(p, cp.Errors, src)...)
+	return ds
+}
+
+// maxGoErrors is how many Go errors are shown, as the Go compiler does.
+const maxGoErrors = 10
+
+// goErrorDiagnostics reports each Go error once, at its own position.
+func goErrorDiagnostics(p *Package, errs []goError, src diag.Sources) diag.Diagnostics {
+	var ds diag.Diagnostics
+	if len(errs) == 0 {
+		return nil
+	}
+	sort.SliceStable(errs, func(i, j int) bool {
+		a, b := errs[i], errs[j]
+		if a.File != b.File {
+			return a.File < b.File
 		}
-		d.Hint("fix the Go errors above (`go build ./...` shows them too)")
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
+	for i, e := range errs {
+		if i == maxGoErrors {
+			ds.Errorf(p.at(), "the handlers package %s has %d more Go errors", p.display(), len(errs)-maxGoErrors).
+				Hint("fix the ones shown first; `go build -gcflags=-e ./...` in %s lists them all", p.display())
+			break
+		}
+		msg, more, _ := strings.Cut(e.Msg, "\n")
+		at := p.at()
+		if e.File != "" {
+			at = goRange(e.File, e.Line, e.Col, src)
+		}
+		d := ds.Errorf(at, "%s", msg)
+		for _, line := range strings.Split(more, "\n") {
+			if line = strings.TrimSpace(line); line != "" {
+				d.Note(diag.Range{}, "%s", line)
+			}
+		}
 	}
 	return ds
 }
 
-// sourceKey hashes what decides the Go check's answer.
-func sourceKey(dir string) (string, error) {
+// goRange is the diagnostic range of a Go position (byte column), with
+// the file's source registered so the line is shown.
+func goRange(file string, line, col int, src diag.Sources) diag.Range {
+	name := manifest.DisplayPath(file)
+	r := diag.Range{Filename: name, Start: diag.Pos{Line: line, Column: col}}
+	if src == nil {
+		return r
+	}
+	b, ok := src[name]
+	if !ok {
+		var err error
+		if b, err = os.ReadFile(file); err != nil {
+			return r
+		}
+		src[name] = b
+	}
+	// diag counts columns in characters, and underlines the Go token
+	// at the position (its own guess is for YAML).
+	if text, ok := src.Line(name, line); ok && col >= 1 && col-1 <= len(text) {
+		r.Start.Column = utf8.RuneCountInString(text[:col-1]) + 1
+		if w := goTokenWidth(text[col-1:]); w > 0 {
+			r.End = diag.Pos{Line: line, Column: r.Start.Column + w}
+		}
+	}
+	return r
+}
+
+// goTokenWidth is the width in characters of the Go token s starts with.
+func goTokenWidth(s string) int {
+	var sc scanner.Scanner
+	fset := token.NewFileSet()
+	src := []byte(s)
+	sc.Init(fset.AddFile("", -1, len(src)), src, nil, 0)
+	pos, tok, lit := sc.Scan()
+	if tok == token.EOF || tok == token.ILLEGAL || fset.Position(pos).Offset != 0 {
+		return 0
+	}
+	text := lit
+	if !tok.IsLiteral() {
+		text = tok.String()
+	}
+	if tok == token.SEMICOLON && lit == "\n" {
+		return 0
+	}
+	return utf8.RuneCountInString(text)
+}
+
+// sourceKey hashes what decides the Go check's answer: the package's
+// sources, its module's go.mod/go.sum and the runtime packages the module
+// must provide.
+func sourceKey(dir string, runtime []runtimeImport) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "gocheck %s\n%s\n", goCheckVersion, dir)
+	for _, r := range runtime {
+		fmt.Fprintf(h, "runtime %s\n", r.Path)
+	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return "", err
@@ -171,19 +310,14 @@ func moduleRoot(dir string) string {
 // ModuleRoot returns the directory of the go.mod governing dir, or "".
 func ModuleRoot(dir string) string { return moduleRoot(dir) }
 
-func loadPackage(dir string) (*cachedPackage, diag.Diagnostics) {
+// goEnv is the environment of every go command the check runs: the
+// handlers are checked as the build compiles them, for Lambda's OS and
+// without cgo.
+func goEnv() []string { return append(os.Environ(), "GOOS=linux", "CGO_ENABLED=0") }
+
+func loadPackage(p *Package) (*cachedPackage, diag.Diagnostics) {
 	var ds diag.Diagnostics
-	at := diag.Range{Filename: manifest.DisplayPath(dir)}
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		ds.Errorf(at, "the handlers directory does not exist").
-			Hint("set handlers: to the directory (relative to the manifest) holding your handler funcs")
-		return nil, ds
-	}
-	if moduleRoot(dir) == "" {
-		ds.Errorf(at, "the handlers package is not in a Go module").
-			Hint("run `go mod init example.com/myapp` in the project directory")
-		return nil, ds
-	}
+	dir := p.Dir
 	overlay := map[string][]byte{}
 	gen := filepath.Join(dir, GeneratedFile)
 	if _, err := os.Stat(gen); err == nil {
@@ -194,12 +328,11 @@ func loadPackage(dir string) (*cachedPackage, diag.Diagnostics) {
 		Mode:    packages.NeedName | packages.NeedFiles | packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo,
 		Dir:     dir,
 		Overlay: overlay,
-		// Check as the build compiles: for Lambda's OS, without cgo.
-		Env: append(os.Environ(), "GOOS=linux", "CGO_ENABLED=0"),
+		Env:     goEnv(),
 	}
 	pkgs, err := packages.Load(cfg, ".")
 	if err != nil {
-		d := ds.Errorf(at, "cannot load the handlers package: %s", firstLine(err.Error()))
+		d := ds.Errorf(p.at(), "cannot load the handlers package %s: %s", p.display(), firstLine(err.Error()))
 		if strings.Contains(err.Error(), "executable file not found") {
 			d.Hint("chalc needs the go command (Go 1.26 or newer) on PATH")
 		}
@@ -212,30 +345,17 @@ func loadPackage(dir string) (*cachedPackage, diag.Diagnostics) {
 		if msg == "" {
 			msg = fmt.Sprintf("expected one Go package, found %d", len(pkgs))
 		}
-		d := ds.Errorf(at, "the go command cannot load the handlers package: %s", msg)
-		if strings.Contains(msg, "go mod tidy") || strings.Contains(msg, "go.sum") {
-			if root := manifest.DisplayPath(moduleRoot(dir)); root == "." {
-				d.Hint("run `go mod tidy`")
-			} else {
-				d.Hint("run `go mod tidy` in %s", root)
-			}
+		d := ds.Errorf(p.at(), "the go command cannot load the handlers package %s: %s", p.display(), msg)
+		if isModuleProblem(msg) {
+			d.Hint("%s", tidyHint(moduleRoot(dir), msg))
 		}
 		return nil, ds
 	}
 	pkg := pkgs[0]
-	cp := &cachedPackage{ImportPath: pkg.PkgPath, Name: pkg.Name, Funcs: map[string]*GoFunc{}}
-	for _, e := range pkg.Errors {
-		msg := e.Msg
-		if e.Pos != "" && e.Pos != "-" {
-			msg = relPos(e.Pos) + ": " + e.Msg
-		}
-		cp.Errors = append(cp.Errors, msg)
-	}
+	cp := &cachedPackage{ImportPath: pkg.PkgPath, Name: pkg.Name, Funcs: map[string]*GoFunc{}, Objects: map[string]*GoObject{}}
+	cp.Errors = packageErrors(dir, pkg.Errors)
 	if pkg.Types == nil || pkg.Fset == nil {
 		return cp, ds
-	}
-	if len(pkg.GoFiles) == 0 && len(cp.Errors) == 0 {
-		cp.Errors = append(cp.Errors, "no Go files in "+manifest.DisplayPath(dir))
 	}
 	docs := map[string]string{}
 	for _, f := range pkg.Syntax {
@@ -245,22 +365,35 @@ func loadPackage(dir string) (*cachedPackage, diag.Diagnostics) {
 			}
 		}
 	}
+	at := func(o types.Object) diag.Range {
+		if pos := pkg.Fset.Position(o.Pos()); pos.IsValid() {
+			return diag.Range{Filename: manifest.DisplayPath(pos.Filename), Start: diag.Pos{Line: pos.Line, Column: pos.Column}}
+		}
+		return diag.Range{}
+	}
+	// Names of the package itself are written unqualified, as in its code.
+	qf := func(other *types.Package) string {
+		if other == pkg.Types {
+			return ""
+		}
+		return other.Name()
+	}
 	scope := pkg.Types.Scope()
 	for _, name := range scope.Names() {
-		fn, ok := scope.Lookup(name).(*types.Func)
+		obj := scope.Lookup(name)
+		fn, ok := obj.(*types.Func)
 		if !ok || !fn.Exported() {
+			cp.Objects[name] = describeObject(obj, at(obj), qf)
 			continue
 		}
 		sig := fn.Type().(*types.Signature)
 		gf := &GoFunc{
 			Name:      name,
+			At:        at(fn),
 			Doc:       docs[name],
 			Variadic:  sig.Variadic(),
 			Generic:   sig.TypeParams().Len() > 0,
-			Signature: "func" + strings.TrimPrefix(types.TypeString(sig, shortQualifier), "func"),
-		}
-		if pos := pkg.Fset.Position(fn.Pos()); pos.IsValid() {
-			gf.At = diag.Range{Filename: manifest.DisplayPath(pos.Filename), Start: diag.Pos{Line: pos.Line, Column: pos.Column}}
+			Signature: "func" + strings.TrimPrefix(types.TypeString(sig, qf), "func"),
 		}
 		for i := 0; i < sig.Params().Len(); i++ {
 			v := sig.Params().At(i)
@@ -270,39 +403,207 @@ func loadPackage(dir string) (*cachedPackage, diag.Diagnostics) {
 		for i := 0; i < sig.Results().Len(); i++ {
 			gf.Results = append(gf.Results, canonicalType(sig.Results().At(i).Type()))
 		}
+		if sig.Results().Len() == 2 {
+			t := sig.Results().At(0).Type()
+			gf.NotJSON = jsonProblem(t, qf)
+			gf.RawBytes = isRawBytes(t)
+		}
 		cp.Funcs[name] = gf
 	}
 	return cp, ds
+}
+
+// describeObject records what a package-level name other than an
+// exported func is.
+func describeObject(obj types.Object, at diag.Range, qf types.Qualifier) *GoObject {
+	o := &GoObject{At: at, Type: types.TypeString(obj.Type(), qf)}
+	switch obj.(type) {
+	case *types.Func:
+		o.Kind = "func"
+	case *types.TypeName:
+		o.Kind = "type"
+	case *types.Const:
+		o.Kind = "constant"
+	default:
+		o.Kind = "variable"
+		_, o.FuncType = types.Unalias(obj.Type()).Underlying().(*types.Signature)
+	}
+	return o
+}
+
+// packageErrors turns go/packages' errors into one goError per Go error.
+// The go command's compiler output ("# pkg" then file:line:col lines) and
+// the type checker usually report the same errors: those are kept once.
+func packageErrors(dir string, errs []packages.Error) []goError {
+	var out []goError
+	seen := map[string]bool{}
+	add := func(e goError) {
+		k := fmt.Sprintf("%s:%d:%d", e.File, e.Line, e.Col)
+		if e.File == "" {
+			k = e.Msg
+		}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, e)
+		}
+	}
+	// Type and parse errors first: their messages win over the compiler's.
+	for _, e := range errs {
+		if e.Kind != packages.ListError {
+			add(parseGoError(e.Pos, e.Msg))
+		}
+	}
+	for _, e := range errs {
+		if e.Kind != packages.ListError {
+			continue
+		}
+		if !strings.HasPrefix(e.Msg, "# ") {
+			add(parseGoError(e.Pos, e.Msg))
+			continue
+		}
+		// Compiler output: paths are relative to dir, continuation lines
+		// start with a tab.
+		for _, line := range strings.Split(e.Msg, "\n")[1:] {
+			if strings.HasPrefix(line, "\t") && len(out) > 0 {
+				continue
+			}
+			ge := parseGoError("", line)
+			if ge.File == "" {
+				continue // "too many errors"
+			}
+			if !filepath.IsAbs(ge.File) {
+				ge.File = filepath.Join(dir, ge.File)
+			}
+			add(ge)
+		}
+	}
+	return out
+}
+
+// parseGoError splits "file:line:col: msg" (or pos and msg given apart).
+func parseGoError(pos, msg string) goError {
+	if pos == "" || pos == "-" {
+		// The position may lead the message.
+		if i := strings.Index(msg, ".go:"); i > 0 {
+			if rest := msg[i+4:]; strings.Contains(rest, ": ") {
+				p, m, _ := strings.Cut(rest, ": ")
+				if e := parseGoError(msg[:i+3]+":"+p, m); e.File != "" {
+					return e
+				}
+			}
+		}
+		return goError{Msg: msg}
+	}
+	file, lc, ok := strings.Cut(pos, ".go:")
+	if !ok {
+		return goError{Msg: msg}
+	}
+	ls, cs, _ := strings.Cut(lc, ":")
+	line, err := strconv.Atoi(ls)
+	if err != nil {
+		return goError{Msg: msg}
+	}
+	col, _ := strconv.Atoi(cs)
+	return goError{File: file + ".go", Line: line, Col: col, Msg: msg}
 }
 
 // goListError returns the go command's complaint about dir, on one line.
 func goListError(dir string) string {
 	cmd := exec.Command("go", "list", "-e", ".")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOOS=linux", "CGO_ENABLED=0")
+	cmd.Env = goEnv()
 	out, err := cmd.CombinedOutput()
 	if err == nil {
 		return ""
 	}
-	return strings.Join(strings.Fields(strings.TrimPrefix(strings.TrimSpace(string(out)), "go: ")), " ")
+	return oneLine(string(out))
+}
+
+// oneLine joins the go command's output into one line, without "go: ".
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.TrimPrefix(strings.TrimSpace(s), "go: ")), " ")
 }
 
 // canonicalType renders t so that the types handlers may use compare as
-// strings: the handler API as chalice.X, context.Context, json.RawMessage,
+// strings: aliases resolved at every level (`type Str = string` is
+// string), the handler API as chalice.X, context.Context, json.RawMessage,
 // interface{} as any, everything else fully qualified.
 func canonicalType(t types.Type) string {
-	s := types.TypeString(t, func(p *types.Package) string {
-		switch p.Path() {
-		case ChalicePath:
-			return "chalice"
-		case "context":
-			return "context"
-		case "encoding/json":
-			return "json"
+	var b strings.Builder
+	writeCanonical(&b, t)
+	return b.String()
+}
+
+func writeCanonical(b *strings.Builder, t types.Type) {
+	switch t := types.Unalias(t).(type) {
+	case *types.Basic:
+		if t.Kind() == types.UnsafePointer {
+			b.WriteString("unsafe.")
 		}
-		return p.Path()
-	})
-	return strings.ReplaceAll(s, "interface{}", "any")
+		b.WriteString(t.Name())
+	case *types.Pointer:
+		b.WriteString("*")
+		writeCanonical(b, t.Elem())
+	case *types.Slice:
+		b.WriteString("[]")
+		writeCanonical(b, t.Elem())
+	case *types.Array:
+		fmt.Fprintf(b, "[%d]", t.Len())
+		writeCanonical(b, t.Elem())
+	case *types.Map:
+		b.WriteString("map[")
+		writeCanonical(b, t.Key())
+		b.WriteString("]")
+		writeCanonical(b, t.Elem())
+	case *types.Chan:
+		switch t.Dir() {
+		case types.SendOnly:
+			b.WriteString("chan<- ")
+		case types.RecvOnly:
+			b.WriteString("<-chan ")
+		default:
+			b.WriteString("chan ")
+		}
+		writeCanonical(b, t.Elem())
+	case *types.Named:
+		obj := t.Obj()
+		if obj.Pkg() != nil {
+			b.WriteString(canonicalQualifier(obj.Pkg()) + ".")
+		}
+		b.WriteString(obj.Name())
+		if args := t.TypeArgs(); args.Len() > 0 {
+			b.WriteString("[")
+			for i := 0; i < args.Len(); i++ {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				writeCanonical(b, args.At(i))
+			}
+			b.WriteString("]")
+		}
+	case *types.Interface:
+		if t.Empty() {
+			b.WriteString("any")
+			return
+		}
+		b.WriteString(strings.ReplaceAll(types.TypeString(t, canonicalQualifier), "interface{}", "any"))
+	default:
+		// Structs and func types are never what a handler signature is
+		// compared with; aliases inside them stay as written.
+		b.WriteString(strings.ReplaceAll(types.TypeString(t, canonicalQualifier), "interface{}", "any"))
+	}
+}
+
+func canonicalQualifier(p *types.Package) string {
+	switch p.Path() {
+	case ChalicePath:
+		return "chalice"
+	case "context":
+		return "context"
+	case "encoding/json":
+		return "json"
+	}
+	return p.Path()
 }
 
 func shortQualifier(p *types.Package) string { return p.Name() }
@@ -326,15 +627,6 @@ func packageName(dir string) string {
 
 // PackageName is the Go package name declared in dir's files.
 func PackageName(dir string) string { return packageName(dir) }
-
-func relPos(pos string) string {
-	// pos is file:line:col with an absolute file.
-	i := strings.Index(pos, ".go:")
-	if i < 0 {
-		return pos
-	}
-	return manifest.DisplayPath(pos[:i+3]) + pos[i+3:]
-}
 
 func firstLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {

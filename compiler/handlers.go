@@ -3,9 +3,12 @@ package compiler
 import (
 	"fmt"
 	"go/doc"
+	"go/token"
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/chalc-dev/chalc/diag"
 )
 
 // handlerKind says which signature a handler needs.
@@ -122,6 +125,8 @@ func (c *checker) checkHandlers() {
 			for _, w := range want {
 				d.Hint("%s", w)
 			}
+		} else {
+			c.checkResult(u, g)
 		}
 		if u.route != nil {
 			c.docs(u.route, g)
@@ -154,16 +159,61 @@ func (c *checker) missingHandler(ref *HandlerRef) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	d := c.ds.Errorf(ref.At, "handler %s is not an exported func of package %s", ref.Name, p.Name)
-	rs := []rune(ref.Name)
+	suggestion := suggestName(ref.Name, names)
+	exported := exportName(ref.Name)
+	o := p.Objects[ref.Name]
+	var d *diag.Diagnostic
 	switch {
-	case len(rs) > 0 && unicode.IsLower(rs[0]):
-		d.Hint("handlers must be exported: name the func %s", string(unicode.ToUpper(rs[0]))+string(rs[1:]))
-	case suggestName(ref.Name, names) != "":
-		d.Hint("did you mean %s?", suggestName(ref.Name, names))
+	case o != nil && o.Kind == "type":
+		d = c.ds.Errorf(ref.At, "handler %s names a type of package %s, not a func", ref.Name, p.Name)
+		if suggestion == "" {
+			d.Hint("handlers are top-level funcs (methods cannot be handlers): declare a func that uses %s and name it here", ref.Name)
+		}
+	case o != nil && o.FuncType:
+		d = c.ds.Errorf(ref.At, "handler %s is a variable holding a func; handlers must be func declarations", ref.Name)
+		// chalc reads a handler's signature and doc comment from its
+		// declaration, and a variable may be reassigned.
+		d.Hint("declare it as a func instead: func %s%s { ... }", exported, strings.TrimPrefix(o.Type, "func"))
+		suggestion = ""
+	case o != nil && o.Kind == "constant":
+		d = c.ds.Errorf(ref.At, "handler %s is a constant, not a func", ref.Name)
+		if suggestion == "" {
+			d.Hint("name an exported func of package %s", p.Name)
+		}
+	case o != nil && o.Kind != "func":
+		d = c.ds.Errorf(ref.At, "handler %s is a %s of type %s, not a func", ref.Name, o.Kind, o.Type)
+		if suggestion == "" {
+			d.Hint("name an exported func of package %s", p.Name)
+		}
+	case o != nil:
+		d = c.ds.Errorf(ref.At, "handler %s is not an exported func of package %s", ref.Name, p.Name)
+		d.Hint("handlers must be exported: name the func %s", exported)
+		suggestion = ""
 	default:
-		d.Hint("declare func %s in %s", ref.Name, displayDir(p.Dir))
+		d = c.ds.Errorf(ref.At, "handler %s is not an exported func of package %s", ref.Name, p.Name)
+		switch {
+		case suggestion != "":
+		case exported != ref.Name:
+			d.Hint("declare func %s in %s and name it here: handlers must be exported", exported, displayDir(p.Dir))
+		default:
+			d.Hint("declare func %s in %s", ref.Name, displayDir(p.Dir))
+		}
 	}
+	if suggestion != "" {
+		d.Hint("did you mean %s?", suggestion)
+	}
+	if o != nil && o.At.Filename != "" {
+		d.Note(o.At, "%s is declared here", ref.Name)
+	}
+}
+
+// exportName is name with its first letter upper-cased.
+func exportName(name string) string {
+	rs := []rune(name)
+	if len(rs) == 0 {
+		return name
+	}
+	return string(unicode.ToUpper(rs[0])) + string(rs[1:])
 }
 
 func displayDir(dir string) string {
@@ -197,7 +247,10 @@ func (c *checker) signatureProblem(u handlerUse, g *GoFunc) ([]string, bool) {
 			params = params[1:]
 		}
 		names := g.ParamNames[len(g.ParamNames)-len(params):]
-		if g.Variadic || len(params) != len(r.Params) || !resultsOK("") {
+		if g.Variadic {
+			return []string{want, "handlers cannot be variadic: drop the ..."}, false
+		}
+		if len(params) != len(r.Params) || !resultsOK("") {
 			return []string{want}, false
 		}
 		for i, t := range params {
@@ -241,7 +294,9 @@ func (c *checker) signatureProblem(u handlerUse, g *GoFunc) ([]string, bool) {
 	case handlerPure:
 		want := "anything aws-lambda-go's lambda.Start accepts: func([ctx context.Context,] [event TIn]) ([TOut,] error)"
 		switch {
-		case g.Variadic || len(params) > 2:
+		case g.Variadic:
+			return []string{want, "handlers cannot be variadic: drop the ..."}, false
+		case len(params) > 2:
 			return []string{want}, false
 		case len(params) == 2 && params[0] != "context.Context":
 			return []string{want, "with two parameters the first must be context.Context"}, false
@@ -270,15 +325,24 @@ func routeSignature(r *Route) string {
 	for _, p := range r.Params {
 		ps = append(ps, goParamName(p)+" string")
 	}
-	args := "[ctx context.Context,] [req *chalice.Request,]"
+	args := "[ctx context.Context,] [req *chalice.Request]"
 	if len(ps) > 0 {
-		args += " " + strings.Join(ps, ", ")
+		args = "[ctx context.Context,] [req *chalice.Request,] " + strings.Join(ps, ", ")
 	}
 	return fmt.Sprintf("func(%s) (T, error), or returning just error", args)
 }
 
-// goParamName turns a path parameter into a Go-style name: user_id → userID.
+// goParamName turns a path parameter into a Go-style name: user_id →
+// userID; a Go keyword gets a "_" (type → type_), which still matches.
 func goParamName(p string) string {
+	name := camelParam(p)
+	if token.IsKeyword(name) {
+		return name + "_"
+	}
+	return name
+}
+
+func camelParam(p string) string {
 	parts := strings.Split(p, "_")
 	for i := 1; i < len(parts); i++ {
 		switch strings.ToLower(parts[i]) {
@@ -317,4 +381,69 @@ func (c *checker) docs(r *Route, g *GoFunc) {
 	}
 	r.Summary = summary
 	r.Description = strings.TrimSpace(strings.TrimPrefix(text, summary))
+}
+
+// checkResult reports a handler result the runtime can never send: a type
+// encoding/json cannot encode, and a route's plain []byte, which has no
+// Content-Type to be binary with.
+func (c *checker) checkResult(u handlerUse, g *GoFunc) {
+	if !g.ReturnsValue() || u.kind == handlerMiddleware || u.kind == handlerAuthorizer {
+		return
+	}
+	fails := fmt.Sprintf("every invocation of %s fails", describe(u))
+	if u.route != nil {
+		fails = fmt.Sprintf("every call to %s %s is answered 500", u.route.Method, u.route.Path)
+	}
+	if j := g.NotJSON; j != nil {
+		var d *diag.Diagnostic
+		switch {
+		case j.Field != "":
+			d = c.ds.Errorf(u.ref.At, "handler %s returns %s, whose field %s (%s) encoding/json cannot encode: %s", g.Name, j.Result, j.Field, j.Type, fails).
+				Hint("tag the field `json:\"-\"`, change its type, or give the type a MarshalJSON method")
+		case j.MapKey:
+			d = c.ds.Errorf(u.ref.At, "handler %s returns %s, whose map keys encoding/json cannot encode: %s", g.Name, j.Type, fails).
+				Hint("use string or integer map keys, or give the key type a MarshalText method")
+		default:
+			d = c.ds.Errorf(u.ref.At, "handler %s returns %s, which encoding/json cannot encode: %s", g.Name, j.Type, fails).
+				Hint("return a value JSON can encode: a struct, map, slice, string, number or bool")
+		}
+		d.Note(g.At, "%s is declared here as %s", g.Name, g.Signature)
+		return
+	}
+	if u.route == nil || !g.RawBytes || c.anyBinaryType() {
+		return
+	}
+	// A []byte body is sent only with a binary Content-Type, and a
+	// bare []byte result has no headers: only middleware can add one.
+	msg := fmt.Sprintf("handler %s returns a bare []byte, which has no Content-Type header: %s", g.Name, fails)
+	hint := "return &chalice.Response{Body: data, Headers: map[string]string{\"Content-Type\": \"image/png\"}} with one of the app's binary types (Chalice's defaults and api.binary_types), or return a string for text"
+	var d *diag.Diagnostic
+	if mw := c.httpMiddleware(); mw != nil {
+		d = c.ds.Warnf(u.ref.At, "%s, unless middleware sets a binary Content-Type", msg).
+			Note(mw.Handler.At, "middleware %s could set it", mw.Handler.Name)
+	} else {
+		d = c.ds.Errorf(u.ref.At, "%s", msg)
+	}
+	d.Hint("%s", hint).Note(g.At, "%s is declared here as %s", g.Name, g.Signature)
+}
+
+// anyBinaryType: the app's binary types include */*, which makes every
+// Content-Type binary, none included.
+func (c *checker) anyBinaryType() bool {
+	for _, t := range c.app.BinaryTypes {
+		if strings.TrimSpace(t) == "*/*" {
+			return true
+		}
+	}
+	return false
+}
+
+// httpMiddleware returns the first middleware that sees route responses.
+func (c *checker) httpMiddleware() *Middleware {
+	for _, mw := range c.app.Middleware {
+		if mw.EventType == "http" || mw.EventType == "all" {
+			return mw
+		}
+	}
+	return nil
 }

@@ -14,9 +14,10 @@ import (
 // TestInvalidManifests checks every testdata/manifests/invalid/*.yaml
 // against its .golden file: the exact diagnostics chalc prints, every
 // stage's configuration checked (as `chalc validate` does). Go handlers
-// are not type-checked here (cmd/chalc's scripts do that), so each case
-// is about the manifest alone. A file's first comment line says what it
-// tests.
+// are type-checked only for the go_* cases, whose handler packages live in
+// a directory of the same name (in this module, or in a module of their
+// own); every other case is about the manifest alone. A file's first
+// comment line says what it tests.
 func TestInvalidManifests(t *testing.T) {
 	dir, err := filepath.Abs("../testdata/manifests/invalid")
 	if err != nil {
@@ -30,7 +31,7 @@ func TestInvalidManifests(t *testing.T) {
 	for _, file := range cases {
 		name := strings.TrimSuffix(file, ".yaml")
 		t.Run(name, func(t *testing.T) {
-			got := renderDiagnostics(file, "")
+			got := renderDiagnostics(file, "", strings.HasPrefix(name, "go_"))
 			golden.Check(t, filepath.Join(dir, name+".golden"), []byte(got))
 			if !strings.Contains(got, ": error: ") {
 				t.Errorf("%s is in invalid/ but reports no error:\n%s", file, got)
@@ -49,20 +50,21 @@ func TestValidManifests(t *testing.T) {
 	cases, _ := filepath.Glob("*.yaml")
 	for _, file := range cases {
 		t.Run(strings.TrimSuffix(file, ".yaml"), func(t *testing.T) {
-			if got := renderDiagnostics(file, ""); got != "" {
+			if got := renderDiagnostics(file, "", false); got != "" {
 				t.Errorf("unexpected diagnostics:\n%s", got)
 			}
 		})
 	}
 }
 
-// renderDiagnostics loads and compiles a manifest (every stage checked)
-// and renders its diagnostics as the CLI prints them.
-func renderDiagnostics(file, stage string) string {
+// renderDiagnostics loads and compiles a manifest (every stage checked,
+// the Go handlers too when goCheck is set, without a cache) and renders
+// its diagnostics as the CLI prints them.
+func renderDiagnostics(file, stage string, goCheck bool) string {
 	set, ds := manifest.Load(file)
 	if set.Root != nil && set.Root.Root != nil {
 		names := stages.Names(set.Decode())
-		_, cds := Compile(set, Options{Stage: stage, CheckStages: names, SkipGoCheck: true})
+		_, cds := Compile(set, Options{Stage: stage, CheckStages: names, SkipGoCheck: !goCheck, SkipSDKAnalysis: true})
 		ds = append(ds, cds...)
 	}
 	ds = ds.Sorted()

@@ -89,11 +89,17 @@ var DefaultBinaryTypes = []string{
 type Package struct {
 	// Dir is the package directory (absolute).
 	Dir string
+	// At is the handlers: value naming the directory, and Written that
+	// value as the user wrote it; At is zero when handlers: is not set.
+	At      diag.Range
+	Written string
 	// Import path and package name, known after the Go check.
 	ImportPath string
 	Name       string
-	// Funcs are the exported top-level funcs found by the Go check.
-	Funcs map[string]*GoFunc
+	// Funcs are the exported top-level funcs found by the Go check;
+	// Objects its other package-level names.
+	Funcs   map[string]*GoFunc
+	Objects map[string]*GoObject
 	// Checked is false when the Go check was skipped.
 	Checked bool
 }

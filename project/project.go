@@ -37,6 +37,10 @@ type Options struct {
 	AllStages bool
 	// SkipGoCheck skips the handler type-check (and so code generation).
 	SkipGoCheck bool
+	// SkipRuntimeModules skips checking that go.mod/go.sum provide the
+	// runtime packages chalc_gen.go imports: `chalc generate` writes that
+	// file so that `go mod tidy` can record them.
+	SkipRuntimeModules bool
 	// SkipIAM skips the analysis of the handlers' AWS SDK calls (the roles
 	// then carry no SDK actions): for `chalc local`, which deploys nothing.
 	SkipIAM bool
@@ -104,7 +108,8 @@ func Check(opts Options) (*Checked, error) {
 	if stage == "" {
 		stage = stages.DefaultStage
 	}
-	copts := compiler.Options{Stage: stage, SkipGoCheck: opts.SkipGoCheck, SkipSDKAnalysis: opts.SkipIAM, CacheDir: CacheDir(opts.CacheDir)}
+	copts := compiler.Options{Stage: stage, SkipGoCheck: opts.SkipGoCheck, SkipRuntimeModules: opts.SkipRuntimeModules,
+		SkipSDKAnalysis: opts.SkipIAM, CacheDir: CacheDir(opts.CacheDir)}
 	if opts.AllStages {
 		copts.CheckStages = stages.Names(set.Decode())
 	}

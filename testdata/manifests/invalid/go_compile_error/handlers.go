@@ -1,0 +1,7 @@
+package handlers
+
+// GetAuthor misspells its parameter.
+func GetAuthor(authorID string) (string, error) {
+	name := "é"
+	return authorId, nil
+}

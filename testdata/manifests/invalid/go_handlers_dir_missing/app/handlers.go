@@ -1,0 +1,4 @@
+package app
+
+// Index answers /.
+func Index() (string, error) { return "hello", nil }

@@ -1,0 +1,3 @@
+module example.com/notrequired
+
+go 1.26
