@@ -203,11 +203,7 @@ func TestGoldenPetstore(t *testing.T) {
 // deployed template's DefinitionBody less API Gateway's extensions.
 func TestSwaggerIsTheTemplates(t *testing.T) {
 	app := petstore(t, "dev")
-	tmpl, err := sam.Generate(app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := sam.Value(tmpl)
+	v, err := sam.Generate(app)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,11 +39,7 @@ func TestBaseTemplate(t *testing.T) {
 	if app == nil {
 		t.Fatal(cds)
 	}
-	tmpl, err := sam.Generate(app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := sam.Value(tmpl)
+	v, err := sam.Generate(app)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,14 +208,10 @@ stages:
 				if app == nil {
 					t.Fatal(cds)
 				}
-				tmpl, err := sam.Generate(app)
+				v, err := sam.Generate(app)
 				if errors.Is(err, fs.ErrNotExist) {
 					t.Skipf("the example lacks a file it names (it is a manifest-only fixture): %v", err)
 				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				v, err := sam.Value(tmpl)
 				if err != nil {
 					t.Fatal(err)
 				}

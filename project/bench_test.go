@@ -26,11 +26,7 @@ func BenchmarkCompileTemplate1000(b *testing.B) {
 		if app == nil {
 			b.Fatal(cds)
 		}
-		t, err := sam.Generate(app)
-		if err != nil {
-			b.Fatal(err)
-		}
-		v, err := sam.Value(t)
+		v, err := sam.Generate(app)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -25,11 +25,7 @@ func TestCheckTemplateDeploy(t *testing.T) {
 	if app == nil {
 		t.Fatal(cds)
 	}
-	tmpl, err := sam.Generate(app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := sam.Value(tmpl)
+	v, err := sam.Generate(app)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,11 +48,7 @@ func TestGoldenTemplates(t *testing.T) {
 					if err != nil || cs.App == nil {
 						t.Fatalf("stage %s: %v %v", st, err, cs.Diagnostics)
 					}
-					tmpl, err := sam.Generate(cs.App)
-					if err != nil {
-						t.Fatal(err)
-					}
-					v, err := sam.Value(tmpl)
+					v, err := sam.Generate(cs.App)
 					if err != nil {
 						t.Fatal(err)
 					}

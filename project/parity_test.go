@@ -53,11 +53,7 @@ func TestParity(t *testing.T) {
 				diag.Fprint(&b, c.Sources(), c.Diagnostics)
 				t.Fatalf("the port has errors:\n%s", b.String())
 			}
-			tmpl, err := sam.Generate(c.App)
-			if err != nil {
-				t.Fatal(err)
-			}
-			v, err := sam.Value(tmpl)
+			v, err := sam.Generate(c.App)
 			if err != nil {
 				t.Fatal(err)
 			}

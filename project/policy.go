@@ -37,11 +37,7 @@ func Policy(c *Checked) ([]*Role, error) {
 	if app == nil {
 		return nil, errors.New("the project has errors")
 	}
-	t, err := sam.Generate(app)
-	if err != nil {
-		return nil, err
-	}
-	value, err := sam.Value(t)
+	value, err := sam.Generate(app)
 	if err != nil {
 		return nil, err
 	}

@@ -224,11 +224,7 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 	if _, err := build.WriteGenerated(app); err != nil {
 		return nil, fmt.Errorf("writing %s: %w", compiler.GeneratedFile, err)
 	}
-	t, err := sam.Generate(app)
-	if err != nil {
-		return nil, err
-	}
-	value, err := sam.Value(t)
+	value, err := sam.Generate(app)
 	if err != nil {
 		return nil, err
 	}

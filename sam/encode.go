@@ -10,16 +10,15 @@ import (
 	"unsafe"
 )
 
-// Value renders t as plain JSON values (numbers kept exact), ready to
-// merge and encode.
+// value renders t as plain JSON values (numbers kept exact).
 //
 // goformation's helpers (cloudformation.Ref, GetAtt, Sub, ...) return the
 // intrinsic's JSON base64-encoded in a string; Template.JSON() decodes
 // them, but it also *evaluates* any raw intrinsic map it meets (FACTS.md)
-// and costs three marshal/unmarshal passes. Value does one marshal and
+// and costs three marshal/unmarshal passes. value does one marshal and
 // one decode and only turns helper strings back into intrinsic objects,
 // evaluating nothing.
-func Value(t *Template) (map[string]any, error) {
+func (t *typedTemplate) value() (map[string]any, error) {
 	raw, err := json.Marshal(t.Template)
 	if err != nil {
 		return nil, err

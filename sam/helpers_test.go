@@ -28,11 +28,7 @@ func compile(t *testing.T, yaml string) *compiler.App {
 // resources generates app's template and returns its plain Resources.
 func resources(t *testing.T, app *compiler.App) map[string]any {
 	t.Helper()
-	tmpl, err := sam.Generate(app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := sam.Value(tmpl)
+	v, err := sam.Generate(app)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,23 +23,25 @@ const CodeURI = "./deployment.zip"
 // TagKey is the tag chalc puts on every function (Chalice's aws-chalice).
 const TagKey = "chalc"
 
-// Template is a generated template: goformation's typed template, plus
-// the large generic documents (swagger definitions) that sit in its
-// interface{} fields as placeholders until Value puts them in place, so
-// they are not marshalled and decoded again for nothing.
-type Template struct {
+// typedTemplate is a generated template before rendering: goformation's
+// typed template, plus the large generic documents (swagger definitions)
+// that sit in its interface{} fields as placeholders until value puts
+// them in place, so they are not marshalled and decoded again for nothing.
+type typedTemplate struct {
 	*cloudformation.Template
 	bodies map[string]func() (any, error) // placeholder → document (plain)
 }
 
-// Generate builds the SAM template of app.
-func Generate(app *compiler.App) (*Template, error) {
+// Generate builds the SAM template of app as plain JSON values (numbers
+// kept exact), ready to merge and encode. Goformation's typed template is
+// only the step in between: every caller wants the rendered value.
+func Generate(app *compiler.App) (map[string]any, error) {
 	g := &generator{app: app, t: cloudformation.NewTemplate(), bodies: map[string]func() (any, error){}}
 	g.t.Transform = &cloudformation.Transform{String: cloudformation.String("AWS::Serverless-2016-10-31")}
 	if err := g.generate(); err != nil {
 		return nil, err
 	}
-	return &Template{Template: g.t, bodies: g.bodies}, nil
+	return (&typedTemplate{Template: g.t, bodies: g.bodies}).value()
 }
 
 type generator struct {

@@ -17,7 +17,7 @@ func (g *generator) restAPI() error {
 	st := g.app.Stage
 	// The swagger document (most of a large template) is built on the
 	// other core while the rest of the template is built and marshalled;
-	// Value puts it in place.
+	// value puts it in place.
 	placeholder := "chalc:definition-body:" + compiler.IDRestAPI
 	g.bodies[placeholder] = sync.OnceValues(g.startSwagger())
 	api := &serverless.Api{
