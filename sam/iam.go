@@ -2,6 +2,7 @@ package sam
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -156,10 +157,10 @@ func (p *policyBuilder) statements(fns []*compiler.Function) []Statement {
 	}
 	var out []Statement
 	if len(sqs) > 0 {
-		out = append(out, Statement{Effect: "Allow", Action: []string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}, Resource: sqs})
+		out = append(out, Statement{Effect: "Allow", Action: slices.Clone(compiler.EventSourceActions[compiler.FuncSQS]), Resource: sqs})
 	}
 	if len(kin) > 0 {
-		out = append(out, Statement{Effect: "Allow", Action: []string{"kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:SubscribeToShard"}, Resource: kin})
+		out = append(out, Statement{Effect: "Allow", Action: slices.Clone(compiler.EventSourceActions[compiler.FuncKinesis]), Resource: kin})
 	}
 	if len(ddb) > 0 {
 		var tables []string
@@ -168,8 +169,12 @@ func (p *policyBuilder) statements(fns []*compiler.Function) []Statement {
 				tables = appendUnique(tables, arn[:i]+"/stream/*")
 			}
 		}
+		// dynamodb:ListStreams acts on a table's streams, not on one
+		// stream: it gets its own statement scoped to the tables.
+		onStream := slices.DeleteFunc(slices.Clone(compiler.EventSourceActions[compiler.FuncDynamoDB]),
+			func(a string) bool { return a == "dynamodb:ListStreams" })
 		out = append(out,
-			Statement{Effect: "Allow", Action: []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}, Resource: ddb},
+			Statement{Effect: "Allow", Action: onStream, Resource: ddb},
 			Statement{Effect: "Allow", Action: []string{"dynamodb:ListStreams"}, Resource: tables})
 	}
 	if vpc {
