@@ -213,19 +213,10 @@ func deployCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer) 
 		return exitCode(exitProblems)
 	}
 	defer os.RemoveAll(out)
-	p, err := project.Package(ctx, c, project.PackageOptions{Out: out, Format: "json",
-		MergeTemplates: cmd.StringSlice("merge-template"), Deploy: true}, opts)
-	var probs *project.Problems
-	if errors.As(err, &probs) {
-		printDiagnostics(stderr, probs.Sources, probs.Diagnostics)
-		return exitCode(exitProblems)
-	}
+	p, err := packageReported(ctx, c, project.PackageOptions{Out: out, Format: "json",
+		MergeTemplates: cmd.StringSlice("merge-template"), Deploy: true}, opts, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "chalc: %v\n", err)
-		return exitCode(exitProblems)
-	}
-	if p.Warnings != nil {
-		printDiagnostics(stderr, p.Warnings.Sources, p.Warnings.Diagnostics)
+		return err
 	}
 	var layer []byte
 	if p.LayerPath != "" {

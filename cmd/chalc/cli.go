@@ -338,6 +338,25 @@ func check(opts project.Options, stderr io.Writer) (*project.Checked, error) {
 	return c, nil
 }
 
+// packageReported runs project.Package for package and deploy, printing
+// its problems or warnings; the error it returns is the exit code.
+func packageReported(ctx context.Context, c *project.Checked, popts project.PackageOptions, opts project.Options, stderr io.Writer) (*project.Packaged, error) {
+	p, err := project.Package(ctx, c, popts, opts)
+	var probs *project.Problems
+	if errors.As(err, &probs) {
+		printDiagnostics(stderr, probs.Sources, probs.Diagnostics)
+		return nil, exitCode(exitProblems)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "chalc: %v\n", err)
+		return nil, exitCode(exitProblems)
+	}
+	if p.Warnings != nil {
+		printDiagnostics(stderr, p.Warnings.Sources, p.Warnings.Diagnostics)
+	}
+	return p, nil
+}
+
 func noArgs(cmd *cli.Command) error {
 	if cmd.Args().Len() > 0 {
 		return fmt.Errorf("%s takes no arguments, got %q", cmd.Name, cmd.Args().First())
@@ -444,19 +463,10 @@ func packageCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	p, err := project.Package(ctx, c, project.PackageOptions{Out: out, Format: format, Compact: cmd.Bool("compact"),
-		MergeTemplates: cmd.StringSlice("merge-template")}, opts)
-	var probs *project.Problems
-	if errors.As(err, &probs) {
-		printDiagnostics(stderr, probs.Sources, probs.Diagnostics)
-		return exitCode(exitProblems)
-	}
+	p, err := packageReported(ctx, c, project.PackageOptions{Out: out, Format: format, Compact: cmd.Bool("compact"),
+		MergeTemplates: cmd.StringSlice("merge-template")}, opts, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "chalc: %v\n", err)
-		return exitCode(exitProblems)
-	}
-	if p.Warnings != nil {
-		printDiagnostics(stderr, p.Warnings.Sources, p.Warnings.Diagnostics)
+		return err
 	}
 	for _, k := range p.Kept {
 		fmt.Fprintf(stderr, "chalc: note: left %s, which is not part of this package: chalc did not write it, or it changed since\n", filepath.ToSlash(k))
