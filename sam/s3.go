@@ -37,8 +37,9 @@ const (
 	IDS3NotificationHandlerLogGroup = compiler.IDS3NotificationHandler + "LogGroup"
 )
 
-// s3Event returns the native SAM event for a bucket_resource trigger.
-func s3Event(s *compiler.S3) Event {
+// s3Event returns the properties of the native SAM event for a
+// bucket_resource trigger.
+func s3Event(s *compiler.S3) S3Event {
 	ev := S3Event{Bucket: cloudformation.Ref(s.BucketResource), Events: s.Events}
 	if f := s3Filter(s); len(f) > 0 {
 		rules := make([]S3FilterRule, 0, len(f))
@@ -47,7 +48,7 @@ func s3Event(s *compiler.S3) Event {
 		}
 		ev.Filter = &S3Filter{S3Key: S3KeyFilter{Rules: rules}}
 	}
-	return Event{Type: "S3", Properties: ev}
+	return ev
 }
 
 func s3Filter(s *compiler.S3) [][2]string {

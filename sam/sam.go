@@ -155,20 +155,28 @@ func partitionSub(service, rest string) string {
 	return cloudformation.Sub("arn:${AWS::Partition}:" + service + ":${AWS::Region}:${AWS::AccountId}:" + rest)
 }
 
+// event is the SAM event of f's trigger. Its type is
+// compiler.SAMEventType's, the same the compiler claims the transform's
+// logical IDs for; false when f has none.
 func (g *generator) event(f *compiler.Function) (Event, bool) {
+	typ := compiler.SAMEventType(f)
+	if typ == "" {
+		return Event{}, false // no trigger, or an S3 trigger on an existing bucket: see s3.go
+	}
 	failures := func(on bool) []string {
 		if on {
 			return []string{"ReportBatchItemFailures"}
 		}
 		return nil
 	}
+	var props any
 	switch f.Kind {
 	case compiler.FuncSchedule:
-		return Event{Type: "Schedule", Properties: ScheduleEvent{Schedule: f.Schedule.Expression, Description: f.Schedule.Description}}, true
+		props = ScheduleEvent{Schedule: f.Schedule.Expression, Description: f.Schedule.Description}
 	case compiler.FuncCloudWatch:
-		return Event{Type: "CloudWatchEvent", Properties: CloudWatchEventEvent{Pattern: f.CloudWatch.EventPattern}}, true
+		props = CloudWatchEventEvent{Pattern: f.CloudWatch.EventPattern}
 	case compiler.FuncSNS:
-		return Event{Type: "SNS", Properties: SNSEvent{Topic: topicARN(f.SNS.Topic)}}, true
+		props = SNSEvent{Topic: topicARN(f.SNS.Topic)}
 	case compiler.FuncSQS:
 		q := f.SQS
 		ev := SQSEvent{Queue: sqsARN(q), BatchSize: q.BatchSize, MaximumBatchingWindowInSeconds: q.MaximumBatchingWindow,
@@ -176,24 +184,23 @@ func (g *generator) event(f *compiler.Function) (Event, bool) {
 		if q.MaximumConcurrency > 0 {
 			ev.ScalingConfig = &ScalingConfig{MaximumConcurrency: q.MaximumConcurrency}
 		}
-		return Event{Type: "SQS", Properties: ev}, true
+		props = ev
 	case compiler.FuncKinesis:
 		k := f.Kinesis
-		return Event{Type: "Kinesis", Properties: StreamEvent{Stream: kinesisARN(k), BatchSize: k.BatchSize,
+		props = StreamEvent{Stream: kinesisARN(k), BatchSize: k.BatchSize,
 			StartingPosition: k.StartingPosition, MaximumBatchingWindowInSeconds: k.MaximumBatchingWindow,
-			FunctionResponseTypes: failures(k.ReportBatchItemFailures)}}, true
+			FunctionResponseTypes: failures(k.ReportBatchItemFailures)}
 	case compiler.FuncS3:
-		if f.S3.BucketResource == "" {
-			return Event{}, false // an existing bucket: see s3.go
-		}
-		return s3Event(f.S3), true
+		props = s3Event(f.S3)
 	case compiler.FuncDynamoDB:
 		d := f.DynamoDB
-		return Event{Type: "DynamoDB", Properties: StreamEvent{Stream: d.StreamARN, BatchSize: d.BatchSize,
+		props = StreamEvent{Stream: d.StreamARN, BatchSize: d.BatchSize,
 			StartingPosition: d.StartingPosition, MaximumBatchingWindowInSeconds: d.MaximumBatchingWindow,
-			FunctionResponseTypes: failures(d.ReportBatchItemFailures)}}, true
+			FunctionResponseTypes: failures(d.ReportBatchItemFailures)}
+	default:
+		return Event{}, false
 	}
-	return Event{}, false
+	return Event{Type: typ, Properties: props}, true
 }
 
 func topicARN(topic string) string {
