@@ -7,9 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -21,6 +19,8 @@ import (
 	"time"
 
 	"golang.org/x/mod/modfile"
+
+	"github.com/chalc-dev/chalc/internal/gosources"
 
 	"github.com/chalc-dev/chalc/compiler"
 )
@@ -193,7 +193,7 @@ func (p Program) Build(ctx context.Context, app *compiler.App, out string, opts 
 // prepare finds the module root of app's handlers and the go command,
 // checks that the module can build a program importing chalc, and asks
 // the go command for the environment p's build will see.
-func (p Program) prepare(ctx context.Context, app *compiler.App, opts Options) (root, goCmd string, env goEnv, err error) {
+func (p Program) prepare(ctx context.Context, app *compiler.App, opts Options) (root, goCmd string, env gosources.Env, err error) {
 	goCmd = opts.Go
 	if goCmd == "" {
 		goCmd = "go"
@@ -221,7 +221,7 @@ func (p Program) environ() []string {
 	return append(env, p.Env...)
 }
 
-func (p Program) build(ctx context.Context, goCmd, root string, env goEnv, out string, progress func(string)) error {
+func (p Program) build(ctx context.Context, goCmd, root string, env gosources.Env, out string, progress func(string)) error {
 	tmp, err := os.MkdirTemp("", "chalc-overlay-")
 	if err != nil {
 		return err
@@ -311,49 +311,17 @@ func requiresChalc(root string) error {
 
 const chalcModule = "github.com/chalc-dev/chalc"
 
-// goEnv is the go command's view of a build: the variables below, as
-// `go env` reports them in the module root with the program's
-// environment, so that settings from `go env -w`, a toolchain switch and
-// a go.work found in a parent directory count as they do for go build.
-type goEnv map[string]string
-
-// keyEnv are the go environment variables that change a build's output
-// or what it reads (CGO_ENABLED, GOOS and GOARCH are the Program's).
-// GOPROXY and the like do not: go.sum pins every downloaded module.
-var keyEnv = []string{
-	"GOVERSION", "GOROOT", "GOWORK", "GOFLAGS", "GOEXPERIMENT",
-	"GOAMD64", "GOARM64", "GOFIPS140",
-}
-
-func (p Program) goEnv(ctx context.Context, goCmd, root string) (goEnv, error) {
-	cmd := exec.CommandContext(ctx, goCmd, append([]string{"env", "-json"}, keyEnv...)...)
-	cmd.Dir = root
-	cmd.Env = p.environ()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		var ee *exec.Error
-		if errors.As(err, &ee) {
-			return nil, fmt.Errorf("chalc needs the go command (Go 1.26 or newer) on PATH to build the bootstrap: %v", ee.Err)
-		}
-		if msg := strings.TrimSpace(stderr.String()); msg != "" {
-			return nil, fmt.Errorf("go env (in %s) failed:\n%s", root, msg)
-		}
-		return nil, fmt.Errorf("go env (in %s): %v", root, err)
-	}
-	env := goEnv{}
-	if err := json.Unmarshal(out, &env); err != nil {
-		return nil, fmt.Errorf("go env -json: %v", err)
-	}
-	return env, nil
+// goEnv is the go command's view of p's build, as `go env` reports it in
+// the module root with p's environment.
+func (p Program) goEnv(ctx context.Context, goCmd, root string) (gosources.Env, error) {
+	return gosources.ReadEnv(ctx, goCmd, root, p.environ())
 }
 
 // zipKey is the key Package caches p's zip by: the cache holds zips,
 // and their entry times come from SOURCE_DATE_EPOCH (zipTime), so the
 // same binary zipped for another time is another entry. chalc's own Go
 // version is there for its compress/flate.
-func (p Program) zipKey(root string, env goEnv, exclude []string) (string, error) {
+func (p Program) zipKey(root string, env gosources.Env, exclude []string) (string, error) {
 	k, err := p.key(root, env, exclude)
 	if err != nil {
 		return "", err
@@ -419,228 +387,17 @@ func Zip(files map[string][]byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// key hashes everything that decides p's binary: p, the go environment
-// (toolchain, GOFLAGS, GOWORK...), and the sources of every module the
-// go command may read from a local directory (moduleDirs).
-func (p Program) key(root string, env goEnv, exclude []string) (string, error) {
+// key hashes everything that decides p's binary: p, and the go
+// environment and local sources its go build reads (gosources.Hash).
+func (p Program) key(root string, env gosources.Env, exclude []string) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "chalc build %s\n%s/%s\n", cacheVersion, p.GOOS, p.GOARCH)
-	for _, k := range keyEnv {
-		fmt.Fprintf(h, "%s=%q\n", k, env[k])
-	}
 	fmt.Fprintf(h, "%s\n%q\n%q\n%q\n%q\n", p.Dir, p.Env, p.Flags, p.Tags, p.LDFlags)
 	h.Write(p.Main)
-	dirs, files, err := moduleDirs(root, env)
-	if err != nil {
+	if err := gosources.Hash(h, root, env, exclude); err != nil {
 		return "", err
 	}
-	// Paths are hashed relative to root, so that moving the whole tree
-	// keeps the cache.
-	for _, f := range files {
-		if err := hashFile(h, root, f); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return "", err
-		}
-	}
-	for _, d := range dirs {
-		rel, _ := filepath.Rel(root, d)
-		fmt.Fprintf(h, "module %s\n", filepath.ToSlash(rel))
-		if err := hashTree(h, d, exclude); err != nil {
-			return "", err
-		}
-	}
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// moduleDirs lists the directories whose sources a build in root may
-// read, and the module files outside them that decide what it reads:
-//   - root, and the directories its go.mod (or GOFLAGS' -modfile)
-//     replaces modules with;
-//   - in workspace mode (GOWORK, which the go command may find in any
-//     parent directory), go.work and go.work.sum, every module it uses
-//     with the directories their go.mod files replace modules with, the
-//     directories go.work replaces modules with, and its vendor directory.
-//
-// Modules from the module cache are not listed: go.sum pins their content.
-func moduleDirs(root string, env goEnv) (dirs, files []string, err error) {
-	seen := map[string]bool{}
-	add := func(d string) {
-		d = filepath.Clean(d)
-		if !seen[d] {
-			seen[d] = true
-			dirs = append(dirs, d)
-		}
-	}
-	// addModule adds a module directory and its go.mod's replacements.
-	addModule := func(dir, gomod string) {
-		add(dir)
-		b, err := os.ReadFile(gomod)
-		if err != nil {
-			return
-		}
-		// Not ParseLax: it skips replace directives.
-		mf, err := modfile.Parse(gomod, b, nil)
-		if err != nil {
-			return
-		}
-		for _, r := range mf.Replace {
-			if modfile.IsDirectoryPath(r.New.Path) {
-				add(resolve(dir, r.New.Path))
-			}
-		}
-	}
-	gomod := filepath.Join(root, "go.mod")
-	if mf := flagValue(env["GOFLAGS"], "modfile"); mf != "" {
-		gomod = resolve(root, mf)
-		files = append(files, gomod, strings.TrimSuffix(gomod, ".mod")+".sum")
-	}
-	addModule(root, gomod)
-	work := env["GOWORK"]
-	if work == "" || work == "off" {
-		return dirs, files, nil
-	}
-	b, err := os.ReadFile(work)
-	if err != nil {
-		return nil, nil, fmt.Errorf("reading the workspace file %s (GOWORK): %v", work, err)
-	}
-	files = append(files, work, strings.TrimSuffix(work, ".work")+".work.sum")
-	wf, err := modfile.ParseWork(work, b, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	wdir := filepath.Dir(work)
-	for _, u := range wf.Use {
-		d := resolve(wdir, u.Path)
-		addModule(d, filepath.Join(d, "go.mod"))
-	}
-	for _, r := range wf.Replace {
-		if modfile.IsDirectoryPath(r.New.Path) {
-			add(resolve(wdir, r.New.Path))
-		}
-	}
-	// A vendored workspace keeps its dependencies next to go.work.
-	if st, err := os.Stat(filepath.Join(wdir, "vendor")); err == nil && st.IsDir() {
-		add(filepath.Join(wdir, "vendor"))
-	}
-	return dirs, files, nil
-}
-
-// resolve is path, relative to dir unless absolute.
-func resolve(dir, path string) string {
-	if filepath.IsAbs(path) {
-		return filepath.Clean(path)
-	}
-	return filepath.Join(dir, path)
-}
-
-// hashTree hashes the files of a module tree the go command may read:
-// Go sources (not tests), assembly and C, go.mod/go.sum, vendor's
-// modules.txt, and every file of a directory whose Go files use
-// //go:embed. Hidden directories, testdata and nested modules are skipped.
-func hashTree(h io.Writer, root string, exclude []string) error {
-	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if path == root {
-				return err
-			}
-			return nil
-		}
-		name := d.Name()
-		if d.IsDir() {
-			if path != root {
-				if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" {
-					return filepath.SkipDir
-				}
-				if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
-					return filepath.SkipDir // another module
-				}
-			}
-			for _, ex := range exclude {
-				if path == ex {
-					return filepath.SkipDir
-				}
-			}
-			if usesEmbed(path) {
-				return hashAll(h, path, exclude)
-			}
-			return nil
-		}
-		if !d.Type().IsRegular() || !buildInput(name) {
-			return nil
-		}
-		return hashFile(h, root, path)
-	})
-}
-
-func buildInput(name string) bool {
-	switch {
-	case strings.HasSuffix(name, "_test.go"):
-		return false
-	case name == "go.mod", name == "go.sum", name == "modules.txt", name == "go.work", name == "go.work.sum":
-		return true
-	}
-	switch filepath.Ext(name) {
-	case ".go", ".s", ".c", ".h", ".syso":
-		return true
-	}
-	return false
-}
-
-// usesEmbed reports whether a Go file in dir (not recursive) embeds files.
-func usesEmbed(dir string) bool {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return false
-	}
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err == nil && bytes.Contains(b, []byte("//go:embed")) {
-			return true
-		}
-	}
-	return false
-}
-
-// hashAll hashes every regular file below dir (embedded files), then stops
-// the outer walk from descending again.
-func hashAll(h io.Writer, dir string, exclude []string) error {
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
-		}
-		if d.IsDir() {
-			for _, ex := range exclude {
-				if path == ex {
-					return filepath.SkipDir
-				}
-			}
-			if path != dir && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !d.Type().IsRegular() || strings.HasSuffix(d.Name(), "_test.go") {
-			return nil
-		}
-		return hashFile(h, dir, path)
-	})
-	if err != nil {
-		return err
-	}
-	return filepath.SkipDir
-}
-
-func hashFile(h io.Writer, root, path string) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	rel, _ := filepath.Rel(root, path)
-	fmt.Fprintf(h, "%s %d\n", filepath.ToSlash(rel), len(b))
-	_, err = h.Write(b)
-	return err
 }
 
 // writeAtomic writes through a temporary file and a rename, so a reader

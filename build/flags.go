@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/chalc-dev/chalc/internal/gosources"
 )
 
 // buildArgs are p's go build flags given the GOFLAGS the go command
@@ -20,14 +22,14 @@ func (p Program) buildArgs(goflags string) ([]string, error) {
 	if len(p.Tags) == 0 && p.LDFlags == "" {
 		return args, nil
 	}
-	fields, err := splitGOFLAGS(goflags)
+	fields, err := gosources.SplitFlags(goflags)
 	if err != nil {
 		return nil, err
 	}
 	var userTags []string
 	userLD, hasLD := "", false
 	for _, f := range fields {
-		name, value, ok := cutFlag(f)
+		name, value, ok := gosources.CutFlag(f)
 		if !ok {
 			continue
 		}
@@ -64,57 +66,6 @@ func (p Program) buildArgs(goflags string) ([]string, error) {
 		args = append(args, "-ldflags", ld)
 	}
 	return args, nil
-}
-
-// flagValue is the value of the last -name=value in GOFLAGS ("" when
-// absent or unreadable).
-func flagValue(goflags, name string) string {
-	fields, _ := splitGOFLAGS(goflags)
-	v := ""
-	for _, f := range fields {
-		if n, val, ok := cutFlag(f); ok && n == name {
-			v = val
-		}
-	}
-	return v
-}
-
-// cutFlag splits a GOFLAGS field -name=value (or --name=value).
-func cutFlag(f string) (name, value string, ok bool) {
-	f, ok = strings.CutPrefix(f, "-")
-	if !ok {
-		return "", "", false
-	}
-	f = strings.TrimPrefix(f, "-")
-	return strings.Cut(f, "=")
-}
-
-// splitGOFLAGS splits GOFLAGS into fields as the go command does: at
-// white space, except inside a field wholly enclosed in single or double
-// quotes ('-ldflags=-X main.v=1').
-func splitGOFLAGS(s string) ([]string, error) {
-	var fields []string
-	for {
-		s = strings.TrimLeft(s, " \t\r\n")
-		if s == "" {
-			return fields, nil
-		}
-		if q := s[0]; q == '\'' || q == '"' {
-			end := strings.IndexByte(s[1:], q)
-			if end < 0 {
-				return nil, fmt.Errorf("GOFLAGS has an unterminated %c quote: %s", q, s)
-			}
-			fields = append(fields, s[1:end+1])
-			s = s[end+2:]
-			continue
-		}
-		end := strings.IndexAny(s, " \t\r\n")
-		if end < 0 {
-			end = len(s)
-		}
-		fields = append(fields, s[:end])
-		s = s[end:]
-	}
 }
 
 // splitTags reads a -tags value: a comma-separated list, or the older

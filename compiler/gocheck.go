@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -21,6 +22,7 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/internal/gosources"
 	"github.com/chalc-dev/chalc/manifest"
 )
 
@@ -76,20 +78,21 @@ type GoObject struct {
 }
 
 // goCheck loads each handler package with go/packages and records its
-// exported funcs. Results are cached by a hash of the package's sources and
-// its module's go.mod/go.sum, so an unchanged project skips `go list`.
+// exported funcs. Results are cached by a hash of every local source the
+// go command may read for the package (sourceKey), so an unchanged project
+// skips `go list`.
 // The first package is the app's own: the module that builds the
 // bootstrap, which must also provide runtime, the runtime packages the
 // generated code imports. Go source files named in diagnostics are added
 // to src, for the code frame.
-func goCheck(pkgs []*Package, runtime []runtimeImport, cacheDir string, src diag.Sources) diag.Diagnostics {
+func goCheck(pkgs []*Package, runtime []runtimeImport, cacheDir string, envs goEnvs, src diag.Sources) diag.Diagnostics {
 	var ds diag.Diagnostics
 	for i, p := range pkgs {
 		var rt []runtimeImport
 		if i == 0 {
 			rt = runtime
 		}
-		ds = append(ds, checkPackage(p, rt, cacheDir, src)...)
+		ds = append(ds, checkPackage(p, rt, cacheDir, envs, src)...)
 	}
 	return ds
 }
@@ -112,13 +115,13 @@ type goError struct {
 	Msg       string
 }
 
-func checkPackage(p *Package, runtime []runtimeImport, cacheDir string, src diag.Sources) diag.Diagnostics {
+func checkPackage(p *Package, runtime []runtimeImport, cacheDir string, envs goEnvs, src diag.Sources) diag.Diagnostics {
 	var ds diag.Diagnostics
 	if d := checkHandlersDir(p); d != nil {
 		ds.Append(d)
 		return ds
 	}
-	key, err := sourceKey(p.Dir, runtime)
+	key, err := sourceKey(p.Dir, envs, runtime)
 	if err != nil {
 		ds.Errorf(p.at(), "cannot read the handlers package %s: %v", p.display(), err)
 		return ds
@@ -253,44 +256,46 @@ func goTokenWidth(s string) int {
 	return utf8.RuneCountInString(text)
 }
 
-// sourceKey hashes what decides the Go check's answer: the package's
-// sources, its module's go.mod/go.sum and the runtime packages the module
-// must provide.
-func sourceKey(dir string, runtime []runtimeImport) (string, error) {
+// sourceKey hashes what decides the Go check's answer: the runtime
+// packages the module must provide, and every local source the go
+// command may read for the package (gosources.Hash: its module, a
+// workspace, replacements), but the package's chalc_gen.go, which the
+// check replaces. "" (no caching) outside a module or without a go
+// command: the check itself then says what is wrong.
+func sourceKey(dir string, envs goEnvs, runtime []runtimeImport) (string, error) {
+	root := moduleRoot(dir)
+	if root == "" {
+		return "", nil
+	}
+	env, err := envs.of(root)
+	if err != nil {
+		return "", nil
+	}
 	h := sha256.New()
 	fmt.Fprintf(h, "gocheck %s\n%s\n", goCheckVersion, dir)
 	for _, r := range runtime {
 		fmt.Fprintf(h, "runtime %s\n", r.Path)
 	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
+	if err := gosources.Hash(h, root, env, []string{filepath.Join(dir, GeneratedFile)}); err != nil {
 		return "", err
 	}
-	var names []string
-	for _, e := range entries {
-		n := e.Name()
-		if e.IsDir() || !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") || n == GeneratedFile {
-			continue
-		}
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		b, err := os.ReadFile(filepath.Join(dir, n))
-		if err != nil {
-			return "", err
-		}
-		fmt.Fprintf(h, "%s %d\n", n, len(b))
-		h.Write(b)
-	}
-	if root := moduleRoot(dir); root != "" {
-		for _, n := range []string{"go.mod", "go.sum"} {
-			b, _ := os.ReadFile(filepath.Join(root, n))
-			fmt.Fprintf(h, "%s %d\n", n, len(b))
-			h.Write(b)
-		}
-	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// goEnvs holds the go command's environment per module root for one
+// compile: the cache keys need GOWORK and GOFLAGS as go sees them.
+type goEnvs map[string]gosources.Env
+
+func (e goEnvs) of(root string) (gosources.Env, error) {
+	if env, ok := e[root]; ok {
+		return env, nil
+	}
+	env, err := gosources.ReadEnv(context.Background(), "go", root, goEnv())
+	if err != nil {
+		return nil, err
+	}
+	e[root] = env
+	return env, nil
 }
 
 // moduleRoot returns the directory holding the go.mod above dir, or "".

@@ -40,7 +40,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -50,6 +49,7 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/internal/gosources"
 	"github.com/chalc-dev/chalc/manifest"
 )
 
@@ -110,7 +110,7 @@ func (c *checker) sdkAnalysis() {
 	}
 	g := &sdkGraph{Nodes: map[string]*sdkNode{}}
 	for _, root := range roots {
-		mg, err := analyseModule(root, byRoot[root], c.opts.CacheDir)
+		mg, err := analyseModule(root, byRoot[root], c.opts.CacheDir, c.envs)
 		if err != nil {
 			c.ds.Errorf(diag.Range{Filename: manifest.DisplayPath(root)}, "cannot analyse the handlers' AWS SDK calls: %v", err).
 				Hint("autogen_policy: false with iam_policy_file gives the role a policy of your own")
@@ -248,8 +248,8 @@ func ActionSet(actions []*SDKAction) string {
 
 // analyseModule loads and walks the handler packages dirs of the module
 // at root, through the cache.
-func analyseModule(root string, dirs []string, cacheDir string) (*sdkGraph, error) {
-	key, err := sdkCacheKey(root, dirs)
+func analyseModule(root string, dirs []string, cacheDir string, envs goEnvs) (*sdkGraph, error) {
+	key, err := sdkCacheKey(root, dirs, envs)
 	if err != nil {
 		return nil, err
 	}
@@ -292,53 +292,26 @@ func (g *sdkGraph) absolute(root string) {
 	}
 }
 
-// sdkCacheKey hashes what decides the analysis: the Go sources of the
-// whole module (any package may be imported by a handler), go.mod and
-// go.sum, and which packages are the handlers.
-func sdkCacheKey(root string, dirs []string) (string, error) {
+// sdkCacheKey hashes what decides the analysis: which packages are the
+// handlers, and every local source the go command may read in the module
+// (any package may be imported by a handler; gosources.Hash), but the
+// handlers' chalc_gen.go, which the analysis replaces.
+func sdkCacheKey(root string, dirs []string, envs goEnvs) (string, error) {
+	env, err := envs.of(root)
+	if err != nil {
+		return "", err
+	}
 	h := sha256.New()
 	fmt.Fprintf(h, "sdkcalls %s\n%s\n", sdkCallsVersion, root)
 	rels := make([]string, len(dirs))
+	exclude := make([]string, len(dirs))
 	for i, d := range dirs {
 		rels[i], _ = filepath.Rel(root, d)
+		exclude[i] = filepath.Join(d, GeneratedFile)
 	}
 	sort.Strings(rels)
 	fmt.Fprintf(h, "%q\n", rels)
-	for _, n := range []string{"go.mod", "go.sum"} {
-		b, _ := os.ReadFile(filepath.Join(root, n))
-		fmt.Fprintf(h, "%s %d\n", n, len(b))
-		h.Write(b)
-	}
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		name := d.Name()
-		if d.IsDir() {
-			if path == root {
-				return nil
-			}
-			if name == "vendor" || name == "testdata" || name == "node_modules" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
-				return filepath.SkipDir
-			}
-			if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
-				return filepath.SkipDir // another module
-			}
-			return nil
-		}
-		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") || name == GeneratedFile {
-			return nil
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		fmt.Fprintf(h, "%s %d\n", filepath.ToSlash(rel), len(b))
-		h.Write(b)
-		return nil
-	})
-	if err != nil {
+	if err := gosources.Hash(h, root, env, exclude); err != nil {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil

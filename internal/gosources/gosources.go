@@ -1,0 +1,285 @@
+// Package gosources decides which local files a go command run in a
+// module may read, and hashes them together with the go environment
+// that changes what it reads or builds. chalc's caches (the bootstrap
+// build, the handler type-check, the SDK-call analysis) are all keyed by
+// it: one answer to "what can change a go command's result", so that a
+// change go build would see misses every cache alike, including changes
+// in a go.work found in a parent directory, its modules and replacements.
+package gosources
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"golang.org/x/mod/modfile"
+)
+
+// Env is the go command's view of its environment (`go env -json`),
+// so that settings from `go env -w`, a toolchain switch and a go.work
+// found in a parent directory count as they do for go build.
+type Env map[string]string
+
+// KeyEnv are the go environment variables that change a go command's
+// output or what it reads (CGO_ENABLED, GOOS and GOARCH are the
+// caller's: they are in the environment it runs the command with).
+// GOPROXY and the like do not: go.sum pins every downloaded module.
+var KeyEnv = []string{
+	"GOVERSION", "GOROOT", "GOWORK", "GOFLAGS", "GOEXPERIMENT",
+	"GOAMD64", "GOARM64", "GOFIPS140",
+}
+
+// ReadEnv asks goCmd, run in dir with environ, for KeyEnv.
+func ReadEnv(ctx context.Context, goCmd, dir string, environ []string) (Env, error) {
+	cmd := exec.CommandContext(ctx, goCmd, append([]string{"env", "-json"}, KeyEnv...)...)
+	cmd.Dir = dir
+	cmd.Env = environ
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		var ee *exec.Error
+		if errors.As(err, &ee) {
+			return nil, fmt.Errorf("chalc needs the go command (Go 1.26 or newer) on PATH: %v", ee.Err)
+		}
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			return nil, fmt.Errorf("go env (in %s) failed:\n%s", dir, msg)
+		}
+		return nil, fmt.Errorf("go env (in %s): %v", dir, err)
+	}
+	env := Env{}
+	if err := json.Unmarshal(out, &env); err != nil {
+		return nil, fmt.Errorf("go env -json: %v", err)
+	}
+	return env, nil
+}
+
+// Hash writes to h everything of the module at root a go command may
+// read locally, as seen with env: KeyEnv's values, then the module
+// files and directory trees of moduleDirs, except below exclude
+// (absolute paths of directories or files). Paths are hashed relative to
+// root, so that moving the whole tree keeps a cache.
+func Hash(h io.Writer, root string, env Env, exclude []string) error {
+	for _, k := range KeyEnv {
+		fmt.Fprintf(h, "%s=%q\n", k, env[k])
+	}
+	dirs, files, err := moduleDirs(root, env)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := hashFile(h, root, f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	for _, d := range dirs {
+		rel, _ := filepath.Rel(root, d)
+		fmt.Fprintf(h, "module %s\n", filepath.ToSlash(rel))
+		if err := hashTree(h, d, exclude); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// moduleDirs lists the directories whose sources a build in root may
+// read, and the module files outside them that decide what it reads:
+//   - root, and the directories its go.mod (or GOFLAGS' -modfile)
+//     replaces modules with;
+//   - in workspace mode (GOWORK, which the go command may find in any
+//     parent directory), go.work and go.work.sum, every module it uses
+//     with the directories their go.mod files replace modules with, the
+//     directories go.work replaces modules with, and its vendor directory.
+//
+// Modules from the module cache are not listed: go.sum pins their content.
+func moduleDirs(root string, env Env) (dirs, files []string, err error) {
+	seen := map[string]bool{}
+	add := func(d string) {
+		d = filepath.Clean(d)
+		if !seen[d] {
+			seen[d] = true
+			dirs = append(dirs, d)
+		}
+	}
+	// addModule adds a module directory and its go.mod's replacements.
+	addModule := func(dir, gomod string) {
+		add(dir)
+		b, err := os.ReadFile(gomod)
+		if err != nil {
+			return
+		}
+		// Not ParseLax: it skips replace directives.
+		mf, err := modfile.Parse(gomod, b, nil)
+		if err != nil {
+			return
+		}
+		for _, r := range mf.Replace {
+			if modfile.IsDirectoryPath(r.New.Path) {
+				add(resolve(dir, r.New.Path))
+			}
+		}
+	}
+	gomod := filepath.Join(root, "go.mod")
+	if mf := FlagValue(env["GOFLAGS"], "modfile"); mf != "" {
+		gomod = resolve(root, mf)
+		files = append(files, gomod, strings.TrimSuffix(gomod, ".mod")+".sum")
+	}
+	addModule(root, gomod)
+	work := env["GOWORK"]
+	if work == "" || work == "off" {
+		return dirs, files, nil
+	}
+	b, err := os.ReadFile(work)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the workspace file %s (GOWORK): %v", work, err)
+	}
+	files = append(files, work, strings.TrimSuffix(work, ".work")+".work.sum")
+	wf, err := modfile.ParseWork(work, b, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	wdir := filepath.Dir(work)
+	for _, u := range wf.Use {
+		d := resolve(wdir, u.Path)
+		addModule(d, filepath.Join(d, "go.mod"))
+	}
+	for _, r := range wf.Replace {
+		if modfile.IsDirectoryPath(r.New.Path) {
+			add(resolve(wdir, r.New.Path))
+		}
+	}
+	// A vendored workspace keeps its dependencies next to go.work.
+	if st, err := os.Stat(filepath.Join(wdir, "vendor")); err == nil && st.IsDir() {
+		add(filepath.Join(wdir, "vendor"))
+	}
+	return dirs, files, nil
+}
+
+// resolve is path, relative to dir unless absolute.
+func resolve(dir, path string) string {
+	if filepath.IsAbs(path) {
+		return filepath.Clean(path)
+	}
+	return filepath.Join(dir, path)
+}
+
+// hashTree hashes the files of a module tree the go command may read:
+// Go sources (not tests), assembly and C, go.mod/go.sum, vendor's
+// modules.txt, and every file of a directory whose Go files use
+// //go:embed. Hidden directories, testdata and nested modules are skipped,
+// and so is every directory or file in exclude.
+func hashTree(h io.Writer, root string, exclude []string) error {
+	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if path == root {
+				return err
+			}
+			return nil
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if path != root {
+				if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" {
+					return filepath.SkipDir
+				}
+				if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
+					return filepath.SkipDir // another module
+				}
+			}
+			for _, ex := range exclude {
+				if path == ex {
+					return filepath.SkipDir
+				}
+			}
+			if usesEmbed(path) {
+				return hashAll(h, path, exclude)
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() || !buildInput(name) || slices.Contains(exclude, path) {
+			return nil
+		}
+		return hashFile(h, root, path)
+	})
+}
+
+func buildInput(name string) bool {
+	switch {
+	case strings.HasSuffix(name, "_test.go"):
+		return false
+	case name == "go.mod", name == "go.sum", name == "modules.txt", name == "go.work", name == "go.work.sum":
+		return true
+	}
+	switch filepath.Ext(name) {
+	case ".go", ".s", ".c", ".h", ".syso":
+		return true
+	}
+	return false
+}
+
+// usesEmbed reports whether a Go file in dir (not recursive) embeds files.
+func usesEmbed(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err == nil && bytes.Contains(b, []byte("//go:embed")) {
+			return true
+		}
+	}
+	return false
+}
+
+// hashAll hashes every regular file below dir (embedded files), then stops
+// the outer walk from descending again.
+func hashAll(h io.Writer, dir string, exclude []string) error {
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			for _, ex := range exclude {
+				if path == ex {
+					return filepath.SkipDir
+				}
+			}
+			if path != dir && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() || strings.HasSuffix(d.Name(), "_test.go") {
+			return nil
+		}
+		return hashFile(h, dir, path)
+	})
+	if err != nil {
+		return err
+	}
+	return filepath.SkipDir
+}
+
+func hashFile(h io.Writer, root, path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	rel, _ := filepath.Rel(root, path)
+	fmt.Fprintf(h, "%s %d\n", filepath.ToSlash(rel), len(b))
+	_, err = h.Write(b)
+	return err
+}
