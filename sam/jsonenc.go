@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/chalc-dev/chalc/internal/jsonquote"
 )
 
 // appendJSON writes the plain JSON values templates are made of
@@ -21,7 +22,7 @@ func appendJSON(dst []byte, v any, indent string, depth int) ([]byte, error) {
 	case bool:
 		return strconv.AppendBool(dst, x), nil
 	case string:
-		return appendJSONString(dst, x), nil
+		return jsonquote.Append(dst, x, jsonquote.EncodingJSON), nil
 	case json.Number:
 		if x == "" {
 			return append(dst, '0'), nil
@@ -44,7 +45,7 @@ func appendJSON(dst []byte, v any, indent string, depth int) ([]byte, error) {
 				dst = append(dst, ',')
 			}
 			dst = newline(dst, indent, depth+1)
-			dst = appendJSONString(dst, k)
+			dst = jsonquote.Append(dst, k, jsonquote.EncodingJSON)
 			dst = append(dst, ':')
 			if indent != "" {
 				dst = append(dst, ' ')
@@ -101,61 +102,4 @@ func newline(dst []byte, indent string, depth int) []byte {
 		dst = append(dst, indent...)
 	}
 	return dst
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString quotes s as encoding/json does without HTML escaping:
-// ", \ and control characters escaped (\n, \r, \t, \b, \f by name),
-// invalid UTF-8 as \ufffd, U+2028 and U+2029 as \u2028 and \u2029.
-func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		b := s[i]
-		if b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '\\', '"':
-				dst = append(dst, '\\', b)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }

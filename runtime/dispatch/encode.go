@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
+	"github.com/chalc-dev/chalc/internal/jsonquote"
 	"github.com/chalc-dev/chalc/runtime/chalice"
 )
 
@@ -44,7 +44,8 @@ func putScratch(s *jsonScratch) {
 
 // encodeJSON writes v as compact JSON without HTML escaping into s and
 // returns the bytes (valid until s is reused). Non-ASCII characters are
-// left as UTF-8: appendQuoted escapes them when the text is written.
+// left as UTF-8: jsonquote's ASCII mode escapes them when the text is
+// written.
 func (s *jsonScratch) encodeJSON(v any) ([]byte, error) {
 	s.buf.Reset()
 	if err := s.enc.Encode(v); err != nil {
@@ -74,119 +75,6 @@ func marshalResult(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.Clone(b), nil
-}
-
-// appendQuoted appends s to dst as a JSON string. Quotes, backslashes and
-// control characters are escaped; invalid UTF-8 becomes U+FFFD. With
-// ascii, s is itself JSON text that must be made ASCII-only as Python's
-// json.dumps(ensure_ascii=True) writes it: each character >= U+007F
-// becomes a \uXXXX escape of s (a surrogate pair above U+FFFF), which is
-// then escaped for the outer string (\\u00e9). Either way s is scanned
-// once, and the common all-ASCII text is copied in runs.
-func appendQuoted[T string | []byte](dst []byte, s T, ascii bool) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && !(ascii && c == 0x7f) {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"':
-				dst = append(dst, '\\', '"')
-			case '\\':
-				dst = append(dst, '\\', '\\')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case 0x7f: // only with ascii
-				dst = appendUEscape(dst, 0x7f, true)
-			default:
-				dst = appendUEscape(dst, rune(c), false)
-			}
-			i++
-			start = i
-			continue
-		}
-		end := min(i+utf8.UTFMax, len(s))
-		r, size := utf8.DecodeRune([]byte(s[i:end]))
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		if !ascii {
-			i += size
-			continue
-		}
-		dst = append(dst, s[start:i]...)
-		if r > 0xFFFF {
-			r -= 0x10000
-			dst = appendUEscape(dst, 0xD800+(r>>10), true)
-			dst = appendUEscape(dst, 0xDC00+(r&0x3FF), true)
-		} else {
-			dst = appendUEscape(dst, r, true)
-		}
-		i += size
-		start = i
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendUEscape appends \uXXXX for r (lower-case hex, as Python). With
-// doubled, the backslash is itself escaped: the escape belongs to the
-// inner JSON text being quoted.
-func appendUEscape(dst []byte, r rune, doubled bool) []byte {
-	if doubled {
-		dst = append(dst, '\\')
-	}
-	return append(dst, '\\', 'u',
-		hexDigits[r>>12&0xF], hexDigits[r>>8&0xF], hexDigits[r>>4&0xF], hexDigits[r&0xF])
-}
-
-// appendASCIIJSON appends the JSON text js made ASCII-only as Python's
-// json.dumps(ensure_ascii=True) writes it (see appendQuoted), without
-// quoting it: for JSON bodies sent base64-encoded. js is valid UTF-8, as
-// encoding/json writes it.
-func appendASCIIJSON(dst, js []byte) []byte {
-	start := 0
-	for i := 0; i < len(js); {
-		c := js[i]
-		if c < 0x7f {
-			i++
-			continue
-		}
-		dst = append(dst, js[start:i]...)
-		r, size := rune(c), 1
-		if c >= utf8.RuneSelf {
-			r, size = utf8.DecodeRune(js[i:])
-		}
-		if r > 0xFFFF {
-			r -= 0x10000
-			dst = appendUEscape(dst, 0xD800+(r>>10), false)
-			dst = appendUEscape(dst, 0xDC00+(r&0x3FF), false)
-		} else {
-			dst = appendUEscape(dst, r, false)
-		}
-		i += size
-		start = i
-	}
-	return append(dst, js[start:]...)
 }
 
 // binaryTypes is the app's list of binary media types, lower-cased.
@@ -322,7 +210,7 @@ func appendProxyResponse(dst []byte, resp *chalice.Response, bin *binaryTypes) (
 		var data []byte
 		switch {
 		case isJSON:
-			data = appendASCIIJSON(nil, raw)
+			data = jsonquote.AppendASCII(nil, raw)
 		case isRaw:
 			data = raw
 		default:
@@ -333,11 +221,11 @@ func appendProxyResponse(dst []byte, resp *chalice.Response, bin *binaryTypes) (
 		dst = append(dst, `","isBase64Encoded":true}`...)
 		return dst, nil
 	case isJSON:
-		dst = appendQuoted(dst, raw, true)
+		dst = jsonquote.Append(dst, raw, jsonquote.ASCII)
 	case isRaw:
-		dst = appendQuoted(dst, raw, false)
+		dst = jsonquote.Append(dst, raw, jsonquote.Minimal)
 	default:
-		dst = appendQuoted(dst, text, false)
+		dst = jsonquote.Append(dst, text, jsonquote.Minimal)
 	}
 	return append(dst, '}'), nil
 }
@@ -367,9 +255,9 @@ func appendSingleHeaders(dst []byte, h map[string]string) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendQuoted(dst, k, false)
+		dst = jsonquote.Append(dst, k, jsonquote.Minimal)
 		dst = append(dst, ':')
-		dst = appendQuoted(dst, h[k], false)
+		dst = jsonquote.Append(dst, h[k], jsonquote.Minimal)
 	}
 	return dst
 }
@@ -385,13 +273,13 @@ func appendMultiHeaders(dst []byte, h map[string][]string) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendQuoted(dst, k, false)
+		dst = jsonquote.Append(dst, k, jsonquote.Minimal)
 		dst = append(dst, ':', '[')
 		for j, v := range h[k] {
 			if j > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendQuoted(dst, v, false)
+			dst = jsonquote.Append(dst, v, jsonquote.Minimal)
 		}
 		dst = append(dst, ']')
 	}

@@ -7,41 +7,9 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/chalc-dev/chalc/internal/jsonquote"
 	"github.com/chalc-dev/chalc/runtime/chalice"
 )
-
-func TestAppendQuoted(t *testing.T) {
-	tests := []struct {
-		in          string
-		plain, asci string
-	}{
-		{"", `""`, `""`},
-		{"plain ascii", `"plain ascii"`, `"plain ascii"`},
-		{`q"b\s`, `"q\"b\\s"`, `"q\"b\\s"`},
-		{"\n\r\t\b\f\x00\x1f", `"\n\r\t\b\f\u0000\u001f"`, `"\n\r\t\b\f\u0000\u001f"`},
-		{"<&>", `"<&>"`, `"<&>"`},
-		{"é", `"é"`, `"\\u00e9"`},
-		{"😀", `"😀"`, `"\\ud83d\\ude00"`},
-		{"a\u007fb", "\"a\u007fb\"", `"a\\u007fb"`},
-		{"\u2028", "\"\u2028\"", `"\\u2028"`},
-		{"bad\xffutf8", `"bad\ufffdutf8"`, `"bad\ufffdutf8"`},
-		{"mixé😀end", `"mixé😀end"`, `"mix\\u00e9\\ud83d\\ude00end"`},
-	}
-	for _, tc := range tests {
-		if got := string(appendQuoted(nil, tc.in, false)); got != tc.plain {
-			t.Errorf("appendQuoted(%q, false) = %s; want %s", tc.in, got, tc.plain)
-		}
-		if got := string(appendQuoted(nil, []byte(tc.in), true)); got != tc.asci {
-			t.Errorf("appendQuoted(%q, true) = %s; want %s", tc.in, got, tc.asci)
-		}
-		// The plain form is a JSON string that decodes back to the input
-		// (with invalid UTF-8 replaced).
-		var back string
-		if err := json.Unmarshal(appendQuoted(nil, tc.in, false), &back); err != nil || back != strings.ToValidUTF8(tc.in, "\ufffd") {
-			t.Errorf("round trip of %q: %q, %v", tc.in, back, err)
-		}
-	}
-}
 
 // Chalice's JSON body as one pass: the quoted body, decoded, is Python's
 // json.dumps(ensure_ascii=True, separators=(',', ':')) output.
@@ -53,12 +21,12 @@ func TestChaliceJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	var body string
-	if err := json.Unmarshal(appendQuoted(nil, js, true), &body); err != nil {
+	if err := json.Unmarshal(jsonquote.Append(nil, js, jsonquote.ASCII), &body); err != nil {
 		t.Fatal(err)
 	}
 	const want = `{"a":[1,2.5,"\ud83d\ude00"],"b":"<\u00e9>","c":null}`
 	assertEqual(t, "body", body, want)
-	assertEqual(t, "appendASCIIJSON", string(appendASCIIJSON(nil, js)), want)
+	assertEqual(t, "AppendASCII", string(jsonquote.AppendASCII(nil, js)), want)
 }
 
 func TestMatchesContentType(t *testing.T) {
