@@ -244,14 +244,20 @@ func headersSize(resp *chalice.Response) int {
 	return n
 }
 
-func appendSingleHeaders(dst []byte, h map[string]string) []byte {
-	var buf [16]string
+// sortedKeys returns h's keys sorted, in buf while they fit: responses
+// have a few headers, and their keys need not outlive the encoding.
+func sortedKeys[V any](buf []string, h map[string]V) []string {
 	keys := buf[:0]
 	for k := range h {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	for i, k := range keys {
+	return keys
+}
+
+func appendSingleHeaders(dst []byte, h map[string]string) []byte {
+	var buf [16]string
+	for i, k := range sortedKeys(buf[:], h) {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
@@ -264,12 +270,7 @@ func appendSingleHeaders(dst []byte, h map[string]string) []byte {
 
 func appendMultiHeaders(dst []byte, h map[string][]string) []byte {
 	var buf [16]string
-	keys := buf[:0]
-	for k := range h {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for i, k := range keys {
+	for i, k := range sortedKeys(buf[:], h) {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
