@@ -3,6 +3,7 @@ package compiler
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -337,18 +338,6 @@ func corsBroken(mc *manifest.CORS) bool {
 		(mc.MaxAge.Set && mc.MaxAge.V < 0)
 }
 
-func sameHeaders(a, b [][2]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // corsFor sets the route's effective CORS config and checks that the
 // CORS-enabled methods of a path agree and that none of them is OPTIONS.
 func (c *checker) corsFor(rt *Route, r *manifest.Route) {
@@ -373,7 +362,7 @@ func (c *checker) corsFor(rt *Route, r *manifest.Route) {
 				Note(o.CORSAt, "CORS is enabled here for %s %s", o.Method, o.Path).
 				Hint("remove OPTIONS: API Gateway answers preflight requests for you")
 		}
-		if rt.CORS != nil && o.CORS != nil && !rt.corsBroken && !o.corsBroken && !sameHeaders(rt.CORS.Headers(), o.CORS.Headers()) {
+		if rt.CORS != nil && o.CORS != nil && !rt.corsBroken && !o.corsBroken && !slices.Equal(rt.CORS.Headers(), o.CORS.Headers()) {
 			c.ds.Errorf(rt.CORSAt, "%s %s has a different CORS configuration from %s %s", rt.Method, rt.Path, o.Method, o.Path).
 				Note(o.CORSAt, "%s %s is configured here", o.Method, o.Path).
 				Hint("API Gateway answers one preflight per path: give every method of %s the same cors:", rt.Path)

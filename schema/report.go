@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -73,22 +74,10 @@ func typeFailed(e *jsonschema.ValidationError, loc []string) bool {
 				continue
 			}
 		case *kind.Type:
-			return sameLoc(e.InstanceLocation, loc)
+			return slices.Equal(e.InstanceLocation, loc)
 		}
 		return false
 	}
-}
-
-func sameLoc(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func (r *reporter) leaf(e *jsonschema.ValidationError) {
