@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"sync"
@@ -254,6 +255,17 @@ type SDKCall struct {
 // Position is file:line:col with the file as chalc displays paths.
 func (c SDKCall) Position() string {
 	return fmt.Sprintf("%s:%d:%d", manifest.DisplayPath(c.File), c.Line, c.Column)
+}
+
+// Compare orders calls by position (file, line, column), then by what
+// they call: the order in which a role's calls are listed, whether they
+// come from one function or are merged from every function on the role.
+func (c SDKCall) Compare(d SDKCall) int {
+	return cmp.Or(
+		strings.Compare(c.File, d.File),
+		cmp.Compare(c.Line, d.Line),
+		cmp.Compare(c.Column, d.Column),
+		strings.Compare(c.Call, d.Call))
 }
 
 // Schedule is a checked schedule trigger.

@@ -217,19 +217,7 @@ func (c *checker) functionActions(g *sdkGraph, keys []string, warn bool, warned 
 	}
 	out := make([]*SDKAction, 0, len(byAction))
 	for _, a := range byAction {
-		sort.Slice(a.Calls, func(i, j int) bool {
-			x, y := a.Calls[i], a.Calls[j]
-			if x.File != y.File {
-				return x.File < y.File
-			}
-			if x.Line != y.Line {
-				return x.Line < y.Line
-			}
-			if x.Column != y.Column {
-				return x.Column < y.Column
-			}
-			return x.Call < y.Call
-		})
+		slices.SortFunc(a.Calls, SDKCall.Compare)
 		out = append(out, a)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Action < out[j].Action })

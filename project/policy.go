@@ -119,16 +119,7 @@ func mergeActions(a, b []*compiler.SDKAction) []*compiler.SDKAction {
 				x.Calls = append(x.Calls, call)
 			}
 		}
-		sort.Slice(x.Calls, func(i, j int) bool {
-			p, q := x.Calls[i], x.Calls[j]
-			if p.File != q.File {
-				return p.File < q.File
-			}
-			if p.Line != q.Line {
-				return p.Line < q.Line
-			}
-			return p.Column < q.Column
-		})
+		sort.Slice(x.Calls, func(i, j int) bool { return x.Calls[i].Compare(x.Calls[j]) < 0 })
 	}
 	sort.Slice(a, func(i, j int) bool { return a[i].Action < a[j].Action })
 	return a
