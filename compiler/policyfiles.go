@@ -221,13 +221,7 @@ func offsetPos(src []byte, off int) diag.Pos {
 // policyProblems turns the files' problems into diagnostics: one per file
 // and naming place, with a note of the functions and stages it applies to.
 func (c *checker) policyProblems(uses []policyUse) diag.Diagnostics {
-	type group struct {
-		d         *diag.Diagnostic
-		functions []string
-		stages    []string
-	}
-	var order []string
-	groups := map[string]*group{}
+	var groups stages.Grouped
 	for _, u := range uses {
 		p := u.file.problem
 		if p == nil {
@@ -237,55 +231,32 @@ func (c *checker) policyProblems(uses []policyUse) diag.Diagnostics {
 		key := u.file.abs
 		if p.Message == "missing" {
 			key += "\x00" + u.at.String()
-			if _, ok := groups[key]; !ok {
+			if groups.Get(key) == nil {
 				d = c.missingPolicy(u)
 			}
 		} else if p.Subject.Filename == "" {
 			key += "\x00" + u.at.String()
-			if _, ok := groups[key]; !ok {
+			if groups.Get(key) == nil {
 				d = diag.Errorf(u.at, "%s", p.Message)
 			}
-		} else if _, ok := groups[key]; !ok {
+		} else if groups.Get(key) == nil {
 			d = p
 		}
-		g, ok := groups[key]
-		if !ok {
-			g = &group{d: d}
-			groups[key] = g
-			order = append(order, key)
-		}
-		if g.d.Subject.Filename != u.at.Filename || g.d.Subject.Start != u.at.Start {
+		d = groups.Add(key, d, u.function, u.stage)
+		if d.Subject.Filename != u.at.Filename || d.Subject.Start != u.at.Start {
 			// The problem is inside the file: say where it is named.
 			named := false
-			for _, n := range g.d.Notes {
+			for _, n := range d.Notes {
 				if n.Range == u.at {
 					named = true
 				}
 			}
 			if !named {
-				g.d.Note(u.at, "named by %s here", u.key)
+				d.Note(u.at, "named by %s here", u.key)
 			}
 		}
-		if u.function != "" {
-			g.functions = addUniqueString(g.functions, u.function)
-		}
-		g.stages = addUniqueString(g.stages, u.stage)
 	}
-	var ds diag.Diagnostics
-	for _, k := range order {
-		g := groups[k]
-		where := "in stage " + g.stages[0]
-		if len(g.stages) > 1 {
-			where = "in stages " + strings.Join(g.stages, ", ")
-		}
-		if len(g.functions) > 0 {
-			g.d.Note(diag.Range{}, "applies to %s %s", strings.Join(g.functions, ", "), where)
-		} else {
-			g.d.Note(diag.Range{}, "applies to the REST API %s", where)
-		}
-		ds = append(ds, g.d)
-	}
-	return ds
+	return groups.Diagnostics("the REST API")
 }
 
 // missingPolicy reports a policy file that does not exist, at the value
@@ -306,15 +277,6 @@ func (c *checker) missingPolicy(u policyUse) *diag.Diagnostic {
 		}
 	}
 	return d
-}
-
-func addUniqueString(list []string, s string) []string {
-	for _, o := range list {
-		if o == s {
-			return list
-		}
-	}
-	return append(list, s)
 }
 
 // EventSourceActions are the actions Lambda's CreateEventSourceMapping

@@ -68,10 +68,12 @@ func CheckNames(m *manifest.Manifest, functions []string) diag.Diagnostics {
 	return ds
 }
 
-// grouped collects one diagnostic per position and message, listing the
-// functions and stages it applies to: a top-level mistake is one error,
-// not one per function and stage.
-type grouped struct {
+// Grouped collects one diagnostic per key, noting the functions and
+// stages it applies to: a mistake made once, in a top-level setting or a
+// shared file, is one error, not one per function and stage. Check groups
+// by position and message; the compiler groups policy file problems with
+// it too, so that both notes read alike. The zero value is ready to use.
+type Grouped struct {
 	order []string
 	by    map[string]*groupEntry
 }
@@ -91,8 +93,18 @@ func addUnique(list []string, s string) []string {
 	return append(list, s)
 }
 
-func (g *grouped) add(d *diag.Diagnostic, function, stage string) {
-	key := d.Subject.String() + "\x00" + d.Message
+// Get returns the diagnostic added under key, or nil.
+func (g *Grouped) Get(key string) *diag.Diagnostic {
+	if e := g.by[key]; e != nil {
+		return e.d
+	}
+	return nil
+}
+
+// Add records that the diagnostic under key applies to function ("" for
+// none) in stage, and returns that diagnostic: d when key is new, else the
+// one added first (d is then dropped).
+func (g *Grouped) Add(key string, d *diag.Diagnostic, function, stage string) *diag.Diagnostic {
 	if g.by == nil {
 		g.by = map[string]*groupEntry{}
 	}
@@ -106,20 +118,35 @@ func (g *grouped) add(d *diag.Diagnostic, function, stage string) {
 		e.functions = addUnique(e.functions, function)
 	}
 	e.stages = addUnique(e.stages, stage)
+	return e.d
 }
 
-func (g *grouped) diagnostics() diag.Diagnostics {
+// add groups d by its position and message.
+func (g *Grouped) add(d *diag.Diagnostic, function, stage string) {
+	g.Add(d.Subject.String()+"\x00"+d.Message, d, function, stage)
+}
+
+// Diagnostics returns the diagnostics in the order their keys were first
+// added, each with a note of what it applies to: "applies to f, g in
+// stages dev, prod". One that applies to no function names whole instead
+// ("applies to the REST API in stage dev"), or only the stages when whole
+// is "" ("applies to stage dev").
+func (g *Grouped) Diagnostics(whole string) diag.Diagnostics {
 	var ds diag.Diagnostics
 	for _, k := range g.order {
 		e := g.by[k]
-		where := "in stage " + e.stages[0]
+		where := "stage " + e.stages[0]
 		if len(e.stages) > 1 {
-			where = "in stages " + strings.Join(e.stages, ", ")
+			where = "stages " + strings.Join(e.stages, ", ")
 		}
+		what := whole
 		if len(e.functions) > 0 {
-			e.d.Note(diag.Range{}, "applies to %s %s", strings.Join(e.functions, ", "), where)
+			what = strings.Join(e.functions, ", ")
+		}
+		if what != "" {
+			e.d.Note(diag.Range{}, "applies to %s in %s", what, where)
 		} else {
-			e.d.Note(diag.Range{}, "applies to %s", strings.TrimPrefix(where, "in "))
+			e.d.Note(diag.Range{}, "applies to %s", where)
 		}
 		ds = append(ds, e.d)
 	}
@@ -132,14 +159,14 @@ func (g *grouped) diagnostics() diag.Diagnostics {
 // rules. Where a value is set decides where the error points; one mistake
 // is one error, noting the functions and stages it affects.
 func Check(sts ...*Stage) diag.Diagnostics {
-	var g grouped
+	var g Grouped
 	for _, st := range sts {
 		check(&g, st)
 	}
-	return g.diagnostics()
+	return g.Diagnostics("")
 }
 
-func check(g *grouped, st *Stage) {
+func check(g *Grouped, st *Stage) {
 	fns := make([]*Function, 0, len(st.Order))
 	for _, name := range st.Order {
 		fns = append(fns, st.Functions[name])
@@ -189,7 +216,7 @@ const (
 	MaxTags = 50
 )
 
-func checkLimits(g *grouped, st *Stage, f *Function) {
+func checkLimits(g *Grouped, st *Stage, f *Function) {
 	n := len(f.Layers.V)
 	managed := st.AutomaticLayer.V
 	if managed {
@@ -217,7 +244,7 @@ func checkLimits(g *grouped, st *Stage, f *Function) {
 // served through CloudFront, which takes ACM certificates from us-east-1
 // only. (A REGIONAL domain needs its certificate in the stack's region,
 // which is not known before deploying.)
-func checkEdgeCertificate(g *grouped, st *Stage) {
+func checkEdgeCertificate(g *Grouped, st *Stage) {
 	d := st.APICustomDomain
 	if d == nil || st.EndpointType.V != "EDGE" || !d.CertificateARN.Set || d.CertificateARN.Tagged {
 		return
