@@ -113,6 +113,23 @@ func doc(r *compiler.Route) string {
 	return s
 }
 
+// openRouteDoc starts a method's doc comment at indent: "/**", the route's
+// one-line doc, then its description. The client and its typings both
+// start their methods' comments with it, so that an editor shows the same
+// text for either; each closes the comment itself.
+func openRouteDoc(p func(format string, args ...any), indent string, r *compiler.Route) {
+	p("%s/**\n", indent)
+	for _, l := range commentLines(doc(r)) {
+		p("%s * %s\n", indent, l)
+	}
+	if r.Description != "" {
+		p("%s *\n", indent)
+		for _, l := range commentLines(r.Description) {
+			p("%s * %s\n", indent, l)
+		}
+	}
+}
+
 // signature is "getPet(petId, options?)".
 func signature(op Operation) string {
 	return op.Method + "(" + strings.Join(append(append([]string{}, op.Args...), "options?"), ", ") + ")"
@@ -170,16 +187,7 @@ func jsClient(app *compiler.App, ops []Operation) []byte {
 		if i > 0 {
 			p("\n")
 		}
-		p("    /**\n")
-		for _, l := range commentLines(doc(r)) {
-			p("     * %s\n", l)
-		}
-		if r.Description != "" {
-			p("     *\n")
-			for _, l := range commentLines(r.Description) {
-				p("     * %s\n", l)
-			}
-		}
+		openRouteDoc(p, "    ", r)
 		p("     *\n")
 		for j, a := range op.Args {
 			p("     * @param {string | number} %s the path parameter {%s}\n", a, r.Params[j])
@@ -355,16 +363,7 @@ func jsTypes(app *compiler.App, ops []Operation) []byte {
 		if i > 0 {
 			p("\n")
 		}
-		p("  /**\n")
-		for _, l := range commentLines(doc(r)) {
-			p("   * %s\n", l)
-		}
-		if r.Description != "" {
-			p("   *\n")
-			for _, l := range commentLines(r.Description) {
-				p("   * %s\n", l)
-			}
-		}
+		openRouteDoc(p, "  ", r)
 		p("   */\n")
 		var params []string
 		for _, a := range op.Args {
