@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/internal/jsonvalue"
 	"github.com/chalc-dev/chalc/manifest"
 	"github.com/chalc-dev/chalc/stages"
 )
@@ -328,20 +329,6 @@ func allows(doc any, action string) bool {
 	case map[string]any:
 		statements = []any{st}
 	}
-	list := func(v any) []string {
-		var out []string
-		switch a := v.(type) {
-		case string:
-			out = []string{a}
-		case []any:
-			for _, x := range a {
-				if s, ok := x.(string); ok {
-					out = append(out, s)
-				}
-			}
-		}
-		return out
-	}
 	matchesAny := func(patterns []string) bool {
 		for _, p := range patterns {
 			if actionMatch(strings.ToLower(p), strings.ToLower(action)) {
@@ -356,12 +343,12 @@ func allows(doc any, action string) bool {
 			continue
 		}
 		if _, ok := st["NotAction"]; ok {
-			if !matchesAny(list(st["NotAction"])) {
+			if !matchesAny(jsonvalue.Strings(st["NotAction"])) {
 				return true
 			}
 			continue
 		}
-		if matchesAny(list(st["Action"])) {
+		if matchesAny(jsonvalue.Strings(st["Action"])) {
 			return true
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/internal/jsonvalue"
 	"github.com/chalc-dev/chalc/internal/samids"
 	"github.com/chalc-dev/chalc/internal/suggest"
 )
@@ -132,7 +133,7 @@ func (c *checker) references() {
 				d.Hint("a resource added by a merge template needs a Type, such as \"AWS::DynamoDB::Table\"")
 			}
 		}
-		for _, dep := range dependsOn(r["DependsOn"]) {
+		for _, dep := range jsonvalue.Strings(r["DependsOn"]) {
 			if !isResource(dep) {
 				d := c.ds.Errorf(c.at([]string{"Resources", id, "DependsOn"}), "resource %s depends on %s, which the template does not define", id, dep)
 				c.hintResource(d, dep)
@@ -365,22 +366,6 @@ func (c *checker) hintResource(d *diag.Diagnostic, name string) {
 	if s := suggest.Closest(name, append(sortedKeys(section(c.t, "Resources")), slices.Sorted(maps.Keys(c.generated))...)); s != "" {
 		d.Hint("did you mean %s?", s)
 	}
-}
-
-func dependsOn(v any) []string {
-	switch x := v.(type) {
-	case string:
-		return []string{x}
-	case []any:
-		var out []string
-		for _, e := range x {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
 }
 
 func (c *checker) limits(size, compactSize int) {

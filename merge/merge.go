@@ -31,6 +31,7 @@ import (
 	"strings"
 
 	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/internal/jsonvalue"
 )
 
 // Merge applies overlay onto base and returns the result, which shares no
@@ -143,15 +144,11 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
-// Pointer renders a JSON path as a JSON pointer (/Resources/APIHandler).
+// Pointer renders a JSON path as a JSON pointer (/Resources/APIHandler);
+// the empty path, the whole template, is "/" here, not RFC 6901's "".
 func Pointer(path []string) string {
 	if len(path) == 0 {
 		return "/"
 	}
-	var b strings.Builder
-	for _, p := range path {
-		b.WriteByte('/')
-		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(p))
-	}
-	return b.String()
+	return jsonvalue.Pointer(path...)
 }

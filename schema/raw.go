@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/chalc-dev/chalc/internal/jsonvalue"
 )
 
 // raw is the schema as plain JSON values, read to word messages: the
@@ -77,24 +79,12 @@ func (r *raw) ptr(ref string) obj {
 	if u, err := url.PathUnescape(ref); err == nil {
 		ref = u
 	}
-	var cur any = map[string]any(r.root)
 	if ref == "" {
 		return r.root
 	}
+	var cur any = map[string]any(r.root)
 	for _, tok := range strings.Split(strings.TrimPrefix(ref, "/"), "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		switch c := cur.(type) {
-		case map[string]any:
-			cur = c[tok]
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(c) {
-				return nil
-			}
-			cur = c[i]
-		default:
-			return nil
-		}
+		cur = jsonvalue.Member(cur, jsonvalue.UnescapeToken(tok))
 	}
 	m, _ := cur.(map[string]any)
 	return m
@@ -128,21 +118,7 @@ func (r *raw) object(s obj, k string) obj {
 }
 
 // types returns the schema's "type" as a list.
-func (r *raw) types(s obj) []string {
-	switch t := r.get(s, "type").(type) {
-	case string:
-		return []string{t}
-	case []any:
-		var out []string
-		for _, x := range t {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
+func (r *raw) types(s obj) []string { return jsonvalue.Strings(r.get(s, "type")) }
 
 // allTypes is types plus the types of s's oneOf/anyOf alternatives.
 func (r *raw) allTypes(s obj) []string {
@@ -286,20 +262,8 @@ func (r *raw) frames(root obj, inst any, loc []string) []frame {
 		if s != nil {
 			s = r.child(s, v, tok)
 		}
-		v = member(v, tok)
+		v = jsonvalue.Member(v, tok)
 		fs = append(fs, frame{tok: tok, schema: s, value: v})
 	}
 	return fs
-}
-
-func member(v any, tok string) any {
-	switch v := v.(type) {
-	case map[string]any:
-		return v[tok]
-	case []any:
-		if i, err := strconv.Atoi(tok); err == nil && i >= 0 && i < len(v) {
-			return v[i]
-		}
-	}
-	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/chalc-dev/chalc/internal/jsonvalue"
 )
 
 // intrinsicDef names the definition the adapter adds for an intrinsic
@@ -162,11 +164,11 @@ func adapt(doc map[string]any) (*adapted, error) {
 	for _, r := range removals {
 		s, err := objectAt(doc, r.pointer...)
 		if err != nil {
-			return nil, fmt.Errorf("removal of %s/%s: %w", pointer(r.pointer...), r.keyword, err)
+			return nil, fmt.Errorf("removal of %s/%s: %w", jsonvalue.Pointer(r.pointer...), r.keyword, err)
 		}
 		if v, ok := s[r.keyword]; !ok || fmt.Sprint(v) != r.old {
 			return nil, fmt.Errorf("removal of %s/%s: the bundled value is %v now, not %s; review it",
-				pointer(r.pointer...), r.keyword, v, r.old)
+				jsonvalue.Pointer(r.pointer...), r.keyword, v, r.old)
 		}
 		delete(s, r.keyword)
 	}
@@ -247,7 +249,7 @@ func (a *adapted) resourceUnion() (map[string]bool, error) {
 		}
 	}
 	slices.Sort(types)
-	a.unions[pointer("properties", "Resources", "patternProperties", resourcesPattern)] = union{"resource type", types}
+	a.unions[jsonvalue.Pointer("properties", "Resources", "patternProperties", resourcesPattern)] = union{"resource type", types}
 	return set, nil
 }
 
@@ -302,7 +304,7 @@ func (a *adapted) discriminateEvents(defs map[string]any, name string) error {
 		},
 		"anyOf": branches,
 	}
-	a.unions[pointer("definitions", name)] = union{"event type", types}
+	a.unions[jsonvalue.Pointer("definitions", name)] = union{"event type", types}
 	return nil
 }
 
@@ -319,7 +321,7 @@ func (a *adapted) index(v any, path []string) {
 		props, _ := v["properties"].(map[string]any)
 		patterns, _ := v["patternProperties"].(map[string]any)
 		if len(props) > 0 || len(patterns) > 0 {
-			a.declared[pointer(path...)] = declared{slices.Sorted(maps.Keys(props)), slices.Sorted(maps.Keys(patterns))}
+			a.declared[jsonvalue.Pointer(path...)] = declared{slices.Sorted(maps.Keys(props)), slices.Sorted(maps.Keys(patterns))}
 		}
 		for k, x := range v {
 			a.index(x, append(slices.Clip(path), k))
@@ -494,20 +496,9 @@ func objectField(m map[string]any, path ...string) (map[string]any, bool) {
 func objectAt(m map[string]any, path ...string) (map[string]any, error) {
 	o, ok := objectField(m, path...)
 	if !ok {
-		return nil, fmt.Errorf("no object at %s", pointer(path...))
+		return nil, fmt.Errorf("no object at %s", jsonvalue.Pointer(path...))
 	}
 	return o, nil
-}
-
-// pointer is the JSON pointer (RFC 6901) of the tokens.
-func pointer(tokens ...string) string {
-	var sb strings.Builder
-	for _, t := range tokens {
-		sb.WriteByte('/')
-		t = strings.ReplaceAll(t, "~", "~0")
-		sb.WriteString(strings.ReplaceAll(t, "/", "~1"))
-	}
-	return sb.String()
 }
 
 // customResourceDef names the definition of Custom:: resources.

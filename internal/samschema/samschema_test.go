@@ -11,6 +11,8 @@ import (
 
 	"github.com/awslabs/goformation/v7/schema"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/chalc-dev/chalc/internal/jsonvalue"
 )
 
 // The adapted schema is compiled once per test binary by Validate's
@@ -446,7 +448,7 @@ func edit(t *testing.T, doc string, edits map[string]string) []byte {
 	}
 	for ptr, val := range edits {
 		toks := strings.Split(strings.TrimPrefix(ptr, "/"), "/")
-		parent := lookup(v, toks[:len(toks)-1])
+		parent := jsonvalue.Lookup(v, toks[:len(toks)-1])
 		last := toks[len(toks)-1]
 		var nv any
 		if val != "" {

@@ -8,7 +8,6 @@ import (
 	"maps"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -18,6 +17,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
+	"github.com/chalc-dev/chalc/internal/jsonvalue"
 	"github.com/chalc-dev/chalc/internal/suggest"
 )
 
@@ -178,7 +178,7 @@ func location(tokens ...string) string {
 	sb.WriteString(schemaURL + "#")
 	for _, t := range tokens {
 		sb.WriteByte('/')
-		sb.WriteString(url.PathEscape(strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1")))
+		sb.WriteString(url.PathEscape(jsonvalue.EscapeToken(t)))
 	}
 	return sb.String()
 }
@@ -193,7 +193,7 @@ type reporter struct {
 }
 
 func (r *reporter) add(loc []string, msg string) {
-	r.out = append(r.out, Violation{Pointer: pointer(loc...), Message: msg})
+	r.out = append(r.out, Violation{Pointer: jsonvalue.Pointer(loc...), Message: msg})
 }
 
 func (r *reporter) reduce(e *jsonschema.ValidationError) {
@@ -217,7 +217,7 @@ func (r *reporter) reduce(e *jsonschema.ValidationError) {
 
 // union reports the one branch of a failed anyOf that explains the failure.
 func (r *reporter) union(e *jsonschema.ValidationError) {
-	v := lookup(r.inst, e.InstanceLocation)
+	v := jsonvalue.Lookup(r.inst, e.InstanceLocation)
 	if len(e.Causes) == 2 && isIntrinsicRef(e.Causes[0]) {
 		// {"anyOf": [Intrinsic, original]}
 		if looksIntrinsic(v) {
@@ -227,7 +227,7 @@ func (r *reporter) union(e *jsonschema.ValidationError) {
 		}
 		return
 	}
-	if u, ok := r.c.unions[pointer(fragment(e.SchemaURL)...)]; ok {
+	if u, ok := r.c.unions[jsonvalue.Pointer(fragment(e.SchemaURL)...)]; ok {
 		if obj, ok := v.(map[string]any); ok {
 			r.discriminated(e, u, obj)
 			return
@@ -337,7 +337,7 @@ func (r *reporter) leaf(e *jsonschema.ValidationError) {
 	loc := e.InstanceLocation
 	switch k := e.ErrorKind.(type) {
 	case *kind.AdditionalProperties:
-		d := r.c.declared[pointer(fragment(e.SchemaURL)...)]
+		d := r.c.declared[jsonvalue.Pointer(fragment(e.SchemaURL)...)]
 		for _, p := range slices.Sorted(slices.Values(k.Properties)) {
 			msg := "unknown property"
 			if s := closest(p, d.properties); s != "" {
@@ -369,7 +369,7 @@ func fragment(loc string) []string {
 		if u, err := url.PathUnescape(t); err == nil {
 			t = u
 		}
-		toks[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
+		toks[i] = jsonvalue.UnescapeToken(t)
 	}
 	return toks
 }
@@ -404,25 +404,6 @@ func looksIntrinsic(v any) bool {
 		return k == "Ref" || strings.HasPrefix(k, "Fn::") || slices.Contains(intrinsicFunctions, k)
 	}
 	return false
-}
-
-// lookup returns the instance value at loc (nil if there is none).
-func lookup(v any, loc []string) any {
-	for _, tok := range loc {
-		switch x := v.(type) {
-		case map[string]any:
-			v = x[tok]
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(x) {
-				return nil
-			}
-			v = x[i]
-		default:
-			return nil
-		}
-	}
-	return v
 }
 
 func jsonType(v any) string {
