@@ -43,8 +43,8 @@ type checker struct {
 	app  *App
 
 	pkgs map[string]*Package // by directory
-	// envs is the go environment per module root, read once (cache keys).
-	envs goEnvs
+	// sources digests the handlers' modules once for the cache keys.
+	sources *moduleSources
 	// handlerRefs are checked against Go funcs once packages are loaded.
 	handlerRefs []handlerUse
 	// pendingFns are builtin-authorizer Lambdas waiting for their scope's
@@ -75,7 +75,7 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 	if opts.Stage == "" {
 		opts.Stage = stages.DefaultStage
 	}
-	c := &checker{set: set, opts: opts, pkgs: map[string]*Package{}, envs: goEnvs{},
+	c := &checker{set: set, opts: opts, pkgs: map[string]*Package{},
 		routeIndex: map[string]*Route{}, byPath: map[string][]*Route{}, paramAt: map[string]paramUse{},
 		namePrefixAt: map[*Function]diag.Range{}, duplicate: map[*Function]bool{},
 		middlewareDone: map[*manifest.Fragment]bool{}}
@@ -159,7 +159,8 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 		if !opts.SkipRuntimeModules {
 			runtime = c.runtimeImports()
 		}
-		c.ds = append(c.ds, goCheck(c.app.Packages, runtime, opts.CacheDir, c.envs, c.set.Sources)...)
+		c.sources = &moduleSources{pkgs: c.app.Packages}
+		c.ds = append(c.ds, goCheck(c.app.Packages, runtime, opts.CacheDir, c.sources, c.set.Sources)...)
 		if !c.ds.HasErrors() {
 			c.checkHandlers()
 		}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -85,14 +86,14 @@ type GoObject struct {
 // bootstrap, which must also provide runtime, the runtime packages the
 // generated code imports. Go source files named in diagnostics are added
 // to src, for the code frame.
-func goCheck(pkgs []*Package, runtime []runtimeImport, cacheDir string, envs goEnvs, src diag.Sources) diag.Diagnostics {
+func goCheck(pkgs []*Package, runtime []runtimeImport, cacheDir string, sources *moduleSources, src diag.Sources) diag.Diagnostics {
 	var ds diag.Diagnostics
 	for i, p := range pkgs {
 		var rt []runtimeImport
 		if i == 0 {
 			rt = runtime
 		}
-		ds = append(ds, checkPackage(p, rt, cacheDir, envs, src)...)
+		ds = append(ds, checkPackage(p, rt, cacheDir, sources, src)...)
 	}
 	return ds
 }
@@ -115,13 +116,13 @@ type goError struct {
 	Msg       string
 }
 
-func checkPackage(p *Package, runtime []runtimeImport, cacheDir string, envs goEnvs, src diag.Sources) diag.Diagnostics {
+func checkPackage(p *Package, runtime []runtimeImport, cacheDir string, sources *moduleSources, src diag.Sources) diag.Diagnostics {
 	var ds diag.Diagnostics
 	if d := checkHandlersDir(p); d != nil {
 		ds.Append(d)
 		return ds
 	}
-	key, err := sourceKey(p.Dir, envs, runtime)
+	key, err := sourceKey(p.Dir, sources, runtime)
 	if err != nil {
 		ds.Errorf(p.at(), "cannot read the handlers package %s: %v", p.display(), err)
 		return ds
@@ -257,45 +258,69 @@ func goTokenWidth(s string) int {
 }
 
 // sourceKey hashes what decides the Go check's answer: the runtime
-// packages the module must provide, and every local source the go
-// command may read for the package (gosources.Hash: its module, a
-// workspace, replacements), but the package's chalc_gen.go, which the
-// check replaces. "" (no caching) outside a module or without a go
+// packages the module must provide, and the module's sources digest
+// (moduleSources). "" (no caching) outside a module or without a go
 // command: the check itself then says what is wrong.
-func sourceKey(dir string, envs goEnvs, runtime []runtimeImport) (string, error) {
+func sourceKey(dir string, sources *moduleSources, runtime []runtimeImport) (string, error) {
 	root := moduleRoot(dir)
 	if root == "" {
 		return "", nil
 	}
-	env, err := envs.of(root)
-	if err != nil {
+	digest, err := sources.digest(root)
+	var envErr *goEnvError
+	if errors.As(err, &envErr) {
 		return "", nil
+	}
+	if err != nil {
+		return "", err
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "gocheck %s\n%s\n", goCheckVersion, dir)
 	for _, r := range runtime {
 		fmt.Fprintf(h, "runtime %s\n", r.Path)
 	}
-	if err := gosources.Hash(h, root, env, []string{filepath.Join(dir, GeneratedFile)}); err != nil {
-		return "", err
-	}
+	fmt.Fprintf(h, "sources %s\n", digest)
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// goEnvs holds the go command's environment per module root for one
-// compile: the cache keys need GOWORK and GOFLAGS as go sees them.
-type goEnvs map[string]gosources.Env
+// moduleSources digests, once per module root and compile, what the
+// go command may read locally for the handlers (gosources.Hash: the go
+// environment, the module, a workspace, replacements), less the
+// handlers' chalc_gen.go files, which the Go check and the SDK-call
+// analysis replace. Both caches' keys include the digest; hashing the
+// sources once serves both.
+type moduleSources struct {
+	pkgs    []*Package
+	digests map[string]string // module root → digest
+}
 
-func (e goEnvs) of(root string) (gosources.Env, error) {
-	if env, ok := e[root]; ok {
-		return env, nil
+// goEnvError is a failure to ask the go command for its environment.
+type goEnvError struct{ err error }
+
+func (e *goEnvError) Error() string { return e.err.Error() }
+
+func (m *moduleSources) digest(root string) (string, error) {
+	if d, ok := m.digests[root]; ok {
+		return d, nil
 	}
 	env, err := gosources.ReadEnv(context.Background(), "go", root, goEnv())
 	if err != nil {
-		return nil, err
+		return "", &goEnvError{err}
 	}
-	e[root] = env
-	return env, nil
+	exclude := make([]string, len(m.pkgs))
+	for i, p := range m.pkgs {
+		exclude[i] = filepath.Join(p.Dir, GeneratedFile)
+	}
+	h := sha256.New()
+	if err := gosources.Hash(h, root, env, exclude); err != nil {
+		return "", err
+	}
+	d := hex.EncodeToString(h.Sum(nil))
+	if m.digests == nil {
+		m.digests = map[string]string{}
+	}
+	m.digests[root] = d
+	return d, nil
 }
 
 // moduleRoot returns the directory holding the go.mod above dir, or "".

@@ -49,7 +49,6 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/chalc-dev/chalc/diag"
-	"github.com/chalc-dev/chalc/internal/gosources"
 	"github.com/chalc-dev/chalc/manifest"
 )
 
@@ -110,7 +109,7 @@ func (c *checker) sdkAnalysis() {
 	}
 	g := &sdkGraph{Nodes: map[string]*sdkNode{}}
 	for _, root := range roots {
-		mg, err := analyseModule(root, byRoot[root], c.opts.CacheDir, c.envs)
+		mg, err := analyseModule(root, byRoot[root], c.opts.CacheDir, c.sources)
 		if err != nil {
 			c.ds.Errorf(diag.Range{Filename: manifest.DisplayPath(root)}, "cannot analyse the handlers' AWS SDK calls: %v", err).
 				Hint("autogen_policy: false with iam_policy_file gives the role a policy of your own")
@@ -236,8 +235,8 @@ func ActionSet(actions []*SDKAction) string {
 
 // analyseModule loads and walks the handler packages dirs of the module
 // at root, through the cache.
-func analyseModule(root string, dirs []string, cacheDir string, envs goEnvs) (*sdkGraph, error) {
-	key, err := sdkCacheKey(root, dirs, envs)
+func analyseModule(root string, dirs []string, cacheDir string, sources *moduleSources) (*sdkGraph, error) {
+	key, err := sdkCacheKey(root, dirs, sources)
 	if err != nil {
 		return nil, err
 	}
@@ -281,27 +280,21 @@ func (g *sdkGraph) absolute(root string) {
 }
 
 // sdkCacheKey hashes what decides the analysis: which packages are the
-// handlers, and every local source the go command may read in the module
-// (any package may be imported by a handler; gosources.Hash), but the
-// handlers' chalc_gen.go, which the analysis replaces.
-func sdkCacheKey(root string, dirs []string, envs goEnvs) (string, error) {
-	env, err := envs.of(root)
+// handlers, and the module's sources digest (moduleSources: any package
+// may be imported by a handler).
+func sdkCacheKey(root string, dirs []string, sources *moduleSources) (string, error) {
+	digest, err := sources.digest(root)
 	if err != nil {
 		return "", err
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "sdkcalls %s\n%s\n", sdkCallsVersion, root)
 	rels := make([]string, len(dirs))
-	exclude := make([]string, len(dirs))
 	for i, d := range dirs {
 		rels[i], _ = filepath.Rel(root, d)
-		exclude[i] = filepath.Join(d, GeneratedFile)
 	}
 	sort.Strings(rels)
-	fmt.Fprintf(h, "%q\n", rels)
-	if err := gosources.Hash(h, root, env, exclude); err != nil {
-		return "", err
-	}
+	fmt.Fprintf(h, "%q\nsources %s\n", rels, digest)
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
