@@ -9,6 +9,7 @@ import (
 	"github.com/chalc-dev/chalc/internal/samids"
 	"github.com/chalc-dev/chalc/internal/suggest"
 	"github.com/chalc-dev/chalc/manifest"
+	"github.com/chalc-dev/chalc/stages"
 )
 
 func suggestName(got string, names []string) string { return suggest.Closest(got, names) }
@@ -521,8 +522,8 @@ func (c *checker) configValues() {
 			if d != nil {
 				c.arn(d.CertificateARN, "acm", "certificate/", "an ACM certificate")
 				c.tags(d.Tags, "API Gateway")
-				if len(d.Tags.Entries) > MaxTags {
-					c.ds.Errorf(d.Tags.Key, "the custom domain has %d tags; API Gateway takes at most %d", len(d.Tags.Entries), MaxTags)
+				if len(d.Tags.Entries) > stages.MaxTags {
+					c.ds.Errorf(d.Tags.Key, "the custom domain has %d tags; API Gateway takes at most %d", len(d.Tags.Entries), stages.MaxTags)
 				}
 			}
 		}

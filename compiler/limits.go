@@ -33,13 +33,11 @@ var reservedEnvVars = map[string]bool{
 	"LAMBDA_TASK_ROOT": true, "LAMBDA_RUNTIME_DIR": true,
 }
 
-// Tag limits shared by Lambda functions and API Gateway domain names.
+// Tag limits shared by Lambda functions and API Gateway domain names
+// (how many tags one takes is stages.MaxTags).
 const (
 	maxTagKey   = 128
 	maxTagValue = 256
-	// MaxTags is the number of tags a Lambda function or an API Gateway
-	// resource takes; chalc adds one of its own to every function.
-	MaxTags = 50
 )
 
 // envVars checks the names of one layer's environment_variables.

@@ -211,8 +211,8 @@ const (
 	// MaxLayers is how many layers a function takes, chalc's managed
 	// layer (automatic_layer) included.
 	MaxLayers = 5
-	// MaxTags is how many tags a function takes; chalc adds one (chalc:
-	// stage=...:app=...) to the user's.
+	// MaxTags is how many tags a function (or an API Gateway resource)
+	// takes; chalc adds one (chalc: stage=...:app=...) to a function's.
 	MaxTags = 50
 )
 
