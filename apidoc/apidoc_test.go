@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/chalc-dev/chalc/awsfacts"
+
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/chalc-dev/chalc/apidoc"
@@ -207,7 +209,7 @@ func TestSwaggerIsTheTemplates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body := v["Resources"].(map[string]any)[compiler.IDRestAPI].(map[string]any)["Properties"].(map[string]any)["DefinitionBody"]
+	body := v["Resources"].(map[string]any)[awsfacts.IDRestAPI].(map[string]any)["Properties"].(map[string]any)["DefinitionBody"]
 	want := withoutExtensions(body)
 	got, err := apidoc.Swagger(app)
 	if err != nil {

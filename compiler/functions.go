@@ -5,22 +5,22 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/chalc-dev/chalc/awsfacts"
+
 	"github.com/chalc-dev/chalc/diag"
-	"github.com/chalc-dev/chalc/internal/samids"
 	"github.com/chalc-dev/chalc/internal/suggest"
 	"github.com/chalc-dev/chalc/manifest"
-	"github.com/chalc-dev/chalc/stages"
 )
 
 func suggestName(got string, names []string) string { return suggest.Closest(got, names) }
 
 // reservedNames are function names chalc gives its own Lambdas.
 var reservedNames = map[string]string{
-	"api_handler":          "the REST API's handler",
-	S3NotificationFunction: "the Lambda that subscribes functions to existing S3 buckets",
-	"websocket_connect":    "the websocket connect handler",
-	"websocket_message":    "the websocket message handler",
-	"websocket_disconnect": "the websocket disconnect handler",
+	"api_handler":                   "the REST API's handler",
+	awsfacts.S3NotificationFunction: "the Lambda that subscribes functions to existing S3 buckets",
+	"websocket_connect":             "the websocket connect handler",
+	"websocket_message":             "the websocket message handler",
+	"websocket_disconnect":          "the websocket disconnect handler",
 }
 
 func (c *checker) functions() {
@@ -107,8 +107,6 @@ func (c *checker) function(f *manifest.Function, s blueprintScope) {
 	c.addFunction(fn)
 }
 
-var bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-
 // s3Events are the notification types S3 accepts.
 var s3Events = []string{
 	"s3:ObjectCreated:*", "s3:ObjectCreated:Put", "s3:ObjectCreated:Post", "s3:ObjectCreated:Copy",
@@ -131,7 +129,7 @@ func (c *checker) s3(s *manifest.S3Source, trigger manifest.Value[string]) *S3 {
 			Hint("bucket names an existing bucket; bucket_resource a bucket your merge template declares")
 	case !s.Bucket.Set && !s.BucketResource.Set:
 		c.ds.Errorf(trigger.Key, "s3 needs bucket (an existing bucket's name) or bucket_resource (a bucket in your merge template)")
-	case s.Bucket.Set && !bucketName.MatchString(s.Bucket.V):
+	case s.Bucket.Set && !awsfacts.BucketName.MatchString(s.Bucket.V):
 		d := c.ds.Errorf(s.Bucket.Range, "%q is not a valid S3 bucket name", s.Bucket.V)
 		if strings.HasPrefix(s.Bucket.V, "arn:") || strings.HasPrefix(s.Bucket.V, "s3://") {
 			d.Hint("give the bucket's name, not its ARN or URL")
@@ -240,22 +238,18 @@ func s3Keys(a, b *S3) string {
 	return "every key"
 }
 
-var topicName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}(\.fifo)?$`)
-
 func (c *checker) sns(s *manifest.SNSSource) *SNS {
 	out := &SNS{Topic: s.Topic.V}
 	switch {
 	case !s.Topic.Set:
 	case strings.HasPrefix(s.Topic.V, "arn:"):
 		c.arn(s.Topic, "sns", "", "an SNS topic")
-	case !topicName.MatchString(s.Topic.V):
+	case !awsfacts.TopicName.MatchString(s.Topic.V):
 		c.ds.Errorf(s.Topic.Range, "%q is not an SNS topic name or ARN", s.Topic.V).
 			Hint("topic names are up to 256 letters, digits, \"_\" and \"-\"")
 	}
 	return out
 }
-
-var queueName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,80}(\.fifo)?$`)
 
 func (c *checker) sqs(s *manifest.SQSSource, trigger manifest.Value[string]) *SQS {
 	out := &SQS{Queue: s.Queue.V, QueueARN: s.QueueARN.V, BatchSize: 1,
@@ -275,7 +269,7 @@ func (c *checker) sqs(s *manifest.SQSSource, trigger manifest.Value[string]) *SQ
 	case s.Queue.Set && strings.HasPrefix(s.Queue.V, "arn:"):
 		c.ds.Errorf(s.Queue.Range, "queue must be the queue's name, not its ARN").
 			Hint("write queue_arn: %s instead", s.Queue.V)
-	case s.Queue.Set && !queueName.MatchString(s.Queue.V):
+	case s.Queue.Set && !awsfacts.QueueName.MatchString(s.Queue.V):
 		c.ds.Errorf(s.Queue.Range, "%q is not an SQS queue name", s.Queue.V).
 			Hint("queue names are up to 80 letters, digits, \"_\" and \"-\", with .fifo for FIFO queues")
 	case s.QueueARN.Set:
@@ -283,18 +277,18 @@ func (c *checker) sqs(s *manifest.SQSSource, trigger manifest.Value[string]) *SQ
 	}
 	fifo := strings.HasSuffix(s.Queue.V, ".fifo") || strings.HasSuffix(s.QueueARN.V, ".fifo")
 	switch {
-	case fifo && out.BatchSize > 10:
-		c.ds.Errorf(s.BatchSize.Range, "batch_size %d is too large for a FIFO queue; the limit is 10", out.BatchSize).
-			Hint("use batch_size: 10 or less")
+	case fifo && out.BatchSize > awsfacts.MaxFIFOBatchSize:
+		c.ds.Errorf(s.BatchSize.Range, "batch_size %d is too large for a FIFO queue; the limit is %d", out.BatchSize, awsfacts.MaxFIFOBatchSize).
+			Hint("use batch_size: %d or less", awsfacts.MaxFIFOBatchSize)
 	case fifo && out.MaximumBatchingWindow > 0:
 		c.ds.Errorf(s.MaximumBatchingWindowInSeconds.Range, "FIFO queues do not support a batching window").
 			Hint("remove maximum_batching_window_in_seconds")
-	case !fifo && out.BatchSize > 10 && out.MaximumBatchingWindow < 1:
-		d := c.ds.Errorf(s.BatchSize.Range, "batch_size %d needs a batching window: over 10 messages, SQS requires maximum_batching_window_in_seconds of at least 1", out.BatchSize)
+	case !fifo && out.BatchSize > awsfacts.MaxFIFOBatchSize && out.MaximumBatchingWindow < 1:
+		d := c.ds.Errorf(s.BatchSize.Range, "batch_size %d needs a batching window: over %d messages, SQS requires maximum_batching_window_in_seconds of at least 1", out.BatchSize, awsfacts.MaxFIFOBatchSize)
 		if s.MaximumBatchingWindowInSeconds.Set {
-			d.Hint("set maximum_batching_window_in_seconds to 1 or more, or use batch_size: 10")
+			d.Hint("set maximum_batching_window_in_seconds to 1 or more, or use batch_size: %d", awsfacts.MaxFIFOBatchSize)
 		} else {
-			d.Hint("add maximum_batching_window_in_seconds: 1 (or more), or use batch_size: 10")
+			d.Hint("add maximum_batching_window_in_seconds: 1 (or more), or use batch_size: %d", awsfacts.MaxFIFOBatchSize)
 		}
 	}
 	return out
@@ -386,7 +380,7 @@ func (c *checker) middlewareEntry(mw *manifest.Middleware) {
 // name (possible through blueprints' name_prefix).
 func (c *checker) uniqueNames() {
 	if len(c.app.Routes) > 0 {
-		c.app.APIHandler = &Function{Name: APIHandlerFunctionName, Kind: FuncAPI, LogicalID: IDAPIHandler}
+		c.app.APIHandler = &Function{Name: awsfacts.APIHandlerFunctionName, Kind: FuncAPI, LogicalID: awsfacts.IDAPIHandler}
 	}
 	seen := map[string]*Function{}
 	for _, f := range c.app.Functions {
@@ -411,22 +405,22 @@ func (c *checker) logicalIDs() {
 	c.ids = map[string]idOwner{}
 	ids, claim := c.ids, c.claimID
 	type owner = idOwner
-	for _, fixed := range []string{IDRestAPI, IDDefaultRole, IDManagedLayer, IDWebsocketAPI, IDWebsocketDeployment,
-		IDS3NotificationHandler, IDS3NotificationHandler + "Role", IDS3NotificationHandler + "LogPolicy", IDS3NotificationHandler + "LogGroup", "DefaultRoleLogPolicy",
-		IDWebsocketStage, IDAPICustomDomain, IDAPIDomainMapping, IDWebsocketDomain, IDWebsocketDomainMap,
-		InvokePermissionID(IDAPIHandler)} {
+	for _, fixed := range []string{awsfacts.IDRestAPI, awsfacts.IDDefaultRole, awsfacts.IDManagedLayer, awsfacts.IDWebsocketAPI, awsfacts.IDWebsocketDeployment,
+		awsfacts.IDS3NotificationHandler, awsfacts.IDS3NotificationHandler + "Role", awsfacts.IDS3NotificationHandler + "LogPolicy", awsfacts.IDS3NotificationHandler + "LogGroup", "DefaultRoleLogPolicy",
+		awsfacts.IDWebsocketStage, awsfacts.IDAPICustomDomain, awsfacts.IDAPIDomainMapping, awsfacts.IDWebsocketDomain, awsfacts.IDWebsocketDomainMap,
+		awsfacts.InvokePermissionID(awsfacts.IDAPIHandler)} {
 		ids[fixed] = owner{what: "chalc's " + fixed, at: diag.Range{}}
 	}
 	if c.app.APIHandler != nil {
-		ids[IDAPIHandler] = owner{what: "the API handler", at: diag.Range{}}
-		stage := SAMStageID(c.app.Stage.APIGatewayStage.V)
+		ids[awsfacts.IDAPIHandler] = owner{what: "the API handler", at: diag.Range{}}
+		stage := awsfacts.RestAPIStageID(c.app.Stage.APIGatewayStage.V)
 		ids[stage] = owner{what: "the REST API's stage (SAM names it after api_gateway_stage)", at: c.app.Stage.APIGatewayStage.From}
 		if cfg := c.app.APIHandler.Config; cfg != nil {
 			if !cfg.AutogenPolicy.V && cfg.ManageIAMRole.V {
-				claim(RoleID(IDAPIHandler), "the API handler's role", diag.Range{})
+				claim(awsfacts.RoleID(awsfacts.IDAPIHandler), "the API handler's role", diag.Range{})
 			}
 			if cfg.LogRetentionInDays.Set {
-				claim(LogGroupID(IDAPIHandler), "the API handler's log group", diag.Range{})
+				claim(awsfacts.LogGroupID(awsfacts.IDAPIHandler), "the API handler's log group", diag.Range{})
 			}
 		}
 	}
@@ -434,7 +428,7 @@ func (c *checker) logicalIDs() {
 		if f.Name == "" || c.duplicate[f] {
 			continue
 		}
-		id := LogicalID(f.Name)
+		id := awsfacts.LogicalID(f.Name)
 		f.LogicalID = id
 		what := fmt.Sprintf("function %q", f.Name)
 		if id == "" {
@@ -444,28 +438,28 @@ func (c *checker) logicalIDs() {
 		claim(id, what, f.At)
 		if f.S3 != nil && f.S3.Bucket != "" {
 			// chalc's own custom resource and permission (sam/s3.go).
-			claim(EventID(id, f.Kind), what+"'s S3 notification", f.At)
-			claim(S3PermissionID(id), what+"'s S3 permission", f.At)
+			claim(f.EventID(), what+"'s S3 notification", f.At)
+			claim(awsfacts.S3PermissionID(id), what+"'s S3 permission", f.At)
 		}
 		// The resources SAM generates from the function's event: taken
 		// here, a clash fails validate instead of the deploy.
-		for _, g := range samids.EventResources(id, EventID(id, f.Kind), SAMEventType(f)) {
+		for _, g := range awsfacts.SAMEventResources(id, f.EventID(), f.SAMEventType()) {
 			claim(g.ID, fmt.Sprintf("the %s SAM generates for function %q", g.What, f.Name), f.At)
 		}
 		if f.Kind == FuncAuthorizer {
-			claim(InvokePermissionID(id), what+"'s invoke permission", f.At)
+			claim(awsfacts.InvokePermissionID(id), what+"'s invoke permission", f.At)
 		}
 		if f.Kind == FuncWebsocket {
 			claim(id+"APIIntegration", what+"'s websocket integration", f.At)
 			claim(id+"Route", what+"'s websocket route", f.At)
-			claim(InvokePermissionID(id), what+"'s invoke permission", f.At)
+			claim(awsfacts.InvokePermissionID(id), what+"'s invoke permission", f.At)
 		}
 		if cfg := f.Config; cfg != nil {
 			if !cfg.AutogenPolicy.V && cfg.ManageIAMRole.V {
-				claim(RoleID(id), what+"'s role", f.At)
+				claim(awsfacts.RoleID(id), what+"'s role", f.At)
 			}
 			if cfg.LogRetentionInDays.Set {
-				claim(LogGroupID(id), what+"'s log group", f.At)
+				claim(awsfacts.LogGroupID(id), what+"'s log group", f.At)
 			}
 		}
 	}
@@ -522,8 +516,8 @@ func (c *checker) configValues() {
 			if d != nil {
 				c.arn(d.CertificateARN, "acm", "certificate/", "an ACM certificate")
 				c.tags(d.Tags, "API Gateway")
-				if len(d.Tags.Entries) > stages.MaxTags {
-					c.ds.Errorf(d.Tags.Key, "the custom domain has %d tags; API Gateway takes at most %d", len(d.Tags.Entries), stages.MaxTags)
+				if len(d.Tags.Entries) > awsfacts.MaxTags {
+					c.ds.Errorf(d.Tags.Key, "the custom domain has %d tags; API Gateway takes at most %d", len(d.Tags.Entries), awsfacts.MaxTags)
 				}
 			}
 		}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/chalc-dev/chalc/awsfacts"
+
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/manifest"
 	"github.com/chalc-dev/chalc/stages"
@@ -196,6 +198,10 @@ const (
 	FuncWebsocket  FunctionKind = "websocket"
 )
 
+// Trigger is the awsfacts trigger of a function of kind k: the kinds of
+// the event keys are spelt as the triggers are.
+func (k FunctionKind) Trigger() awsfacts.Trigger { return awsfacts.Trigger(k) }
+
 // Function is one Lambda function.
 type Function struct {
 	Name      string // after name_prefix; the Handler property and config key
@@ -217,7 +223,7 @@ type Function struct {
 	WebsocketRoute string
 
 	// Role is the logical ID of the function's managed role: DefaultRole,
-	// RoleID(LogicalID) for its policy file, or the RoleID of the first
+	// awsfacts.RoleID(LogicalID) for its policy file, or the RoleID of the first
 	// function calling the same SDK operations when they differ from
 	// DefaultRole's; "" when manage_iam_role is false. See assignRoles.
 	Role string
@@ -231,6 +237,16 @@ type Function struct {
 	// action. It is nil when the Go check was skipped or the function's
 	// role is not managed.
 	SDK []*SDKAction
+}
+
+// EventID names the event entry of the function's trigger ("" for none).
+func (f *Function) EventID() string { return awsfacts.EventID(f.LogicalID, f.Kind.Trigger()) }
+
+// SAMEventType is the type of the SAM event the function's trigger
+// becomes ("" for none: the API handler, websocket handlers, authorizers,
+// and S3 triggers on an existing bucket, which are chalc's own resources).
+func (f *Function) SAMEventType() string {
+	return awsfacts.SAMEventType(f.Kind.Trigger(), f.S3 != nil && f.S3.BucketResource != "")
 }
 
 // SDKAction is one IAM action a function needs and every call that

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/chalc-dev/chalc/awsfacts"
+
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/internal/jsonvalue"
 	"github.com/chalc-dev/chalc/manifest"
@@ -280,23 +282,13 @@ func (c *checker) missingPolicy(u policyUse) *diag.Diagnostic {
 	return d
 }
 
-// EventSourceActions are the actions Lambda's CreateEventSourceMapping
-// needs the function's role to allow on the source (the Lambda Developer
-// Guide's execution role permissions for each poller); chalc's generated
-// policies grant exactly these.
-var EventSourceActions = map[FunctionKind][]string{
-	FuncSQS:      {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"},
-	FuncKinesis:  {"kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:SubscribeToShard"},
-	FuncDynamoDB: {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"},
-}
-
 // eventSourceWarning warns when the policy file of an sqs, kinesis or
 // dynamodb function does not allow what Lambda needs to poll the source:
 // nothing is added to a policy file (as Chalice), and the event source
 // mapping then fails to create at deploy time. One warning per file,
 // place and source kind.
 func (c *checker) eventSourceWarning(u policyUse, rel string, fn *Function, stage string, warned map[string]bool) {
-	need := EventSourceActions[fn.Kind]
+	need := awsfacts.EventSourceActions(fn.Kind.Trigger())
 	var missing []string
 	for _, a := range need {
 		if !allows(u.file.doc, a) {

@@ -1,5 +1,7 @@
 package compiler
 
+import "github.com/chalc-dev/chalc/awsfacts"
+
 // assignRoles decides each function's role (Function.Role).
 //
 //   - manage_iam_role false: none (the template names iam_role_arn).
@@ -34,7 +36,7 @@ func (c *checker) assignRoles() {
 		case cfg == nil || !cfg.ManageIAMRole.V:
 			f.Role = ""
 		case !cfg.AutogenPolicy.V:
-			f.Role = RoleID(f.LogicalID) // claimed by logicalIDs
+			f.Role = awsfacts.RoleID(f.LogicalID) // claimed by logicalIDs
 		default:
 			set := ActionSet(f.SDK)
 			if id, ok := byset[set]; ok {
@@ -42,15 +44,15 @@ func (c *checker) assignRoles() {
 				continue
 			}
 			if len(byset) == 0 {
-				f.Role = IDDefaultRole // claimed by logicalIDs
+				f.Role = awsfacts.IDDefaultRole // claimed by logicalIDs
 			} else {
-				f.Role = RoleID(f.LogicalID)
+				f.Role = awsfacts.RoleID(f.LogicalID)
 				what := "the API handler"
 				if f.Kind != FuncAPI {
 					what = "function \"" + f.Name + "\""
 				}
 				c.claimID(f.Role, what+"'s role (shared by the functions calling the same AWS SDK operations)", f.At)
-				c.claimID(RoleLogPolicyID(f.Role), what+"'s role log policy", f.At)
+				c.claimID(awsfacts.RoleLogPolicyID(f.Role), what+"'s role log policy", f.At)
 			}
 			byset[set] = f.Role
 		}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chalc-dev/chalc/awsfacts"
+
 	"github.com/chalc-dev/chalc/stages"
 )
 
@@ -25,7 +27,7 @@ func TestAssignRoles(t *testing.T) {
 	get := []*SDKAction{{Action: "s3:GetObject"}}
 	query := []*SDKAction{{Action: "dynamodb:Query"}, {Action: "sns:Publish"}}
 	fn := func(name string, cfg *stages.Function, sdk []*SDKAction) *Function {
-		return &Function{Name: name, Kind: FuncPure, LogicalID: LogicalID(name), Config: cfg, SDK: sdk}
+		return &Function{Name: name, Kind: FuncPure, LogicalID: awsfacts.LogicalID(name), Config: cfg, SDK: sdk}
 	}
 	for _, tc := range []struct {
 		name string
@@ -37,7 +39,7 @@ func TestAssignRoles(t *testing.T) {
 			// The review's case: one S3 call in a route, many functions
 			// calling nothing, two on one handler.
 			name: "API handler with an SDK call",
-			api:  &Function{Name: "api_handler", Kind: FuncAPI, LogicalID: IDAPIHandler, Config: autogen(), SDK: get},
+			api:  &Function{Name: "api_handler", Kind: FuncAPI, LogicalID: awsfacts.IDAPIHandler, Config: autogen(), SDK: get},
 			fns: []*Function{
 				fn("every_hour", autogen(), nil), fn("cleanup", autogen(), nil), fn("on_job", autogen(), nil),
 				fn("thumbs", autogen(), get), fn("report", autogen(), query), fn("report_again", autogen(), query),
@@ -48,14 +50,14 @@ func TestAssignRoles(t *testing.T) {
 		},
 		{
 			name: "API handler calling nothing",
-			api:  &Function{Name: "api_handler", Kind: FuncAPI, LogicalID: IDAPIHandler, Config: autogen()},
+			api:  &Function{Name: "api_handler", Kind: FuncAPI, LogicalID: awsfacts.IDAPIHandler, Config: autogen()},
 			fns:  []*Function{fn("a", autogen(), get), fn("b", autogen(), nil), fn("c", autogen(), get)},
 			want: "api_handler=DefaultRole a=ARole b=DefaultRole c=ARole",
 		},
 		{
 			// DefaultRole goes to the first autogen function's group.
 			name: "API handler with a policy file",
-			api:  &Function{Name: "api_handler", Kind: FuncAPI, LogicalID: IDAPIHandler, Config: policyFile(), SDK: get},
+			api:  &Function{Name: "api_handler", Kind: FuncAPI, LogicalID: awsfacts.IDAPIHandler, Config: policyFile(), SDK: get},
 			fns:  []*Function{fn("legacy", unmanaged(), nil), fn("a", autogen(), query), fn("b", autogen(), nil), fn("c", autogen(), query)},
 			want: "api_handler=APIHandlerRole legacy= a=DefaultRole b=BRole c=DefaultRole",
 		},
@@ -81,14 +83,14 @@ func TestAssignRoles(t *testing.T) {
 			}
 			// Each group role is claimed once, with its log policy.
 			for _, f := range c.allFunctions() {
-				if f.Role == "" || f.Role == IDDefaultRole || !f.Config.AutogenPolicy.V {
+				if f.Role == "" || f.Role == awsfacts.IDDefaultRole || !f.Config.AutogenPolicy.V {
 					continue
 				}
 				if _, ok := c.ids[f.Role]; !ok {
 					t.Errorf("%s not claimed", f.Role)
 				}
-				if _, ok := c.ids[RoleLogPolicyID(f.Role)]; !ok {
-					t.Errorf("%s not claimed", RoleLogPolicyID(f.Role))
+				if _, ok := c.ids[awsfacts.RoleLogPolicyID(f.Role)]; !ok {
+					t.Errorf("%s not claimed", awsfacts.RoleLogPolicyID(f.Role))
 				}
 			}
 		})

@@ -46,6 +46,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/chalc-dev/chalc/awsfacts"
+
 	"golang.org/x/tools/go/packages"
 
 	"github.com/chalc-dev/chalc/diag"
@@ -191,13 +193,13 @@ func (c *checker) functionActions(g *sdkGraph, keys []string, warn bool, warned 
 		queue = append(queue, n.Refs...)
 		for _, u := range n.Uses {
 			call := SDKCall{File: u.File, Line: u.Line, Column: u.Col, Call: u.Call}
-			actions, ok := IAMActions(u.Service, u.Op)
+			actions, ok := awsfacts.IAMActions(u.Service, u.Op)
 			if !ok {
 				if pos := call.Position(); warn && !warned[pos] {
 					warned[pos] = true
 					c.ds.Warnf(diag.Range{Filename: manifest.DisplayPath(u.File), Start: diag.Pos{Line: u.Line, Column: u.Col}},
 						"chalc cannot tell which IAM action %s needs, so the generated role does not allow it", u.Call).
-						Hint("%s", unmappedServices[u.Service]).
+						Hint("%s", awsfacts.UnmappedReason(u.Service)).
 						Hint("set autogen_policy: false and iam_policy_file for this function to write its policy yourself")
 				}
 				continue

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chalc-dev/chalc/awsfacts"
+
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/manifest"
 	"github.com/chalc-dev/chalc/stages"
@@ -138,48 +140,13 @@ func TestSDKActionsPolicyApp(t *testing.T) {
 	}
 }
 
-func TestIAMActions(t *testing.T) {
-	for _, tc := range []struct {
-		svc, op string
-		want    string // actions joined by spaces; "" for unknown
-	}{
-		{"s3", "GetObject", "s3:GetObject"},
-		{"s3", "HeadObject", "s3:GetObject"},
-		{"s3", "ListObjectsV2", "s3:ListBucket"},
-		{"s3", "HeadBucket", "s3:ListBucket"},
-		{"s3", "DeleteObjects", "s3:DeleteObject"},
-		{"s3", "GetObjectAttributes", "s3:GetObject s3:GetObjectAttributes"},
-		{"s3", "CopyObject", "s3:GetObject s3:PutObject"},
-		{"dynamodb", "PutItem", "dynamodb:PutItem"},
-		{"dynamodb", "TransactGetItems", "dynamodb:GetItem"},
-		{"dynamodbstreams", "GetRecords", "dynamodb:GetRecords"},
-		{"sqs", "SendMessageBatch", "sqs:SendMessage"},
-		{"sns", "PublishBatch", "sns:Publish"},
-		{"cloudwatchlogs", "PutLogEvents", "logs:PutLogEvents"},
-		{"eventbridge", "PutEvents", "events:PutEvents"},
-		{"sfn", "StartExecution", "states:StartExecution"},
-		{"sesv2", "SendEmail", "ses:SendEmail"},
-		{"cognitoidentityprovider", "AdminGetUser", "cognito-idp:AdminGetUser"},
-		{"elasticloadbalancingv2", "DescribeTargetHealth", "elasticloadbalancing:DescribeTargetHealth"},
-		{"apigatewaymanagementapi", "PostToConnection", "execute-api:ManageConnections"},
-		{"lambda", "Invoke", "lambda:InvokeFunction"},
-		{"secretsmanager", "GetSecretValue", "secretsmanager:GetSecretValue"},
-		{"apigateway", "GetRestApis", ""},
-	} {
-		got, ok := IAMActions(tc.svc, tc.op)
-		if s := strings.Join(got, " "); s != tc.want || ok != (tc.want != "") {
-			t.Errorf("IAMActions(%s, %s) = %q, %v; want %q", tc.svc, tc.op, s, ok, tc.want)
-		}
-	}
-}
-
 // TestSDKRoleLogicalIDClash: a role of its own is a generated logical ID
 // like any other, so a function whose name makes the same ID is an error.
 func TestSDKRoleLogicalIDClash(t *testing.T) {
 	cfg := func() *stages.Function {
 		return &stages.Function{ManageIAMRole: stages.Setting[bool]{V: true}, AutogenPolicy: stages.Setting[bool]{V: true}}
 	}
-	api := &Function{Name: "api_handler", Kind: FuncAPI, LogicalID: IDAPIHandler, Config: cfg(),
+	api := &Function{Name: "api_handler", Kind: FuncAPI, LogicalID: awsfacts.IDAPIHandler, Config: cfg(),
 		SDK: []*SDKAction{{Action: "s3:GetObject"}}}
 	ping := &Function{Name: "ping", Kind: FuncPure, LogicalID: "Ping", Config: cfg(),
 		At: diag.Range{Filename: "chalice.yaml", Start: diag.Pos{Line: 9, Column: 3}}}
@@ -188,7 +155,7 @@ func TestSDKRoleLogicalIDClash(t *testing.T) {
 	c := &checker{app: &App{APIHandler: api, Functions: []*Function{ping, other}}, ids: map[string]idOwner{}}
 	c.claimID(other.LogicalID, `function "ping_role_log_policy"`, diag.Range{})
 	c.assignRoles()
-	if api.Role != IDDefaultRole || other.Role != IDDefaultRole || ping.Role != "PingRole" {
+	if api.Role != awsfacts.IDDefaultRole || other.Role != awsfacts.IDDefaultRole || ping.Role != "PingRole" {
 		t.Errorf("roles: api_handler %s, ping %s, ping_role_log_policy %s", api.Role, ping.Role, other.Role)
 	}
 	if got := c.ds.Error(); !strings.Contains(got, `function "ping"'s role log policy gets the logical ID PingRoleLogPolicy, which function "ping_role_log_policy" already has`) {

@@ -16,7 +16,7 @@ import (
 type LogsInput struct {
 	StackName string
 	// LogicalID is the function's resource in the stack (APIHandler, or
-	// compiler.LogicalID of its name).
+	// awsfacts.LogicalID of its name).
 	LogicalID string
 	// Since is the time of the oldest event to print.
 	Since time.Time

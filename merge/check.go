@@ -9,31 +9,12 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/chalc-dev/chalc/awsfacts"
+
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/internal/jsonvalue"
-	"github.com/chalc-dev/chalc/internal/samids"
 	"github.com/chalc-dev/chalc/internal/suggest"
 )
-
-// CloudFormation's limits (AWS CloudFormation User Guide, "Quotas").
-const (
-	MaxResources      = 500
-	MaxOutputs        = 200
-	MaxParameters     = 200
-	MaxTemplateBytes  = 1_000_000 // template body uploaded from S3
-	MaxInlineBytes    = 51_200    // template body passed inline
-	MaxLogicalID      = 255
-	MaxFunctionName   = 64
-	MaxEnvironment    = 4096 // bytes of a function's environment variables
-	APIResourcesQuota = 300  // API Gateway resources per REST API (default quota)
-)
-
-var pseudoParameters = map[string]bool{
-	"AWS::AccountId": true, "AWS::NotificationARNs": true, "AWS::NoValue": true, "AWS::Partition": true,
-	"AWS::Region": true, "AWS::StackId": true, "AWS::StackName": true, "AWS::URLSuffix": true,
-}
-
-var logicalIDPattern = regexp.MustCompile(`^[A-Za-z0-9]+$`)
 
 // Check finds what would make `aws cloudformation deploy` fail later:
 // references to things the template does not define, bad logical IDs and
@@ -104,7 +85,7 @@ func (c *checker) references() {
 	}
 	defined := func(name string) bool {
 		_, p := params[name]
-		return isResource(name) || p || pseudoParameters[name]
+		return isResource(name) || p || awsfacts.PseudoParameters[name]
 	}
 	for _, sec := range []string{"Parameters", "Outputs", "Conditions"} {
 		for _, id := range sortedKeys(section(c.t, sec)) {
@@ -253,12 +234,12 @@ func hasKey(m map[string]any, k string) bool {
 
 // logicalID checks the name of a resource, parameter, output or condition.
 func (c *checker) logicalID(sec, id string) {
-	if !logicalIDPattern.MatchString(id) {
+	if !awsfacts.LogicalIDPattern.MatchString(id) {
 		c.ds.Errorf(c.atKey([]string{sec, id}), "logical ID %q in %s may only hold letters and digits", id, sec).
 			Hint("CloudFormation rejects any other character")
 	}
-	if len(id) > MaxLogicalID {
-		c.ds.Errorf(c.atKey([]string{sec, id}), "logical ID %s... in %s is %d characters; the limit is %d", id[:20], sec, len(id), MaxLogicalID)
+	if len(id) > awsfacts.MaxLogicalID {
+		c.ds.Errorf(c.atKey([]string{sec, id}), "logical ID %s... in %s is %d characters; the limit is %d", id[:20], sec, len(id), awsfacts.MaxLogicalID)
 	}
 }
 
@@ -282,7 +263,7 @@ func (c *checker) undefined(path []string, fn, name string, resourcesOnly bool) 
 		what = "a resource"
 	} else {
 		names = append(names, sortedKeys(section(c.t, "Parameters"))...)
-		for p := range pseudoParameters {
+		for p := range awsfacts.PseudoParameters {
 			names = append(names, p)
 		}
 		sort.Strings(names)
@@ -317,7 +298,7 @@ func (c *checker) samGenerated(resources map[string]any) {
 			for _, ev := range sortedKeys(events) {
 				e, _ := events[ev].(map[string]any)
 				et, _ := e["Type"].(string)
-				for _, g := range samids.EventResources(id, ev, et) {
+				for _, g := range awsfacts.SAMEventResources(id, ev, et) {
 					c.generated[g.ID] = fmt.Sprintf("the %s SAM generates for event %s of %s", g.What, ev, id)
 				}
 			}
@@ -330,11 +311,11 @@ func (c *checker) samGenerated(resources map[string]any) {
 				stage, isString = "$default", true
 			}
 			if isString && stage != "" {
-				c.stages[id] = samids.StageID(typ, id, stage)
+				c.stages[id] = awsfacts.SAMStageID(typ, id, stage)
 				c.generated[c.stages[id]] = "the stage SAM generates for " + id
 			}
 			if typ == "AWS::Serverless::Api" {
-				c.deployments[id] = samids.DeploymentPattern(id)
+				c.deployments[id] = awsfacts.SAMDeploymentPattern(id)
 			}
 		}
 	}
@@ -375,22 +356,22 @@ func (c *checker) limits(size, compactSize int) {
 				Hint("split the app into two stacks, or move resources to a nested stack")
 		}
 	}
-	count("Resources", MaxResources)
-	count("Outputs", MaxOutputs)
-	count("Parameters", MaxParameters)
+	count("Resources", awsfacts.MaxResources)
+	count("Outputs", awsfacts.MaxOutputs)
+	count("Parameters", awsfacts.MaxParameters)
 	switch {
-	case size > MaxTemplateBytes && compactSize <= MaxTemplateBytes:
+	case size > awsfacts.MaxTemplateBytes && compactSize <= awsfacts.MaxTemplateBytes:
 		flags := "--compact"
 		if !strings.HasSuffix(c.file, ".json") {
 			flags = "--template-format json --compact"
 		}
-		c.ds.Errorf(diag.Range{Filename: c.file}, "the template is %d bytes; CloudFormation accepts at most %d", size, MaxTemplateBytes).
+		c.ds.Errorf(diag.Range{Filename: c.file}, "the template is %d bytes; CloudFormation accepts at most %d", size, awsfacts.MaxTemplateBytes).
 			Hint("minified JSON it is %d bytes, which fits: run chalc package with %s", compactSize, flags)
-	case size > MaxTemplateBytes:
-		c.ds.Errorf(diag.Range{Filename: c.file}, "the template is %d bytes (%d minified); CloudFormation accepts at most %d", size, compactSize, MaxTemplateBytes).
+	case size > awsfacts.MaxTemplateBytes:
+		c.ds.Errorf(diag.Range{Filename: c.file}, "the template is %d bytes (%d minified); CloudFormation accepts at most %d", size, compactSize, awsfacts.MaxTemplateBytes).
 			Hint("split the app into two stacks")
-	case size > MaxInlineBytes:
-		c.ds.Warnf(diag.Range{Filename: c.file}, "the template is %d bytes, over the %d CloudFormation takes inline", size, MaxInlineBytes).
+	case size > awsfacts.MaxInlineBytes:
+		c.ds.Warnf(diag.Range{Filename: c.file}, "the template is %d bytes, over the %d CloudFormation takes inline", size, awsfacts.MaxInlineBytes).
 			Hint("deploy it through S3: add --s3-bucket BUCKET to `aws cloudformation deploy`")
 	}
 	resources := section(c.t, "Resources")
@@ -400,8 +381,8 @@ func (c *checker) limits(size, compactSize int) {
 		props, _ := r["Properties"].(map[string]any)
 		switch typ {
 		case "AWS::Serverless::Function", "AWS::Lambda::Function":
-			if name, ok := props["FunctionName"].(string); ok && len(name) > MaxFunctionName {
-				c.ds.Errorf(c.at([]string{"Resources", id, "Properties", "FunctionName"}), "function %s: FunctionName %q is %d characters; Lambda allows %d", id, name, len(name), MaxFunctionName)
+			if name, ok := props["FunctionName"].(string); ok && len(name) > awsfacts.MaxFunctionName {
+				c.ds.Errorf(c.at([]string{"Resources", id, "Properties", "FunctionName"}), "function %s: FunctionName %q is %d characters; Lambda allows %d", id, name, len(name), awsfacts.MaxFunctionName)
 			}
 			if env, ok := props["Environment"].(map[string]any); ok {
 				if vars, ok := env["Variables"].(map[string]any); ok {
@@ -410,8 +391,8 @@ func (c *checker) limits(size, compactSize int) {
 						b, _ := json.Marshal(v)
 						n += len(k) + len(b)
 					}
-					if n > MaxEnvironment {
-						c.ds.Errorf(c.at([]string{"Resources", id, "Properties", "Environment"}), "function %s: its environment variables take %d bytes; Lambda allows %d", id, n, MaxEnvironment).
+					if n > awsfacts.MaxEnvironment {
+						c.ds.Errorf(c.at([]string{"Resources", id, "Properties", "Environment"}), "function %s: its environment variables take %d bytes; Lambda allows %d", id, n, awsfacts.MaxEnvironment).
 							Hint("keep large values in SSM Parameter Store or S3 and read them at start-up")
 					}
 				}
@@ -419,8 +400,8 @@ func (c *checker) limits(size, compactSize int) {
 		case "AWS::Serverless::Api":
 			if body, ok := props["DefinitionBody"].(map[string]any); ok {
 				if paths, ok := body["paths"].(map[string]any); ok {
-					if n := apiResources(paths); n > APIResourcesQuota {
-						c.ds.Warnf(c.at([]string{"Resources", id}), "REST API %s has %d resources, over API Gateway's default quota of %d", id, n, APIResourcesQuota).
+					if n := apiResources(paths); n > awsfacts.APIResourcesQuota {
+						c.ds.Warnf(c.at([]string{"Resources", id}), "REST API %s has %d resources, over API Gateway's default quota of %d", id, n, awsfacts.APIResourcesQuota).
 							Hint("ask AWS for a higher \"Resources per API\" quota before deploying")
 					}
 				}

@@ -4,10 +4,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chalc-dev/chalc/awsfacts"
+
 	"github.com/chalc-dev/chalc/compiler"
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/manifest"
-	"github.com/chalc-dev/chalc/merge"
 	"github.com/chalc-dev/chalc/sam"
 )
 
@@ -31,8 +32,8 @@ func TestCheckTemplateDeploy(t *testing.T) {
 	}
 	pretty, _ := sam.EncodeJSON(v, false)
 	compact, _ := sam.EncodeJSON(v, true)
-	if len(compact) <= merge.MaxInlineBytes {
-		t.Fatalf("the test needs a template over %d bytes compact; it is %d", merge.MaxInlineBytes, len(compact))
+	if len(compact) <= awsfacts.MaxInlineBytes {
+		t.Fatalf("the test needs a template over %d bytes compact; it is %d", awsfacts.MaxInlineBytes, len(compact))
 	}
 	inline := func(ds diag.Diagnostics) bool {
 		for _, d := range ds {

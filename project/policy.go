@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/chalc-dev/chalc/awsfacts"
+
 	"github.com/chalc-dev/chalc/compiler"
 	"github.com/chalc-dev/chalc/sam"
 )
@@ -87,7 +89,7 @@ func roleDocuments(resources map[string]any, id string) map[string]any {
 			}
 		}
 	}
-	if p := props(compiler.RoleLogPolicyID(id)); p != nil {
+	if p := props(awsfacts.RoleLogPolicyID(id)); p != nil {
 		docs[fmt.Sprint(p["PolicyName"])] = p["PolicyDocument"]
 	}
 	return docs

@@ -15,6 +15,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/chalc-dev/chalc/awsfacts"
+
 	"github.com/chalc-dev/chalc/build"
 	"github.com/chalc-dev/chalc/compiler"
 	"github.com/chalc-dev/chalc/diag"
@@ -357,8 +359,8 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 func checkTemplate(value map[string]any, file string, size, compact int, files []*merge.File, deploy bool) diag.Diagnostics {
 	if deploy {
 		file, size = "template", compact
-		if size > merge.MaxInlineBytes && size <= merge.MaxTemplateBytes {
-			size = merge.MaxInlineBytes
+		if size > awsfacts.MaxInlineBytes && size <= awsfacts.MaxTemplateBytes {
+			size = awsfacts.MaxInlineBytes
 		}
 	}
 	return merge.Check(value, file, size, compact, files)

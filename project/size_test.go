@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chalc-dev/chalc/awsfacts"
+
 	"github.com/chalc-dev/chalc/compiler"
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/internal/testgen"
@@ -37,9 +39,9 @@ func TestLargeTemplateSize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("1000 routes: pretty %d bytes, compact %d bytes (limit %d)", len(pretty), len(compact), merge.MaxTemplateBytes)
-	if len(compact) >= merge.MaxTemplateBytes {
-		t.Errorf("compact template is %d bytes; CloudFormation accepts at most %d", len(compact), merge.MaxTemplateBytes)
+	t.Logf("1000 routes: pretty %d bytes, compact %d bytes (limit %d)", len(pretty), len(compact), awsfacts.MaxTemplateBytes)
+	if len(compact) >= awsfacts.MaxTemplateBytes {
+		t.Errorf("compact template is %d bytes; CloudFormation accepts at most %d", len(compact), awsfacts.MaxTemplateBytes)
 	}
 	if len(pretty) <= len(compact) {
 		t.Errorf("pretty template (%d bytes) is not larger than the compact one (%d)", len(pretty), len(compact))
@@ -47,7 +49,7 @@ func TestLargeTemplateSize(t *testing.T) {
 
 	// Written pretty: an error when it is over the limit, naming --compact.
 	pds := merge.Check(v, "out/sam.json", len(pretty), len(compact), nil)
-	if len(pretty) > merge.MaxTemplateBytes {
+	if len(pretty) > awsfacts.MaxTemplateBytes {
 		if !sizeHasHint(pds, "--compact") {
 			t.Errorf("pretty template over the limit: want an error hinting --compact, got\n%s", sizeRender(pds))
 		}

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/chalc-dev/chalc/awsfacts"
+
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/iam"
 
@@ -32,10 +34,11 @@ type Statement struct {
 // apart from DefaultRole because it names the functions' log groups, and
 // the functions depend on the role: inside the role it would be a cycle.
 // Every other generated role has its own, <Fn>RoleLogPolicy.
-const IDDefaultRoleLogPolicy = compiler.IDDefaultRole + "LogPolicy"
+const IDDefaultRoleLogPolicy = awsfacts.IDDefaultRole + "LogPolicy"
 
 // maxScopedLogGroups keeps DefaultRoleLogPolicy well under IAM's inline
-// policy size limit (about 100 characters per function).
+// policy size limit, awsfacts.MaxRolePolicies (about 100 characters per
+// function).
 const maxScopedLogGroups = 50
 
 func trustPolicy() PolicyDocument {
@@ -67,9 +70,9 @@ func (p *policyBuilder) roleFor(f *compiler.Function) (string, error) {
 	}
 	role := f.Role
 	if role == "" { // an App not built by compiler.Compile
-		role = compiler.IDDefaultRole
+		role = awsfacts.IDDefaultRole
 		if !cfg.AutogenPolicy.V {
-			role = compiler.RoleID(f.LogicalID)
+			role = awsfacts.RoleID(f.LogicalID)
 		}
 	}
 	if _, ok := p.fns[role]; !ok {
@@ -122,7 +125,7 @@ func (p *policyBuilder) emitRole(t *cloudformation.Template, id string, fns []*c
 			logs = append(logs, cloudformation.Sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${"+f.LogicalID+"}*"))
 		}
 	}
-	logID := compiler.RoleLogPolicyID(id)
+	logID := awsfacts.RoleLogPolicyID(id)
 	t.Resources[logID] = &iam.RolePolicy{
 		RoleName:   cloudformation.Ref(id),
 		PolicyName: logID,
@@ -157,10 +160,10 @@ func (p *policyBuilder) statements(fns []*compiler.Function) []Statement {
 	}
 	var out []Statement
 	if len(sqs) > 0 {
-		out = append(out, Statement{Effect: "Allow", Action: slices.Clone(compiler.EventSourceActions[compiler.FuncSQS]), Resource: sqs})
+		out = append(out, Statement{Effect: "Allow", Action: slices.Clone(awsfacts.EventSourceActions(awsfacts.TriggerSQS)), Resource: sqs})
 	}
 	if len(kin) > 0 {
-		out = append(out, Statement{Effect: "Allow", Action: slices.Clone(compiler.EventSourceActions[compiler.FuncKinesis]), Resource: kin})
+		out = append(out, Statement{Effect: "Allow", Action: slices.Clone(awsfacts.EventSourceActions(awsfacts.TriggerKinesis)), Resource: kin})
 	}
 	if len(ddb) > 0 {
 		var tables []string
@@ -171,7 +174,7 @@ func (p *policyBuilder) statements(fns []*compiler.Function) []Statement {
 		}
 		// dynamodb:ListStreams acts on a table's streams, not on one
 		// stream: it gets its own statement scoped to the tables.
-		onStream := slices.DeleteFunc(slices.Clone(compiler.EventSourceActions[compiler.FuncDynamoDB]),
+		onStream := slices.DeleteFunc(slices.Clone(awsfacts.EventSourceActions(awsfacts.TriggerDynamoDB)),
 			func(a string) bool { return a == "dynamodb:ListStreams" })
 		out = append(out,
 			Statement{Effect: "Allow", Action: onStream, Resource: ddb},
@@ -186,7 +189,7 @@ func (p *policyBuilder) statements(fns []*compiler.Function) []Statement {
 	if p.app.Websocket != nil {
 		// Handlers answer websocket clients through the management API.
 		out = append(out, Statement{Effect: "Allow", Action: []string{"execute-api:ManageConnections"},
-			Resource: cloudformation.Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + compiler.IDWebsocketAPI + "}/*")})
+			Resource: cloudformation.Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + awsfacts.IDWebsocketAPI + "}/*")})
 	}
 	return append(out, sdkStatements(sdk)...)
 }
@@ -201,7 +204,7 @@ func (p *policyBuilder) statements(fns []*compiler.Function) []Statement {
 func sdkStatements(actions []*compiler.SDKAction) []Statement {
 	byPrefix := map[string][]string{}
 	for _, a := range actions {
-		pre := compiler.ActionPrefix(a.Action)
+		pre := awsfacts.ActionPrefix(a.Action)
 		byPrefix[pre] = appendUnique(byPrefix[pre], a.Action)
 	}
 	var out []Statement

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chalc-dev/chalc/awsfacts"
+
 	"github.com/chalc-dev/chalc/compiler"
 )
 
@@ -40,7 +42,7 @@ lambda_functions:
 	// calling nothing, the group calling dynamodb:Query.
 	get := []*compiler.SDKAction{{Action: "s3:GetObject"}}
 	query := []*compiler.SDKAction{{Action: "dynamodb:Query"}}
-	app.APIHandler.SDK, app.APIHandler.Role = get, compiler.IDDefaultRole
+	app.APIHandler.SDK, app.APIHandler.Role = get, awsfacts.IDDefaultRole
 	byName := map[string]*compiler.Function{}
 	for _, f := range app.Functions {
 		byName[f.Name] = f

@@ -7,6 +7,8 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation/logs"
 	"github.com/awslabs/goformation/v7/cloudformation/serverless"
 
+	"github.com/chalc-dev/chalc/awsfacts"
+
 	"github.com/chalc-dev/chalc/compiler"
 )
 
@@ -28,13 +30,13 @@ import (
 
 // Logical IDs of the notification handler (names in compiler/names.go).
 const (
-	IDS3NotificationHandler     = compiler.IDS3NotificationHandler
-	IDS3NotificationHandlerRole = compiler.IDS3NotificationHandler + "Role"
-	IDS3NotificationHandlerLogs = compiler.IDS3NotificationHandler + "LogPolicy"
-	S3NotificationFunction      = compiler.S3NotificationFunction
+	IDS3NotificationHandler     = awsfacts.IDS3NotificationHandler
+	IDS3NotificationHandlerRole = awsfacts.IDS3NotificationHandler + "Role"
+	IDS3NotificationHandlerLogs = awsfacts.IDS3NotificationHandler + "LogPolicy"
+	S3NotificationFunction      = awsfacts.S3NotificationFunction
 	// IDS3NotificationHandlerLogGroup keeps the handler's logs for
 	// s3HandlerRetention days, or the app's log_retention_in_days.
-	IDS3NotificationHandlerLogGroup = compiler.IDS3NotificationHandler + "LogGroup"
+	IDS3NotificationHandlerLogGroup = awsfacts.IDS3NotificationHandler + "LogGroup"
 )
 
 // s3Event returns the properties of the native SAM event for a
@@ -93,7 +95,7 @@ func (r S3Notification) MarshalJSON() ([]byte, error) {
 // subscribed to an existing bucket.
 func (g *generator) existingBucket(f *compiler.Function) {
 	s := f.S3
-	perm := compiler.S3PermissionID(f.LogicalID)
+	perm := awsfacts.S3PermissionID(f.LogicalID)
 	g.t.Resources[perm] = &lambda.Permission{
 		FunctionName:  cloudformation.GetAtt(f.LogicalID, "Arn"),
 		Action:        "lambda:InvokeFunction",
@@ -101,7 +103,7 @@ func (g *generator) existingBucket(f *compiler.Function) {
 		SourceAccount: cloudformation.String(cloudformation.Ref("AWS::AccountId")),
 		SourceArn:     cloudformation.String(bucketARN(s.Bucket)),
 	}
-	id := compiler.EventID(f.LogicalID, compiler.FuncS3)
+	id := awsfacts.EventID(f.LogicalID, awsfacts.TriggerS3)
 	res := &S3Notification{
 		ServiceToken:   cloudformation.GetAtt(IDS3NotificationHandler, "Arn"),
 		Bucket:         s.Bucket,
@@ -183,7 +185,7 @@ func (g *generator) s3NotificationHandler() {
 		Role:          cloudformation.String(cloudformation.GetAtt(IDS3NotificationHandlerRole, "Arn")),
 	}}
 	if st.AutomaticLayer.V {
-		fn.Layers = []string{cloudformation.Ref(compiler.IDManagedLayer)}
+		fn.Layers = []string{cloudformation.Ref(awsfacts.IDManagedLayer)}
 	}
 	g.t.Resources[IDS3NotificationHandler] = fn
 	// The group a function's log_retention_in_days makes, always: the

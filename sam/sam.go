@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/chalc-dev/chalc/awsfacts"
+
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/lambda"
 	"github.com/awslabs/goformation/v7/cloudformation/logs"
@@ -121,7 +123,7 @@ func (g *generator) function(f *compiler.Function) error {
 		fn.ReservedConcurrentExecutions = cloudformation.Int(cfg.ReservedConcurrency.V)
 	}
 	if st.AutomaticLayer.V {
-		fn.Layers = append(fn.Layers, cloudformation.Ref(compiler.IDManagedLayer))
+		fn.Layers = append(fn.Layers, cloudformation.Ref(awsfacts.IDManagedLayer))
 	}
 	fn.Layers = append(fn.Layers, cfg.Layers.V...)
 	role, err := g.policy.roleFor(f)
@@ -131,20 +133,20 @@ func (g *generator) function(f *compiler.Function) error {
 	fn.Role = cloudformation.String(role)
 	out := &Function{Function: fn}
 	if ev, ok := g.event(f); ok {
-		out.Events = map[string]Event{compiler.EventID(f.LogicalID, f.Kind): ev}
+		out.Events = map[string]Event{f.EventID(): ev}
 	}
 	if f.S3 != nil && f.S3.Bucket != "" {
 		g.existingBucket(f)
 	}
 	g.t.Resources[f.LogicalID] = out
 	if cfg.LogRetentionInDays.Set {
-		g.t.Resources[compiler.LogGroupID(f.LogicalID)] = &logs.LogGroup{
+		g.t.Resources[awsfacts.LogGroupID(f.LogicalID)] = &logs.LogGroup{
 			LogGroupName:    cloudformation.String(cloudformation.Sub("/aws/lambda/${" + f.LogicalID + "}")),
 			RetentionInDays: cloudformation.Int(cfg.LogRetentionInDays.V),
 		}
 	}
 	if f.Kind == compiler.FuncAuthorizer {
-		g.t.Resources[compiler.InvokePermissionID(f.LogicalID)] = g.apiPermission(cloudformation.GetAtt(f.LogicalID, "Arn"))
+		g.t.Resources[awsfacts.InvokePermissionID(f.LogicalID)] = g.apiPermission(cloudformation.GetAtt(f.LogicalID, "Arn"))
 	}
 	return nil
 }
@@ -159,7 +161,7 @@ func partitionSub(service, rest string) string {
 // compiler.SAMEventType's, the same the compiler claims the transform's
 // logical IDs for; false when f has none.
 func (g *generator) event(f *compiler.Function) (Event, bool) {
-	typ := compiler.SAMEventType(f)
+	typ := f.SAMEventType()
 	if typ == "" {
 		return Event{}, false // no trigger, or an S3 trigger on an existing bucket: see s3.go
 	}
@@ -234,7 +236,7 @@ func (g *generator) apiPermission(functionName string) *lambda.Permission {
 		FunctionName: functionName,
 		Action:       "lambda:InvokeFunction",
 		Principal:    "apigateway.amazonaws.com",
-		SourceArn:    cloudformation.String(cloudformation.Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + compiler.IDRestAPI + "}/*")),
+		SourceArn:    cloudformation.String(cloudformation.Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + awsfacts.IDRestAPI + "}/*")),
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/chalc-dev/chalc/awsfacts"
+
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/serverless"
 
@@ -18,7 +20,7 @@ func (g *generator) restAPI() error {
 	// The swagger document (most of a large template) is built on the
 	// other core while the rest of the template is built and marshalled;
 	// value puts it in place.
-	placeholder := "chalc:definition-body:" + compiler.IDRestAPI
+	placeholder := "chalc:definition-body:" + awsfacts.IDRestAPI
 	g.bodies[placeholder] = sync.OnceValues(g.startSwagger())
 	api := &serverless.Api{
 		EndpointConfiguration: &serverless.Api_EndpointConfiguration{Type: cloudformation.String(st.EndpointType.V)},
@@ -28,13 +30,13 @@ func (g *generator) restAPI() error {
 	if st.MinimumCompressionSize.Set {
 		api.MinimumCompressionSize = cloudformation.Int(st.MinimumCompressionSize.V)
 	}
-	g.t.Resources[compiler.IDRestAPI] = api
-	g.t.Resources[compiler.InvokePermissionID(compiler.IDAPIHandler)] = g.apiPermission(cloudformation.Ref(compiler.IDAPIHandler))
-	g.t.Outputs["RestAPIId"] = cloudformation.Output{Value: cloudformation.Ref(compiler.IDRestAPI)}
-	g.t.Outputs["APIHandlerName"] = cloudformation.Output{Value: cloudformation.Ref(compiler.IDAPIHandler)}
-	g.t.Outputs["APIHandlerArn"] = cloudformation.Output{Value: cloudformation.GetAtt(compiler.IDAPIHandler, "Arn")}
+	g.t.Resources[awsfacts.IDRestAPI] = api
+	g.t.Resources[awsfacts.InvokePermissionID(awsfacts.IDAPIHandler)] = g.apiPermission(cloudformation.Ref(awsfacts.IDAPIHandler))
+	g.t.Outputs["RestAPIId"] = cloudformation.Output{Value: cloudformation.Ref(awsfacts.IDRestAPI)}
+	g.t.Outputs["APIHandlerName"] = cloudformation.Output{Value: cloudformation.Ref(awsfacts.IDAPIHandler)}
+	g.t.Outputs["APIHandlerArn"] = cloudformation.Output{Value: cloudformation.GetAtt(awsfacts.IDAPIHandler, "Arn")}
 	g.t.Outputs["EndpointURL"] = cloudformation.Output{Value: cloudformation.Sub(
-		"https://${" + compiler.IDRestAPI + "}.execute-api.${AWS::Region}.${AWS::URLSuffix}/" + st.APIGatewayStage.V + "/")}
+		"https://${" + awsfacts.IDRestAPI + "}.execute-api.${AWS::Region}.${AWS::URLSuffix}/" + st.APIGatewayStage.V + "/")}
 	return nil
 }
 
@@ -93,7 +95,7 @@ func (g *generator) swagger() (map[string]any, error) {
 	}
 	integration := map[string]any{
 		"responses":           map[string]any{"default": map[string]any{"statusCode": "200"}},
-		"uri":                 lambdaURI(compiler.IDAPIHandler),
+		"uri":                 lambdaURI(awsfacts.IDAPIHandler),
 		"passthroughBehavior": "when_no_match",
 		"httpMethod":          "POST",
 		"contentHandling":     "CONVERT_TO_TEXT",

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/chalc-dev/chalc/awsfacts"
+
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/apigateway"
 	"github.com/awslabs/goformation/v7/cloudformation/apigatewayv2"
@@ -26,12 +28,12 @@ func (g *generator) websocketAPI() error {
 		return nil
 	}
 	st := g.app.Stage
-	g.t.Resources[compiler.IDWebsocketAPI] = &apigatewayv2.Api{
+	g.t.Resources[awsfacts.IDWebsocketAPI] = &apigatewayv2.Api{
 		Name:                     cloudformation.String(g.app.Name + "-" + st.Name + "-websocket-api"),
 		RouteSelectionExpression: cloudformation.String("$request.body.action"),
 		ProtocolType:             cloudformation.String("WEBSOCKET"),
 	}
-	g.t.Outputs["WebsocketAPIId"] = cloudformation.Output{Value: cloudformation.Ref(compiler.IDWebsocketAPI)}
+	g.t.Outputs["WebsocketAPIId"] = cloudformation.Output{Value: cloudformation.Ref(awsfacts.IDWebsocketAPI)}
 	var routes []string
 	// snapshot is what a deployment of the API freezes: its routes and
 	// their integrations, in this fixed order.
@@ -43,17 +45,17 @@ func (g *generator) websocketAPI() error {
 		id := fn.LogicalID // WebsocketConnect, WebsocketMessage, WebsocketDisconnect
 		integration := id + "APIIntegration"
 		in := &apigatewayv2.Integration{
-			ApiId:                   cloudformation.Ref(compiler.IDWebsocketAPI),
+			ApiId:                   cloudformation.Ref(awsfacts.IDWebsocketAPI),
 			ConnectionType:          cloudformation.String("INTERNET"),
 			ContentHandlingStrategy: cloudformation.String("CONVERT_TO_TEXT"),
 			IntegrationType:         "AWS_PROXY",
 			IntegrationUri:          cloudformation.String(lambdaURI(id)),
 		}
 		g.t.Resources[integration] = in
-		g.t.Resources[compiler.InvokePermissionID(id)] = g.websocketPermission(id)
+		g.t.Resources[awsfacts.InvokePermissionID(id)] = g.websocketPermission(id)
 		route := id + "Route"
 		r := &apigatewayv2.Route{
-			ApiId:    cloudformation.Ref(compiler.IDWebsocketAPI),
+			ApiId:    cloudformation.Ref(awsfacts.IDWebsocketAPI),
 			RouteKey: fn.WebsocketRoute,
 			Target:   cloudformation.String(cloudformation.Join("/", []string{"integrations", cloudformation.Ref(integration)})),
 		}
@@ -71,16 +73,16 @@ func (g *generator) websocketAPI() error {
 		return fmt.Errorf("the websocket deployment's logical ID %s is already taken", deployment)
 	}
 	g.t.Resources[deployment] = &apigatewayv2.Deployment{
-		ApiId:                      cloudformation.Ref(compiler.IDWebsocketAPI),
+		ApiId:                      cloudformation.Ref(awsfacts.IDWebsocketAPI),
 		AWSCloudFormationDependsOn: routes,
 	}
-	g.t.Resources[compiler.IDWebsocketStage] = &apigatewayv2.Stage{
-		ApiId:        cloudformation.Ref(compiler.IDWebsocketAPI),
+	g.t.Resources[awsfacts.IDWebsocketStage] = &apigatewayv2.Stage{
+		ApiId:        cloudformation.Ref(awsfacts.IDWebsocketAPI),
 		DeploymentId: cloudformation.String(cloudformation.Ref(deployment)),
 		StageName:    st.APIGatewayStage.V,
 	}
 	g.t.Outputs["WebsocketConnectEndpointURL"] = cloudformation.Output{Value: cloudformation.Sub(
-		"wss://${" + compiler.IDWebsocketAPI + "}.execute-api.${AWS::Region}.${AWS::URLSuffix}/" + st.APIGatewayStage.V + "/")}
+		"wss://${" + awsfacts.IDWebsocketAPI + "}.execute-api.${AWS::Region}.${AWS::URLSuffix}/" + st.APIGatewayStage.V + "/")}
 	if d := st.WebsocketCustomDomain; d != nil {
 		g.websocketDomain(d)
 	}
@@ -108,12 +110,12 @@ func websocketDeploymentID(snapshot []cloudformation.Resource) (string, error) {
 		h.Write(b)
 		h.Write([]byte{'\n'})
 	}
-	return compiler.IDWebsocketDeployment + hex.EncodeToString(h.Sum(nil))[:10], nil
+	return awsfacts.IDWebsocketDeployment + hex.EncodeToString(h.Sum(nil))[:10], nil
 }
 
 func (g *generator) websocketPermission(fnID string) *lambdaPermission {
 	p := g.apiPermission(cloudformation.Ref(fnID))
-	p.SourceArn = cloudformation.String(cloudformation.Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + compiler.IDWebsocketAPI + "}/*"))
+	p.SourceArn = cloudformation.String(cloudformation.Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + awsfacts.IDWebsocketAPI + "}/*"))
 	return p
 }
 
@@ -153,16 +155,16 @@ func (g *generator) restDomain(d *manifest.Domain) {
 	for _, e := range sortedEntries(d.Tags) {
 		dn.Tags = append(dn.Tags, tags.Tag{Key: e[0], Value: e[1]})
 	}
-	g.t.Resources[compiler.IDAPICustomDomain] = dn
-	g.t.Resources[compiler.IDAPIDomainMapping] = &apigateway.BasePathMapping{
-		DomainName: cloudformation.Ref(compiler.IDAPICustomDomain),
-		RestApiId:  cloudformation.String(cloudformation.Ref(compiler.IDRestAPI)),
+	g.t.Resources[awsfacts.IDAPICustomDomain] = dn
+	g.t.Resources[awsfacts.IDAPIDomainMapping] = &apigateway.BasePathMapping{
+		DomainName: cloudformation.Ref(awsfacts.IDAPICustomDomain),
+		RestApiId:  cloudformation.String(cloudformation.Ref(awsfacts.IDRestAPI)),
 		BasePath:   mappingKey(d),
 		// RestAPI.Stage is SAM's reference to the stage it creates, so the
 		// mapping waits for the stage to exist.
-		Stage: cloudformation.String(cloudformation.Ref(compiler.IDRestAPI + ".Stage")),
+		Stage: cloudformation.String(cloudformation.Ref(awsfacts.IDRestAPI + ".Stage")),
 	}
-	g.t.Outputs["AliasDomainName"] = cloudformation.Output{Value: cloudformation.GetAtt(compiler.IDAPICustomDomain, attr)}
+	g.t.Outputs["AliasDomainName"] = cloudformation.Output{Value: cloudformation.GetAtt(awsfacts.IDAPICustomDomain, attr)}
 }
 
 // websocketDomain emits the websocket API's custom domain and mapping.
@@ -181,14 +183,14 @@ func (g *generator) websocketDomain(d *manifest.Domain) {
 			dn.Tags[e[0]] = e[1]
 		}
 	}
-	g.t.Resources[compiler.IDWebsocketDomain] = dn
-	g.t.Resources[compiler.IDWebsocketDomainMap] = &apigatewayv2.ApiMapping{
-		DomainName:    cloudformation.Ref(compiler.IDWebsocketDomain),
-		ApiId:         cloudformation.Ref(compiler.IDWebsocketAPI),
+	g.t.Resources[awsfacts.IDWebsocketDomain] = dn
+	g.t.Resources[awsfacts.IDWebsocketDomainMap] = &apigatewayv2.ApiMapping{
+		DomainName:    cloudformation.Ref(awsfacts.IDWebsocketDomain),
+		ApiId:         cloudformation.Ref(awsfacts.IDWebsocketAPI),
 		ApiMappingKey: mappingKey(d),
-		Stage:         cloudformation.Ref(compiler.IDWebsocketStage),
+		Stage:         cloudformation.Ref(awsfacts.IDWebsocketStage),
 	}
-	g.t.Outputs["WebsocketAliasDomainName"] = cloudformation.Output{Value: cloudformation.GetAtt(compiler.IDWebsocketDomain, "RegionalDomainName")}
+	g.t.Outputs["WebsocketAliasDomainName"] = cloudformation.Output{Value: cloudformation.GetAtt(awsfacts.IDWebsocketDomain, "RegionalDomainName")}
 }
 
 func sortedEntries(m manifest.Map) [][2]string {
@@ -210,7 +212,7 @@ func (g *generator) managedLayer() {
 	if !st.AutomaticLayer.V {
 		return
 	}
-	g.t.Resources[compiler.IDManagedLayer] = &serverless.LayerVersion{
+	g.t.Resources[awsfacts.IDManagedLayer] = &serverless.LayerVersion{
 		CompatibleRuntimes: []string{Runtime},
 		ContentUri:         &serverless.LayerVersion_ContentUri{String: cloudformation.String(LayerURI)},
 		LayerName:          cloudformation.String(g.app.Name + "-" + st.Name + "-managed-layer"),

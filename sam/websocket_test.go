@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chalc-dev/chalc/compiler"
+	"github.com/chalc-dev/chalc/awsfacts"
 )
 
 // TestWebsocketDeploymentFollowsRoutes: the deployment's logical ID
@@ -21,10 +21,10 @@ func TestWebsocketDeploymentFollowsRoutes(t *testing.T) {
 			t.Fatalf("deployments %v, want one", ids)
 		}
 		id := ids[0]
-		if !strings.HasPrefix(id, compiler.IDWebsocketDeployment) || len(id) != len(compiler.IDWebsocketDeployment)+10 {
-			t.Errorf("deployment ID %s: want %s and 10 hex digits", id, compiler.IDWebsocketDeployment)
+		if !strings.HasPrefix(id, awsfacts.IDWebsocketDeployment) || len(id) != len(awsfacts.IDWebsocketDeployment)+10 {
+			t.Errorf("deployment ID %s: want %s and 10 hex digits", id, awsfacts.IDWebsocketDeployment)
 		}
-		if got, want := props(t, res, compiler.IDWebsocketStage)["DeploymentId"], map[string]any{"Ref": id}; !reflect.DeepEqual(got, want) {
+		if got, want := props(t, res, awsfacts.IDWebsocketStage)["DeploymentId"], map[string]any{"Ref": id}; !reflect.DeepEqual(got, want) {
 			t.Errorf("stage DeploymentId = %v, want %v", got, want)
 		}
 		return id

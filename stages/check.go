@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/chalc-dev/chalc/awsfacts"
+
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/internal/suggest"
 	"github.com/chalc-dev/chalc/manifest"
@@ -206,37 +208,27 @@ func check(g *Grouped, st *Stage) {
 	}
 }
 
-// Lambda's limits on a function's effective configuration.
-const (
-	// MaxLayers is how many layers a function takes, chalc's managed
-	// layer (automatic_layer) included.
-	MaxLayers = 5
-	// MaxTags is how many tags a function (or an API Gateway resource)
-	// takes; chalc adds one (chalc: stage=...:app=...) to a function's.
-	MaxTags = 50
-)
-
 func checkLimits(g *Grouped, st *Stage, f *Function) {
 	n := len(f.Layers.V)
 	managed := st.AutomaticLayer.V
 	if managed {
 		n++
 	}
-	if n > MaxLayers {
+	if n > awsfacts.MaxLayers {
 		switch {
 		case !managed:
-			g.add(diag.Errorf(f.Layers.From, "layers lists %d layers; Lambda allows at most %d per function", n, MaxLayers).
+			g.add(diag.Errorf(f.Layers.From, "layers lists %d layers; Lambda allows at most %d per function", n, awsfacts.MaxLayers).
 				Hint("merge layers, or ship what they hold in the function's own package"), f.Name, st.Name)
 		case f.Layers.Set:
-			g.add(diag.Errorf(f.Layers.From, "layers lists %d layers and automatic_layer adds chalc's own: %d in all, and Lambda allows at most %d per function", n-1, n, MaxLayers).
+			g.add(diag.Errorf(f.Layers.From, "layers lists %d layers and automatic_layer adds chalc's own: %d in all, and Lambda allows at most %d per function", n-1, n, awsfacts.MaxLayers).
 				Note(st.AutomaticLayer.From, "automatic_layer is turned on here").
-				Hint("list at most %d layers here, or turn automatic_layer off", MaxLayers-1), f.Name, st.Name)
+				Hint("list at most %d layers here, or turn automatic_layer off", awsfacts.MaxLayers-1), f.Name, st.Name)
 		}
 	}
-	if len(f.Tags)+1 > MaxTags {
-		over := f.Tags[MaxTags-1]
-		g.add(diag.Errorf(over.From, "a function gets %d tags here plus chalc's own; Lambda allows at most %d", len(f.Tags), MaxTags).
-			Hint("keep at most %d tags (chalc adds its chalc tag to every function)", MaxTags-1), f.Name, st.Name)
+	if len(f.Tags)+1 > awsfacts.MaxTags {
+		over := f.Tags[awsfacts.MaxTags-1]
+		g.add(diag.Errorf(over.From, "a function gets %d tags here plus chalc's own; Lambda allows at most %d", len(f.Tags), awsfacts.MaxTags).
+			Hint("keep at most %d tags (chalc adds its chalc tag to every function)", awsfacts.MaxTags-1), f.Name, st.Name)
 	}
 }
 

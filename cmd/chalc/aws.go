@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/chalc-dev/chalc/awsfacts"
+
 	"github.com/urfave/cli/v3"
 
 	"github.com/chalc-dev/chalc/compiler"
@@ -82,7 +84,7 @@ func logsCommand(stdout, stderr io.Writer) *cli.Command {
 		Description: "Finds the function in the stack and prints its log events, one line each:\n" +
 			"<time> <message>. --follow keeps polling until Ctrl-C.",
 		Flags: append(awsFlags("the stage (default dev)"),
-			&cli.StringFlag{Name: "name", Value: compiler.APIHandlerFunctionName, Usage: "the function, as named in chalice.yaml (api_handler is the REST API's)"},
+			&cli.StringFlag{Name: "name", Value: awsfacts.APIHandlerFunctionName, Usage: "the function, as named in chalice.yaml (api_handler is the REST API's)"},
 			&cli.StringFlag{Name: "since", Value: "10m", Usage: "how far back: a duration (10m, 2h) or a time (2026-01-02T15:04:05Z)"},
 			&cli.BoolFlag{Name: "follow", Aliases: []string{"f"}, Usage: "keep printing new events"},
 		),

@@ -1,4 +1,4 @@
-package compiler
+package awsfacts
 
 import "strings"
 
@@ -159,6 +159,26 @@ func IAMActions(service, op string) (actions []string, ok bool) {
 		return a, true
 	}
 	return []string{IAMPrefix(service) + ":" + op}, true
+}
+
+// UnmappedReason says why chalc cannot name the IAM actions of service's
+// operations ("" when it can).
+func UnmappedReason(service string) string { return unmappedServices[service] }
+
+// EventSourceActions returns the actions Lambda's CreateEventSourceMapping
+// needs the function's role to allow on a poll-based source (the Lambda
+// Developer Guide's execution role permissions for each poller): nil for
+// the other triggers. chalc's generated policies grant exactly these.
+func EventSourceActions(t Trigger) []string {
+	switch t {
+	case TriggerSQS:
+		return []string{"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}
+	case TriggerKinesis:
+		return []string{"kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:SubscribeToShard"}
+	case TriggerDynamoDB:
+		return []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"}
+	}
+	return nil
 }
 
 // ActionPrefix returns the service prefix of an action ("s3" of

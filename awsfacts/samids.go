@@ -1,8 +1,10 @@
-// Package samids names the resources the SAM transform adds to a template
-// when it expands AWS::Serverless::* resources, so that chalc can claim
-// them before a deploy (a function whose logical ID is already one of
-// them fails with "already exists" only inside CloudFormation) and
-// merge templates can refer to them.
+package awsfacts
+
+// The resources the SAM transform adds to a template when it expands
+// AWS::Serverless::* resources, so that chalc can claim them before a
+// deploy (a function whose logical ID is already one of them fails with
+// "already exists" only inside CloudFormation) and merge templates can
+// refer to them.
 //
 // The names follow the AWS SAM translator (samtranslator): an event source
 // of a function is expanded under the ID <Function><EventId>; push sources
@@ -10,7 +12,6 @@
 // AWS::Serverless::Api gets <Api><StageName>Stage and
 // <Api>Deployment<hash>, an HttpApi or WebSocketApi a stage named the same
 // way. Only what chalc's templates and their merge templates use is here.
-package samids
 
 import (
 	"crypto/sha1"
@@ -24,9 +25,9 @@ type Generated struct {
 	What string // what it is: "EventBridge rule", "Lambda permission"...
 }
 
-// EventResources returns the resources the transform generates for the
+// SAMEventResources returns the resources the transform generates for the
 // event eventID (a key of the function's Events) of type eventType.
-func EventResources(fnID, eventID, eventType string) []Generated {
+func SAMEventResources(fnID, eventID, eventType string) []Generated {
 	id := fnID + eventID
 	perm := Generated{id + "Permission", "Lambda permission"}
 	switch eventType {
@@ -42,12 +43,12 @@ func EventResources(fnID, eventID, eventType string) []Generated {
 	return nil // other types: not emitted by chalc, not claimed
 }
 
-// StageID is the logical ID of the stage the transform creates for an API
+// SAMStageID is the logical ID of the stage the transform creates for an API
 // with a literal StageName: <Api><StageName>Stage when the name is
 // alphanumeric, else <Api>Stage and a hash of the name. HTTP APIs name
 // their default stage ($default) <Api>ApiGatewayDefaultStage; WebSocket
 // APIs name theirs <Api>DefaultStage.
-func StageID(apiType, apiID, stageName string) string {
+func SAMStageID(apiType, apiID, stageName string) string {
 	const defaultStage = "$default"
 	switch {
 	case apiType == "AWS::Serverless::WebSocketApi":
@@ -60,19 +61,19 @@ func StageID(apiType, apiID, stageName string) string {
 	case stageName == defaultStage && apiType == "AWS::Serverless::HttpApi":
 		return apiID + "ApiGatewayDefaultStage"
 	}
-	return apiID + "Stage" + hash(stageName)
+	return apiID + "Stage" + samHash(stageName)
 }
 
-// DeploymentPattern matches the deployment IDs the transform gives an
+// SAMDeploymentPattern matches the deployment IDs the transform gives an
 // AWS::Serverless::Api (<Api>Deployment and ten hex digits of a hash of
 // the API's definition): they change whenever the API does.
-func DeploymentPattern(apiID string) *regexp.Regexp {
+func SAMDeploymentPattern(apiID string) *regexp.Regexp {
 	return regexp.MustCompile("^" + regexp.QuoteMeta(apiID) + "Deployment[0-9a-f]{10}$")
 }
 
-// hash is the transform's LogicalIdGenerator suffix for a string: the
+// samHash is the transform's LogicalIdGenerator suffix for a string: the
 // first ten hex digits of its SHA-1.
-func hash(s string) string {
+func samHash(s string) string {
 	sum := sha1.Sum([]byte(s))
 	return hex.EncodeToString(sum[:])[:10]
 }

@@ -1,10 +1,8 @@
-package compiler
+package awsfacts
 
 import (
 	"strings"
 	"unicode"
-
-	"github.com/chalc-dev/chalc/internal/samids"
 )
 
 // LogicalID derives a CloudFormation logical ID from a function name the
@@ -49,8 +47,8 @@ const (
 )
 
 // IDWebsocketDeployment is the prefix of the websocket deployment's
-// logical ID, which ends in a hash of the routes (sam/websocket.go): a new
-// ID is what makes CloudFormation deploy changed routes.
+// logical ID, which ends in a hash of the routes: a new ID is what makes
+// CloudFormation deploy changed routes.
 const IDWebsocketDeployment = "WebsocketAPIDeployment"
 
 // S3PermissionID names the permission letting S3 invoke a function.
@@ -72,51 +70,68 @@ func RoleLogPolicyID(roleID string) string { return roleID + "LogPolicy" }
 // LogGroupID names a function's log group (log_retention_in_days).
 func LogGroupID(fnID string) string { return fnID + "LogGroup" }
 
-// EventID names the event entry of a function's trigger, as Chalice does.
-func EventID(fnID string, kind FunctionKind) string {
-	switch kind {
-	case FuncSchedule, FuncCloudWatch:
+// Trigger is what invokes a Lambda function through a SAM event: the
+// manifest's event keys.
+type Trigger string
+
+// Triggers.
+const (
+	TriggerSchedule   Trigger = "schedule"
+	TriggerCloudWatch Trigger = "cloudwatch"
+	TriggerS3         Trigger = "s3"
+	TriggerSNS        Trigger = "sns"
+	TriggerSQS        Trigger = "sqs"
+	TriggerKinesis    Trigger = "kinesis"
+	TriggerDynamoDB   Trigger = "dynamodb"
+)
+
+// EventID names the event entry of a function's trigger, as Chalice does
+// ("" for anything that is not a trigger).
+func EventID(fnID string, t Trigger) string {
+	switch t {
+	case TriggerSchedule, TriggerCloudWatch:
 		return fnID + "Event"
-	case FuncSNS:
+	case TriggerSNS:
 		return fnID + "SnsSubscription"
-	case FuncSQS:
+	case TriggerSQS:
 		return fnID + "SqsEventSource"
-	case FuncKinesis:
+	case TriggerKinesis:
 		return fnID + "KinesisEventSource"
-	case FuncDynamoDB:
+	case TriggerDynamoDB:
 		return fnID + "DynamodbEventSource"
-	case FuncS3:
+	case TriggerS3:
 		return fnID + "S3Event"
 	}
 	return ""
 }
 
-// SAMEventType is the type of the SAM event a function's trigger becomes
-// ("" for none: the API handler, websocket handlers, authorizers, and S3
-// triggers on an existing bucket, which are chalc's own resources).
-func SAMEventType(f *Function) string {
-	switch f.Kind {
-	case FuncSchedule:
+// SAMEventType is the type of the SAM event a trigger becomes, "" for
+// none. An S3 trigger is a SAM event only on a bucket of the template
+// (bucket_resource): SAM cannot subscribe an existing bucket, which chalc
+// does with resources of its own.
+func SAMEventType(t Trigger, bucketInTemplate bool) string {
+	switch t {
+	case TriggerSchedule:
 		return "Schedule"
-	case FuncCloudWatch:
+	case TriggerCloudWatch:
 		return "CloudWatchEvent"
-	case FuncSNS:
+	case TriggerSNS:
 		return "SNS"
-	case FuncSQS:
+	case TriggerSQS:
 		return "SQS"
-	case FuncKinesis:
+	case TriggerKinesis:
 		return "Kinesis"
-	case FuncDynamoDB:
+	case TriggerDynamoDB:
 		return "DynamoDB"
-	case FuncS3:
-		if f.S3 != nil && f.S3.BucketResource != "" {
+	case TriggerS3:
+		if bucketInTemplate {
 			return "S3"
 		}
 	}
 	return ""
 }
 
-// SAMStageID is the logical ID SAM gives the REST API's stage.
-func SAMStageID(stageName string) string {
-	return samids.StageID("AWS::Serverless::Api", IDRestAPI, stageName)
+// RestAPIStageID is the logical ID SAM gives the REST API's stage.
+func RestAPIStageID(stageName string) string {
+	return SAMStageID("AWS::Serverless::Api", IDRestAPI, stageName)
 }

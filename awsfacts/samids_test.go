@@ -1,4 +1,4 @@
-package samids
+package awsfacts
 
 import (
 	"reflect"
@@ -17,13 +17,13 @@ func TestStageID(t *testing.T) {
 		{"AWS::Serverless::WebSocketApi", "Ws", "$default", "WsDefaultStage"},
 		{"AWS::Serverless::WebSocketApi", "Ws", "prod", "WsprodStage"},
 	} {
-		if got := StageID(c.typ, c.api, c.stage); got != c.want {
+		if got := SAMStageID(c.typ, c.api, c.stage); got != c.want {
 			t.Errorf("StageID(%s, %s, %q) = %s, want %s", c.typ, c.api, c.stage, got, c.want)
 		}
 	}
 }
 
-func TestEventResources(t *testing.T) {
+func TestSAMEventResources(t *testing.T) {
 	ids := func(gs []Generated) []string {
 		var out []string
 		for _, g := range gs {
@@ -41,11 +41,11 @@ func TestEventResources(t *testing.T) {
 		{"S3", []string{"EveryHourEveryHourEventPermission"}},
 		{"Unknown", nil},
 	} {
-		if got := ids(EventResources("EveryHour", "EveryHourEvent", c.typ)); !reflect.DeepEqual(got, c.want) {
+		if got := ids(SAMEventResources("EveryHour", "EveryHourEvent", c.typ)); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%s: got %v, want %v", c.typ, got, c.want)
 		}
 	}
-	if !DeploymentPattern("RestAPI").MatchString("RestAPIDeployment0123456789") || DeploymentPattern("RestAPI").MatchString("RestAPIDeploymentX") {
+	if !SAMDeploymentPattern("RestAPI").MatchString("RestAPIDeployment0123456789") || SAMDeploymentPattern("RestAPI").MatchString("RestAPIDeploymentX") {
 		t.Error("DeploymentPattern")
 	}
 }
