@@ -18,9 +18,9 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/mod/modfile"
+	"github.com/chalc-dev/chalc/gocheck"
 
-	"github.com/chalc-dev/chalc/internal/gosources"
+	"golang.org/x/mod/modfile"
 
 	"github.com/chalc-dev/chalc/compiler"
 )
@@ -52,7 +52,7 @@ type Result struct {
 
 // GeneratedPath is where chalc_gen.go goes for app.
 func GeneratedPath(app *compiler.App) string {
-	return filepath.Join(app.Handlers.Dir, compiler.GeneratedFile)
+	return filepath.Join(app.Handlers.Dir, gocheck.GeneratedFile)
 }
 
 // WriteGenerated writes chalc_gen.go when its content changed and reports
@@ -193,12 +193,12 @@ func (p Program) Build(ctx context.Context, app *compiler.App, out string, opts 
 // prepare finds the module root of app's handlers and the go command,
 // checks that the module can build a program importing chalc, and asks
 // the go command for the environment p's build will see.
-func (p Program) prepare(ctx context.Context, app *compiler.App, opts Options) (root, goCmd string, env gosources.Env, err error) {
+func (p Program) prepare(ctx context.Context, app *compiler.App, opts Options) (root, goCmd string, env gocheck.Env, err error) {
 	goCmd = opts.Go
 	if goCmd == "" {
 		goCmd = "go"
 	}
-	root = compiler.ModuleRoot(app.Handlers.Dir)
+	root = gocheck.ModuleRoot(app.Handlers.Dir)
 	if root == "" {
 		return "", "", nil, fmt.Errorf("the handlers package %s is not in a Go module", app.Handlers.Dir)
 	}
@@ -221,7 +221,7 @@ func (p Program) environ() []string {
 	return append(env, p.Env...)
 }
 
-func (p Program) build(ctx context.Context, goCmd, root string, env gosources.Env, out string, progress func(string)) error {
+func (p Program) build(ctx context.Context, goCmd, root string, env gocheck.Env, out string, progress func(string)) error {
 	tmp, err := os.MkdirTemp("", "chalc-overlay-")
 	if err != nil {
 		return err
@@ -313,15 +313,15 @@ const chalcModule = "github.com/chalc-dev/chalc"
 
 // goEnv is the go command's view of p's build, as `go env` reports it in
 // the module root with p's environment.
-func (p Program) goEnv(ctx context.Context, goCmd, root string) (gosources.Env, error) {
-	return gosources.ReadEnv(ctx, goCmd, root, p.environ())
+func (p Program) goEnv(ctx context.Context, goCmd, root string) (gocheck.Env, error) {
+	return gocheck.ReadEnv(ctx, goCmd, root, p.environ())
 }
 
 // zipKey is the key Package caches p's zip by: the cache holds zips,
 // and their entry times come from SOURCE_DATE_EPOCH (zipTime), so the
 // same binary zipped for another time is another entry. chalc's own Go
 // version is there for its compress/flate.
-func (p Program) zipKey(root string, env gosources.Env, exclude []string) (string, error) {
+func (p Program) zipKey(root string, env gocheck.Env, exclude []string) (string, error) {
 	k, err := p.key(root, env, exclude)
 	if err != nil {
 		return "", err
@@ -388,13 +388,13 @@ func Zip(files map[string][]byte) ([]byte, error) {
 }
 
 // key hashes everything that decides p's binary: p, and the go
-// environment and local sources its go build reads (gosources.Hash).
-func (p Program) key(root string, env gosources.Env, exclude []string) (string, error) {
+// environment and local sources its go build reads (gocheck.Hash).
+func (p Program) key(root string, env gocheck.Env, exclude []string) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "chalc build %s\n%s/%s\n", cacheVersion, p.GOOS, p.GOARCH)
 	fmt.Fprintf(h, "%s\n%q\n%q\n%q\n%q\n", p.Dir, p.Env, p.Flags, p.Tags, p.LDFlags)
 	h.Write(p.Main)
-	if err := gosources.Hash(h, root, env, exclude); err != nil {
+	if err := gocheck.Hash(h, root, env, exclude); err != nil {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/chalc-dev/chalc/internal/gosources"
+	"github.com/chalc-dev/chalc/gocheck"
 )
 
 // buildArgs are p's go build flags given the GOFLAGS the go command
@@ -22,14 +22,14 @@ func (p Program) buildArgs(goflags string) ([]string, error) {
 	if len(p.Tags) == 0 && p.LDFlags == "" {
 		return args, nil
 	}
-	fields, err := gosources.SplitFlags(goflags)
+	fields, err := gocheck.SplitFlags(goflags)
 	if err != nil {
 		return nil, err
 	}
 	var userTags []string
 	userLD, hasLD := "", false
 	for _, f := range fields {
-		name, value, ok := gosources.CutFlag(f)
+		name, value, ok := gocheck.CutFlag(f)
 		if !ok {
 			continue
 		}

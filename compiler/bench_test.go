@@ -21,7 +21,7 @@ func BenchmarkValidateLarge(b *testing.B) {
 		if ds.HasErrors() {
 			b.Fatal(ds)
 		}
-		app, ds := Compile(set, Options{SkipGoCheck: true, CheckStages: []string{"dev", "prod"}})
+		app, ds := Compile(set, Options{CheckStages: []string{"dev", "prod"}})
 		if app == nil {
 			b.Fatal(ds)
 		}
@@ -32,7 +32,7 @@ func BenchmarkValidateLarge(b *testing.B) {
 // manifest compiles cleanly.
 func TestLargeManifestIsValid(t *testing.T) {
 	set, ds := manifest.Parsed("chalice.yaml", testgen.Manifest(1000, 200))
-	app, cds := Compile(set, Options{SkipGoCheck: true, CheckStages: stages.Names(set.Decode())})
+	app, cds := Compile(set, Options{CheckStages: stages.Names(set.Decode())})
 	if app == nil || len(ds)+len(cds) > 0 {
 		t.Fatalf("diagnostics: %v %v", ds, cds)
 	}

@@ -1,11 +1,13 @@
 package compiler
 
 import (
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/gocheck"
 	"github.com/chalc-dev/chalc/manifest"
 	"github.com/chalc-dev/chalc/schema"
 	"github.com/chalc-dev/chalc/stages"
@@ -18,20 +20,13 @@ type Options struct {
 	// CheckStages lists further stages whose configuration rules are
 	// checked (chalc validate checks every stage).
 	CheckStages []string
-	// SkipGoCheck skips type-checking the handlers (benchmarks, and tools
-	// that only need the manifest).
-	SkipGoCheck bool
-	// SkipRuntimeModules skips checking that the module provides the
-	// runtime packages the generated code imports: for `chalc generate`,
-	// which writes chalc_gen.go, the file `go mod tidy` must see to
-	// record them.
-	SkipRuntimeModules bool
-	// CacheDir holds the Go check cache; "" disables caching.
+	// Go selects the checks of the Go code (gocheck); none by default
+	// (benchmarks, and tools that only need the manifest). Without
+	// gocheck.SDKCalls every function with autogen_policy shares
+	// DefaultRole, without SDK actions.
+	Go gocheck.Checks
+	// CacheDir holds the Go check caches; "" disables caching.
 	CacheDir string
-	// SkipSDKAnalysis skips the analysis of the handlers' aws-sdk-go-v2
-	// calls (tools that need no IAM policy); every function with
-	// autogen_policy then shares DefaultRole, without SDK actions.
-	SkipSDKAnalysis bool
 }
 
 // checker accumulates diagnostics while the passes build the App.
@@ -43,8 +38,6 @@ type checker struct {
 	app  *App
 
 	pkgs map[string]*Package // by directory
-	// sources digests the handlers' modules once for the cache keys.
-	sources *moduleSources
 	// handlerRefs are checked against Go funcs once packages are loaded.
 	handlerRefs []handlerUse
 	// pendingFns are builtin-authorizer Lambdas waiting for their scope's
@@ -154,19 +147,8 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 	c.policyFiles(checked)
 	c.logicalIDs()
 	joinSchema()
-	if !opts.SkipGoCheck && !c.ds.HasErrors() {
-		var runtime []runtimeImport
-		if !opts.SkipRuntimeModules {
-			runtime = c.runtimeImports()
-		}
-		c.sources = &moduleSources{pkgs: c.app.Packages}
-		c.ds = append(c.ds, goCheck(c.app.Packages, runtime, opts.CacheDir, c.sources, c.set.Sources)...)
-		if !c.ds.HasErrors() {
-			c.checkHandlers()
-		}
-		if !c.ds.HasErrors() {
-			c.sdkAnalysis()
-		}
+	if opts.Go&gocheck.Handlers != 0 && !c.ds.HasErrors() {
+		c.goCheck()
 	}
 	if !c.ds.HasErrors() {
 		c.assignRoles()
@@ -175,6 +157,49 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 		return nil, c.ds.Sorted()
 	}
 	return c.app, c.ds.Sorted()
+}
+
+// goCheck type-checks the handlers packages, checks each handler named
+// in the manifest against its Go func, and finds each function's SDK
+// actions.
+func (c *checker) goCheck() {
+	req := gocheck.Request{Checks: c.opts.Go, CacheDir: c.opts.CacheDir, Sources: c.set.Sources, Runtime: c.runtimeImports()}
+	if !c.needsSDKAnalysis() {
+		req.Checks &^= gocheck.SDKCalls
+	}
+	for _, p := range c.app.Packages {
+		req.Packages = append(req.Packages, gocheck.Target{Dir: p.Dir, At: p.At, Written: p.Written})
+	}
+	res, ds := gocheck.Check(req)
+	c.ds = append(c.ds, ds...)
+	for i, gp := range res.Packages {
+		if p := c.app.Packages[i]; gp != nil {
+			p.ImportPath, p.Name, p.Funcs, p.Objects, p.Checked = gp.ImportPath, gp.Name, gp.Funcs, gp.Objects, true
+		}
+	}
+	if c.ds.HasErrors() {
+		return
+	}
+	c.checkHandlers()
+	if res.SDK != nil && !c.ds.HasErrors() {
+		c.sdkActions(res.SDK)
+	}
+}
+
+// runtimeImports lists the runtime packages the app's generated code
+// imports, which its module must provide.
+func (c *checker) runtimeImports() []gocheck.RuntimeImport {
+	at := c.app.Handlers.At
+	if at.Start.Line == 0 {
+		at = diag.Range{Filename: diag.DisplayPath(c.app.ManifestPath)}
+	}
+	const core, why = "chalc's runtime", "the generated code (chalc_gen.go and the bootstrap) imports it"
+	rs := []gocheck.RuntimeImport{{Path: gocheck.ChalicePath, At: at, What: core, Why: why}, {Path: gocheck.DispatchPath, At: at, What: core, Why: why}}
+	if f := c.app.s3NotifyAt(); f != nil {
+		rs = append(rs, gocheck.RuntimeImport{Path: gocheck.S3NotifyPath, At: f.S3.At, What: "chalc's S3 notification runtime",
+			Why: fmt.Sprintf("the bootstrap includes it because function %q subscribes to an existing bucket", f.Name)})
+	}
+	return rs
 }
 
 // allFunctions returns the API handler (if any) and every other function.
@@ -298,4 +323,4 @@ func validName(s string) bool {
 	return true
 }
 
-func relOrAbs(dir string) string { return manifest.DisplayPath(dir) }
+func relOrAbs(dir string) string { return diag.DisplayPath(dir) }

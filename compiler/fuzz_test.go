@@ -40,7 +40,7 @@ func FuzzLoad(f *testing.F) {
 func frontEnd(src []byte) string {
 	set, ds := manifest.Parsed("chalice.yaml", src)
 	if set.Root != nil && set.Root.Root != nil {
-		_, cds := Compile(set, Options{SkipGoCheck: true})
+		_, cds := Compile(set, Options{})
 		ds = append(ds, cds...)
 	}
 	var b strings.Builder

@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/gocheck"
 )
 
 // handlerKind says which signature a handler needs.
@@ -83,21 +84,6 @@ func MiddlewareTypes(eventType string) (event, result string) {
 		return "json.RawMessage", "any"
 	}
 	return eventTypes[eventType], "any"
-}
-
-// TakesContext reports whether the func's first parameter is a context.
-func (g *GoFunc) TakesContext() bool { return len(g.Params) > 0 && g.Params[0] == "context.Context" }
-
-// ReturnsValue reports whether the func returns (T, error), not just error.
-func (g *GoFunc) ReturnsValue() bool { return len(g.Results) == 2 }
-
-// TakesRequest reports whether a route handler takes *chalice.Request.
-func (g *GoFunc) TakesRequest() bool {
-	p := g.Params
-	if g.TakesContext() {
-		p = p[1:]
-	}
-	return len(p) > 0 && p[0] == "*chalice.Request"
 }
 
 // checkHandlers resolves every handler reference against the Go funcs of
@@ -222,7 +208,7 @@ func displayDir(dir string) string {
 
 // signatureProblem checks g against what u needs and returns the accepted
 // signatures when it does not fit.
-func (c *checker) signatureProblem(u handlerUse, g *GoFunc) ([]string, bool) {
+func (c *checker) signatureProblem(u handlerUse, g *gocheck.Func) ([]string, bool) {
 	params, results := g.Params, g.Results
 	stripCtx := func() {
 		if len(params) > 0 && params[0] == "context.Context" {
@@ -369,7 +355,7 @@ func paramMatches(goName, pathName string) bool {
 
 // docs fills a route's summary and description from the handler's doc
 // comment when the manifest gives none: the first sentence, then the rest.
-func (c *checker) docs(r *Route, g *GoFunc) {
+func (c *checker) docs(r *Route, g *gocheck.Func) {
 	if r.DocsFromManifest || g.Doc == "" {
 		return
 	}
@@ -386,7 +372,7 @@ func (c *checker) docs(r *Route, g *GoFunc) {
 // checkResult reports a handler result the runtime can never send: a type
 // encoding/json cannot encode, and a route's plain []byte, which has no
 // Content-Type to be binary with.
-func (c *checker) checkResult(u handlerUse, g *GoFunc) {
+func (c *checker) checkResult(u handlerUse, g *gocheck.Func) {
 	if !g.ReturnsValue() || u.kind == handlerMiddleware || u.kind == handlerAuthorizer {
 		return
 	}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chalc-dev/chalc/gocheck"
+
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/internal/golden"
 	"github.com/chalc-dev/chalc/manifest"
@@ -62,9 +64,13 @@ func TestValidManifests(t *testing.T) {
 // its diagnostics as the CLI prints them.
 func renderDiagnostics(file, stage string, goCheck bool) string {
 	set, ds := manifest.Load(file)
+	var checks gocheck.Checks
+	if goCheck {
+		checks = gocheck.Handlers | gocheck.RuntimeModules
+	}
 	if set.Root != nil && set.Root.Root != nil {
 		names := stages.Names(set.Decode())
-		_, cds := Compile(set, Options{Stage: stage, CheckStages: names, SkipGoCheck: !goCheck, SkipSDKAnalysis: true})
+		_, cds := Compile(set, Options{Stage: stage, CheckStages: names, Go: checks})
 		ds = append(ds, cds...)
 	}
 	ds = ds.Sorted()

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/chalc-dev/chalc/awsfacts"
+	"github.com/chalc-dev/chalc/gocheck"
 
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/manifest"
@@ -51,6 +52,21 @@ type App struct {
 	// stage (nil when none is set); APIPolicyFile is its absolute path.
 	APIPolicyDocument any
 	APIPolicyFile     string
+}
+
+// NeedsS3Notify reports whether a function subscribes to an existing
+// bucket: the bootstrap then serves the custom resource that sets the
+// notification up (runtime/s3notify), and only then links the AWS SDK.
+func (a *App) NeedsS3Notify() bool { return a.s3NotifyAt() != nil }
+
+// s3NotifyAt is the s3 trigger that needs runtime/s3notify, or nil.
+func (a *App) s3NotifyAt() *Function {
+	for _, f := range a.Functions {
+		if f.S3 != nil && f.S3.Bucket != "" {
+			return f
+		}
+	}
+	return nil
 }
 
 // PreflightHeaders returns the headers API Gateway's OPTIONS mock
@@ -101,8 +117,8 @@ type Package struct {
 	Name       string
 	// Funcs are the exported top-level funcs found by the Go check;
 	// Objects its other package-level names.
-	Funcs   map[string]*GoFunc
-	Objects map[string]*GoObject
+	Funcs   map[string]*gocheck.Func
+	Objects map[string]*gocheck.Object
 	// Checked is false when the Go check was skipped.
 	Checked bool
 }
@@ -111,8 +127,8 @@ type Package struct {
 type HandlerRef struct {
 	Package *Package
 	Name    string
-	At      diag.Range // the manifest value naming it
-	Func    *GoFunc    // nil when the Go check was skipped
+	At      diag.Range    // the manifest value naming it
+	Func    *gocheck.Func // nil when the Go check was skipped
 }
 
 // Route is one path+method of the REST API.
@@ -270,7 +286,7 @@ type SDKCall struct {
 
 // Position is file:line:col with the file as chalc displays paths.
 func (c SDKCall) Position() string {
-	return fmt.Sprintf("%s:%d:%d", manifest.DisplayPath(c.File), c.Line, c.Column)
+	return fmt.Sprintf("%s:%d:%d", diag.DisplayPath(c.File), c.Line, c.Column)
 }
 
 // Compare orders calls by position (file, line, column), then by what

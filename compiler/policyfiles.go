@@ -130,7 +130,7 @@ func (c *checker) readPolicy(abs string) (any, *diag.Diagnostic) {
 		if st.Mode().IsRegular() {
 			why = fmt.Sprintf("it holds %d bytes; IAM policies are much smaller", st.Size())
 		}
-		return nil, diag.Errorf(diag.Range{}, "cannot use the policy file %s: %s", manifest.DisplayPath(abs), why)
+		return nil, diag.Errorf(diag.Range{}, "cannot use the policy file %s: %s", diag.DisplayPath(abs), why)
 	}
 	src, err := os.ReadFile(abs)
 	if err != nil {
@@ -141,9 +141,9 @@ func (c *checker) readPolicy(abs string) (any, *diag.Diagnostic) {
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, diag.Errorf(diag.Range{}, "cannot read the policy file %s: %v", manifest.DisplayPath(abs), err)
+		return nil, diag.Errorf(diag.Range{}, "cannot read the policy file %s: %v", diag.DisplayPath(abs), err)
 	}
-	name := manifest.DisplayPath(abs)
+	name := diag.DisplayPath(abs)
 	var doc any
 	if err := json.Unmarshal(src, &doc); err != nil {
 		c.set.Sources[name] = src
@@ -265,7 +265,7 @@ func (c *checker) policyProblems(uses []policyUse) diag.Diagnostics {
 // missingPolicy reports a policy file that does not exist, at the value
 // naming it (or at autogen_policy: false for the default file).
 func (c *checker) missingPolicy(u policyUse) *diag.Diagnostic {
-	shown := manifest.DisplayPath(u.file.abs)
+	shown := diag.DisplayPath(u.file.abs)
 	manifestName := c.set.Root.Filename
 	if u.named == "" {
 		return diag.Errorf(u.at, "autogen_policy is false but the default policy file %s does not exist", shown).

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chalc-dev/chalc/gocheck"
+
 	"github.com/chalc-dev/chalc/awsfacts"
 
 	"github.com/chalc-dev/chalc/diag"
@@ -93,7 +95,7 @@ func TestSDKActionsPolicyApp(t *testing.T) {
 			t.Fatal(ds)
 		}
 		start := time.Now()
-		app, ds := Compile(set, Options{CacheDir: cache})
+		app, ds := Compile(set, Options{CacheDir: cache, Go: gocheck.All})
 		t.Logf("%s compile: %v", name, time.Since(start))
 		if app == nil || len(ds) > 0 {
 			var b strings.Builder

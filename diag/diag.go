@@ -16,6 +16,8 @@ package diag
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 )
@@ -220,4 +222,15 @@ func less(a, b *Diagnostic) bool {
 
 func same(a, b *Diagnostic) bool {
 	return a.Subject == b.Subject && a.Severity == b.Severity && a.Message == b.Message
+}
+
+// DisplayPath names a file as diagnostics do: relative to the working
+// directory when it is below it, else absolute; with forward slashes.
+func DisplayPath(abs string) string {
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, abs); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(abs)
 }

@@ -35,10 +35,11 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/chalc-dev/chalc/gocheck"
+
 	"github.com/chalc-dev/chalc/build"
 	"github.com/chalc-dev/chalc/compiler"
 	"github.com/chalc-dev/chalc/diag"
-	"github.com/chalc-dev/chalc/manifest"
 	"github.com/chalc-dev/chalc/project"
 	"github.com/chalc-dev/chalc/runtime/devserver"
 	"github.com/chalc-dev/chalc/stages"
@@ -150,7 +151,7 @@ func run(ctx context.Context, ln net.Listener, opts Options) error {
 	}
 	s.watch.watch(s.opts.Project, c)
 	if _, err := project.Generate(c); err != nil {
-		return fmt.Errorf("writing %s: %w", compiler.GeneratedFile, err)
+		return fmt.Errorf("writing %s: %w", gocheck.GeneratedFile, err)
 	}
 	b, err := s.build(ctx, c.App, func(msg string) { s.printf("chalc: %s\n", msg) })
 	if err != nil {
@@ -243,7 +244,7 @@ func (s *session) printf(format string, args ...any) {
 // *project.UsageError, ErrProblems, or a failure to check at all.
 func (s *session) check() (*project.Checked, error) {
 	opts := s.opts.Project
-	opts.SkipIAM = true // nothing is deployed: save the SDK-call analysis on every rebuild
+	opts.SkipGo = gocheck.SDKCalls // nothing is deployed: save the SDK-call analysis on every rebuild
 	c, err := project.Check(opts)
 	if err != nil {
 		return c, err
@@ -354,7 +355,7 @@ func (s *session) rebuild(ctx context.Context) {
 		return
 	}
 	if _, err := project.Generate(c); err != nil {
-		s.printf("chalc: writing %s: %v; %s\n", compiler.GeneratedFile, err, s.still())
+		s.printf("chalc: writing %s: %v; %s\n", gocheck.GeneratedFile, err, s.still())
 		return
 	}
 	b, err := s.build(ctx, c.App, nil)
@@ -405,7 +406,7 @@ func (s *session) rebuild(ctx context.Context) {
 
 // describe names the changed files, relative to the working directory.
 func describe(paths []string) string {
-	msg := manifest.DisplayPath(paths[0])
+	msg := diag.DisplayPath(paths[0])
 	switch n := len(paths) - 1; n {
 	case 0:
 		return msg + " changed"

@@ -31,7 +31,7 @@ func Load(path string) (*Set, diag.Diagnostics) {
 	var ds diag.Diagnostics
 	src, err := os.ReadFile(abs)
 	if err != nil {
-		r := diag.Range{Filename: DisplayPath(abs)}
+		r := diag.Range{Filename: diag.DisplayPath(abs)}
 		if errors.Is(err, fs.ErrNotExist) {
 			ds.Errorf(r, "no manifest here").Hint("run `chalc new-project NAME` to start one, or pass --project DIR")
 		} else {
@@ -56,7 +56,7 @@ func Parsed(filename string, src []byte) (*Set, diag.Diagnostics) {
 }
 
 func (s *Set) add(abs string, src []byte) (*Document, diag.Diagnostics) {
-	name := DisplayPath(abs)
+	name := diag.DisplayPath(abs)
 	s.Sources[name] = src
 	doc, ds := Parse(name, src)
 	doc.Path = abs
@@ -85,7 +85,7 @@ func (l *loader) follow(doc *Document) {
 		if inStack(l.stack, abs) {
 			var chain []string
 			for _, p := range append(l.stack[indexOf(l.stack, abs):], abs) {
-				chain = append(chain, DisplayPath(p))
+				chain = append(chain, diag.DisplayPath(p))
 			}
 			l.ds.Errorf(doc.Range(v), "blueprint %q registers a manifest that registers it: %s", v.Value, strings.Join(chain, " → ")).
 				Hint("a blueprint is a separate fragment file; the app's manifest cannot be one")
@@ -98,7 +98,7 @@ func (l *loader) follow(doc *Document) {
 		if err != nil {
 			d := l.ds.Errorf(doc.Range(v), "blueprint manifest %q not found", v.Value)
 			if errors.Is(err, fs.ErrNotExist) {
-				d.Hint("looked for %s; paths are relative to the directory of %s", DisplayPath(abs), doc.Filename)
+				d.Hint("looked for %s; paths are relative to the directory of %s", diag.DisplayPath(abs), doc.Filename)
 				alt := filepath.Join(filepath.Dir(docPath(doc)), ".chalice", v.Value)
 				if _, err := os.Stat(alt); err == nil {
 					d.Hint("did you mean %q?", filepath.ToSlash(filepath.Join(".chalice", v.Value)))
@@ -161,17 +161,6 @@ func resolvePath(doc *Document, rel string) string {
 
 // ResolvePath resolves a path written in doc, relative to doc's directory.
 func ResolvePath(doc *Document, rel string) string { return resolvePath(doc, rel) }
-
-// DisplayPath is how chalc names a file in messages: relative to the
-// working directory when it is below it, with forward slashes.
-func DisplayPath(abs string) string {
-	if wd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(wd, abs); err == nil && !strings.HasPrefix(rel, "..") {
-			return filepath.ToSlash(rel)
-		}
-	}
-	return filepath.ToSlash(abs)
-}
 
 func inStack(stack []string, p string) bool { return indexOf(stack, p) >= 0 }
 

@@ -35,7 +35,7 @@ func TestBaseTemplate(t *testing.T) {
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}
-	app, cds := compiler.Compile(set, compiler.Options{SkipGoCheck: true})
+	app, cds := compiler.Compile(set, compiler.Options{})
 	if app == nil {
 		t.Fatal(cds)
 	}
@@ -204,7 +204,7 @@ stages:
 		set := sets[name]
 		for _, stage := range stages.Names(set.Decode()) {
 			t.Run(name+"/"+stage, func(t *testing.T) {
-				app, cds := compiler.Compile(set, compiler.Options{Stage: stage, SkipGoCheck: true})
+				app, cds := compiler.Compile(set, compiler.Options{Stage: stage})
 				if app == nil {
 					t.Fatal(cds)
 				}

@@ -22,7 +22,7 @@ func BenchmarkCompileTemplate1000(b *testing.B) {
 		if ds.HasErrors() {
 			b.Fatal(ds)
 		}
-		app, cds := compiler.Compile(set, compiler.Options{SkipGoCheck: true})
+		app, cds := compiler.Compile(set, compiler.Options{})
 		if app == nil {
 			b.Fatal(cds)
 		}

@@ -15,6 +15,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/chalc-dev/chalc/gocheck"
+
 	"github.com/chalc-dev/chalc/awsfacts"
 
 	"github.com/chalc-dev/chalc/build"
@@ -37,15 +39,13 @@ type Options struct {
 	Stage string
 	// AllStages checks the configuration rules of every stage.
 	AllStages bool
-	// SkipGoCheck skips the handler type-check (and so code generation).
-	SkipGoCheck bool
-	// SkipRuntimeModules skips checking that go.mod/go.sum provide the
-	// runtime packages chalc_gen.go imports: `chalc generate` writes that
-	// file so that `go mod tidy` can record them.
-	SkipRuntimeModules bool
-	// SkipIAM skips the analysis of the handlers' AWS SDK calls (the roles
-	// then carry no SDK actions): for `chalc local`, which deploys nothing.
-	SkipIAM bool
+	// SkipGo lists the checks of the Go code not to run (all run by
+	// default): gocheck.All checks only the manifest (and so generates
+	// nothing); gocheck.RuntimeModules is for `chalc generate`, which
+	// writes the file whose imports `go mod tidy` then records;
+	// gocheck.SDKCalls leaves the roles without SDK actions, for `chalc
+	// local`, which deploys nothing.
+	SkipGo gocheck.Checks
 	// CacheDir overrides the cache location (default: the user cache
 	// directory's chalc/, or $CHALC_CACHE).
 	CacheDir string
@@ -110,8 +110,7 @@ func Check(opts Options) (*Checked, error) {
 	if stage == "" {
 		stage = stages.DefaultStage
 	}
-	copts := compiler.Options{Stage: stage, SkipGoCheck: opts.SkipGoCheck, SkipRuntimeModules: opts.SkipRuntimeModules,
-		SkipSDKAnalysis: opts.SkipIAM, CacheDir: CacheDir(opts.CacheDir)}
+	copts := compiler.Options{Stage: stage, Go: gocheck.All &^ opts.SkipGo, CacheDir: CacheDir(opts.CacheDir)}
 	if opts.AllStages {
 		copts.CheckStages = stages.Names(set.Decode())
 	}
@@ -224,7 +223,7 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 		progress = func(string) {}
 	}
 	if _, err := build.WriteGenerated(app); err != nil {
-		return nil, fmt.Errorf("writing %s: %w", compiler.GeneratedFile, err)
+		return nil, fmt.Errorf("writing %s: %w", gocheck.GeneratedFile, err)
 	}
 	value, err := sam.Generate(app)
 	if err != nil {

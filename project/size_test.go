@@ -23,7 +23,7 @@ func TestLargeTemplateSize(t *testing.T) {
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}
-	app, cds := compiler.Compile(set, compiler.Options{SkipGoCheck: true})
+	app, cds := compiler.Compile(set, compiler.Options{})
 	if app == nil {
 		t.Fatal(cds)
 	}

@@ -18,7 +18,7 @@ func compile(t *testing.T, yaml string) *compiler.App {
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}
-	app, cds := compiler.Compile(set, compiler.Options{SkipGoCheck: true})
+	app, cds := compiler.Compile(set, compiler.Options{})
 	if app == nil {
 		t.Fatal(cds)
 	}

@@ -109,7 +109,7 @@ stages:
 			if ds.HasErrors() {
 				t.Fatal(ds)
 			}
-			app, cds := compiler.Compile(set, compiler.Options{SkipGoCheck: true, Stage: tc.stage})
+			app, cds := compiler.Compile(set, compiler.Options{Stage: tc.stage})
 			if app == nil {
 				t.Fatal(cds)
 			}

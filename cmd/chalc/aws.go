@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/chalc-dev/chalc/gocheck"
+
 	"github.com/chalc-dev/chalc/awsfacts"
 
 	"github.com/urfave/cli/v3"
@@ -111,7 +113,7 @@ func stackOf(cmd *cli.Command, stderr io.Writer) (*project.Checked, string, erro
 		return nil, "", err
 	}
 	opts := options(cmd, stderr)
-	opts.SkipGoCheck = true
+	opts.SkipGo = gocheck.All
 	c, err := project.Check(opts)
 	var ue *project.UsageError
 	switch {

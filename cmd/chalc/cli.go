@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/chalc-dev/chalc/gocheck"
+
 	"github.com/urfave/cli/v3"
 
 	"github.com/chalc-dev/chalc/apidoc"
@@ -411,7 +413,7 @@ func generate(cmd *cli.Command, stdout, stderr io.Writer) error {
 	// chalc_gen.go must exist before `go mod tidy` can record the runtime
 	// it imports, and its content does not depend on the module: a module
 	// that lacks the runtime does not stop generate.
-	opts.SkipRuntimeModules = true
+	opts.SkipGo = gocheck.RuntimeModules
 	c, err := check(opts, stderr)
 	if err != nil {
 		return err

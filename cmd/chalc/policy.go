@@ -9,7 +9,7 @@ import (
 
 	"github.com/urfave/cli/v3"
 
-	"github.com/chalc-dev/chalc/manifest"
+	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/project"
 	"github.com/chalc-dev/chalc/sam"
 )
@@ -87,7 +87,7 @@ func formatRoles(roles []*project.Role) string {
 			fmt.Fprintf(&b, "%s (%s): iam_role_arn, not managed by chalc\n", r.ARN, fns)
 			continue
 		case r.PolicyFile != "":
-			fmt.Fprintf(&b, "%s (%s): from %s; the analysis found:\n", r.ID, fns, filepath.ToSlash(manifest.DisplayPath(r.PolicyFile)))
+			fmt.Fprintf(&b, "%s (%s): from %s; the analysis found:\n", r.ID, fns, filepath.ToSlash(diag.DisplayPath(r.PolicyFile)))
 		default:
 			fmt.Fprintf(&b, "%s (%s)\n", r.ID, fns)
 		}

@@ -1,11 +1,12 @@
-// Package gosources decides which local files a go command run in a
-// module may read, and hashes them together with the go environment
-// that changes what it reads or builds. chalc's caches (the bootstrap
-// build, the handler type-check, the SDK-call analysis) are all keyed by
-// it: one answer to "what can change a go command's result", so that a
-// change go build would see misses every cache alike, including changes
-// in a go.work found in a parent directory, its modules and replacements.
-package gosources
+package gocheck
+
+// Which local files a go command run in a module may read, hashed
+// together with the go environment that changes what it reads or builds.
+// chalc's caches (the bootstrap build, the handler type-check, the
+// SDK-call analysis) are all keyed by it: one answer to "what can change
+// a go command's result", so that a change go build would see misses
+// every cache alike, including changes in a go.work found in a parent
+// directory, its modules and replacements.
 
 import (
 	"bytes"

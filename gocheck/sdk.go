@@ -1,8 +1,8 @@
-package compiler
+package gocheck
 
 // The SDK call analysis behind autogen_policy: which aws-sdk-go-v2
-// operations can each Lambda function call, and so which IAM actions its
-// role needs.
+// operations the code reachable from each handler can call (the compiler
+// turns them into each function's IAM actions).
 //
 // The handler packages and the packages of their own Go module that they
 // import (transitively; not the standard library, not other modules) are
@@ -20,10 +20,10 @@ package compiler
 //   - the module-local funcs, methods and package-level vars it refers to,
 //     called or not (a func passed as a value may be called).
 //
-// A function's needs are the closure from its handler (the API handler:
-// every route's handler), the middleware that wraps its kind (including
-// `all`), and every module-local package initializer (the bootstrap runs
-// them all, whatever the function).
+// SDKGraph.Reach gives the closure from a function's entry points (the
+// compiler names them: its handlers and middleware) plus every
+// module-local package initializer (the bootstrap runs them all, whatever
+// the function).
 //
 // Limits, by design: calls through an interface method of the module's
 // own interfaces are not followed to the implementations (unless the
@@ -46,15 +46,11 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/chalc-dev/chalc/awsfacts"
-
-	"golang.org/x/tools/go/packages"
-
 	"github.com/chalc-dev/chalc/diag"
-	"github.com/chalc-dev/chalc/manifest"
+	"golang.org/x/tools/go/packages"
 )
 
-// sdkCallsVersion is part of the cache key: bump it when sdkGraph or what
+// sdkCallsVersion is part of the cache key: bump it when SDKGraph or what
 // the walk records changes.
 const sdkCallsVersion = "1"
 
@@ -62,23 +58,26 @@ const sdkCallsVersion = "1"
 // packages.
 const SDKServicePrefix = "github.com/aws/aws-sdk-go-v2/service/"
 
-// sdkGraph is what the walk of one module records; it is cached.
-type sdkGraph struct {
+// SDKGraph is what the walk of the handlers' modules records (one module's
+// is cached): which SDK operations each func, method, var and package
+// initializer uses, and which others it refers to.
+type SDKGraph struct {
 	// Nodes by key: a func's types.Func.FullName ("example.com/app.Index",
 	// "(*example.com/app/store.Store).Save"), "var <pkg>.<name>" for a
 	// package-level var, "init <pkg>" for a package's initialization.
-	Nodes map[string]*sdkNode
+	Nodes map[string]*SDKNode
 	// Inits are the "init <pkg>" keys of every module-local package.
 	Inits []string
 }
 
-type sdkNode struct {
+// SDKNode is one func, method, package-level var or package initializer.
+type SDKNode struct {
 	Refs []string  `json:",omitempty"` // module-local nodes it refers to
-	Uses []*sdkUse `json:",omitempty"` // SDK operations it uses
+	Uses []*SDKUse `json:",omitempty"` // SDK operations it uses
 }
 
-// sdkUse is one SDK operation used at one place.
-type sdkUse struct {
+// SDKUse is one SDK operation used at one place.
+type SDKUse struct {
 	Service string // the package name under service/: s3, dynamodb
 	Op      string // the operation: GetObject
 	Call    string // what the code calls: s3.Client.GetObject
@@ -87,98 +86,16 @@ type sdkUse struct {
 	Col     int
 }
 
-// sdkAnalysis runs the analysis for the app's handler packages and fills
-// Function.SDK for every function whose role chalc manages. It runs only
-// after a clean Go check.
-func (c *checker) sdkAnalysis() {
-	needed := false
-	for _, f := range c.allFunctions() {
-		if f.Config != nil && f.Config.ManageIAMRole.V {
-			needed = true
-		}
-	}
-	if !needed || c.opts.SkipSDKAnalysis {
-		return
-	}
-	byRoot := map[string][]string{}
-	var roots []string
-	for _, p := range c.app.Packages {
-		root := moduleRoot(p.Dir)
-		if _, ok := byRoot[root]; !ok {
-			roots = append(roots, root)
-		}
-		byRoot[root] = append(byRoot[root], p.Dir)
-	}
-	g := &sdkGraph{Nodes: map[string]*sdkNode{}}
-	for _, root := range roots {
-		mg, err := analyseModule(root, byRoot[root], c.opts.CacheDir, c.sources)
-		if err != nil {
-			c.ds.Errorf(diag.Range{Filename: manifest.DisplayPath(root)}, "cannot analyse the handlers' AWS SDK calls: %v", err).
-				Hint("autogen_policy: false with iam_policy_file gives the role a policy of your own")
-			return
-		}
-		for k, n := range mg.Nodes {
-			g.Nodes[k] = n
-		}
-		g.Inits = append(g.Inits, mg.Inits...)
-	}
-	warned := map[string]bool{}
-	for _, f := range c.allFunctions() {
-		if f.Config == nil || !f.Config.ManageIAMRole.V {
-			continue
-		}
-		f.SDK = c.functionActions(g, c.entryPoints(f), f.Config.AutogenPolicy.V, warned)
-	}
-}
+// FuncKey is the node key of a package-level func: its import path and
+// name.
+func FuncKey(importPath, name string) string { return importPath + "." + name }
 
-// entryPoints are the node keys a function starts from: its handler(s)
-// and the middleware that wraps its kind.
-func (c *checker) entryPoints(f *Function) []string {
-	var keys []string
-	add := func(ref *HandlerRef) {
-		if ref != nil && ref.Package != nil && ref.Package.ImportPath != "" && ref.Name != "" {
-			keys = append(keys, ref.Package.ImportPath+"."+ref.Name)
-		}
-	}
-	if f.Kind == FuncAPI {
-		for _, r := range c.app.Routes {
-			add(&r.Handler)
-		}
-	} else {
-		add(f.Handler)
-	}
-	if kind := middlewareKind(f.Kind); kind != "" {
-		for _, m := range c.app.Middleware {
-			if m.EventType == kind || m.EventType == "all" {
-				add(&m.Handler)
-			}
-		}
-	}
-	return keys
-}
-
-// middlewareKind is the middleware event_type that wraps functions of
-// kind k ("" for builtin authorizers, which have none).
-func middlewareKind(k FunctionKind) string {
-	switch k {
-	case FuncAPI:
-		return "http"
-	case FuncPure:
-		return "pure_lambda"
-	case FuncSchedule:
-		return "scheduled"
-	case FuncAuthorizer:
-		return ""
-	}
-	return string(k)
-}
-
-// functionActions computes the closure from keys (plus every package
-// initializer) and maps the SDK operations found to IAM actions.
-func (c *checker) functionActions(g *sdkGraph, keys []string, warn bool, warned map[string]bool) []*SDKAction {
+// Reach returns the SDK uses reachable from the nodes keys and from every
+// package initializer, each once, in the order met.
+func (g *SDKGraph) Reach(keys []string) []*SDKUse {
 	seen := map[string]bool{}
 	queue := append(append([]string(nil), keys...), g.Inits...)
-	byAction := map[string]*SDKAction{}
+	var out []*SDKUse
 	for len(queue) > 0 {
 		k := queue[0]
 		queue = queue[1:]
@@ -191,53 +108,22 @@ func (c *checker) functionActions(g *sdkGraph, keys []string, warn bool, warned 
 			continue
 		}
 		queue = append(queue, n.Refs...)
-		for _, u := range n.Uses {
-			call := SDKCall{File: u.File, Line: u.Line, Column: u.Col, Call: u.Call}
-			actions, ok := awsfacts.IAMActions(u.Service, u.Op)
-			if !ok {
-				if pos := call.Position(); warn && !warned[pos] {
-					warned[pos] = true
-					c.ds.Warnf(diag.Range{Filename: manifest.DisplayPath(u.File), Start: diag.Pos{Line: u.Line, Column: u.Col}},
-						"chalc cannot tell which IAM action %s needs, so the generated role does not allow it", u.Call).
-						Hint("%s", awsfacts.UnmappedReason(u.Service)).
-						Hint("set autogen_policy: false and iam_policy_file for this function to write its policy yourself")
-				}
-				continue
-			}
-			for _, a := range actions {
-				sa := byAction[a]
-				if sa == nil {
-					sa = &SDKAction{Action: a}
-					byAction[a] = sa
-				}
-				if !slices.Contains(sa.Calls, call) {
-					sa.Calls = append(sa.Calls, call)
-				}
-			}
-		}
+		out = append(out, n.Uses...)
 	}
-	out := make([]*SDKAction, 0, len(byAction))
-	for _, a := range byAction {
-		slices.SortFunc(a.Calls, SDKCall.Compare)
-		out = append(out, a)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Action < out[j].Action })
 	return out
 }
 
-// ActionSet is the sorted action names of a function's SDK needs, joined
-// by spaces: two functions need the same policy when their sets are equal.
-func ActionSet(actions []*SDKAction) string {
-	names := make([]string, len(actions))
-	for i, a := range actions {
-		names[i] = a.Action
+// merge adds another module's graph.
+func (g *SDKGraph) merge(o *SDKGraph) {
+	for k, n := range o.Nodes {
+		g.Nodes[k] = n
 	}
-	return strings.Join(names, " ")
+	g.Inits = append(g.Inits, o.Inits...)
 }
 
 // analyseModule loads and walks the handler packages dirs of the module
 // at root, through the cache.
-func analyseModule(root string, dirs []string, cacheDir string, sources *moduleSources) (*sdkGraph, error) {
+func analyseModule(root string, dirs []string, cacheDir string, sources *moduleSources) (*SDKGraph, error) {
 	key, err := sdkCacheKey(root, dirs, sources)
 	if err != nil {
 		return nil, err
@@ -246,7 +132,7 @@ func analyseModule(root string, dirs []string, cacheDir string, sources *moduleS
 	if cacheDir != "" {
 		cacheFile = filepath.Join(cacheDir, "sdkcalls", key+".json")
 		if b, err := os.ReadFile(cacheFile); err == nil {
-			var g sdkGraph
+			var g SDKGraph
 			if json.Unmarshal(b, &g) == nil && g.Nodes != nil {
 				g.absolute(root)
 				return &g, nil
@@ -271,7 +157,7 @@ func analyseModule(root string, dirs []string, cacheDir string, sources *moduleS
 }
 
 // absolute makes the cached (module-relative) file names absolute.
-func (g *sdkGraph) absolute(root string) {
+func (g *SDKGraph) absolute(root string) {
 	for _, n := range g.Nodes {
 		for _, u := range n.Uses {
 			if !filepath.IsAbs(u.File) {
@@ -303,13 +189,13 @@ func sdkCacheKey(root string, dirs []string, sources *moduleSources) (string, er
 // loadSDKGraph runs go/packages twice: once for the import graph (to find
 // the module-local packages the handlers reach), once for their syntax
 // and types, dependencies from export data.
-func loadSDKGraph(root string, dirs []string) (*sdkGraph, error) {
+func loadSDKGraph(root string, dirs []string) (*SDKGraph, error) {
 	overlay := map[string][]byte{}
 	var patterns []string
 	for _, d := range dirs {
 		gen := filepath.Join(d, GeneratedFile)
 		if _, err := os.Stat(gen); err == nil {
-			overlay[gen] = []byte("package " + packageName(d) + "\n")
+			overlay[gen] = []byte("package " + PackageName(d) + "\n")
 		}
 		rel, err := filepath.Rel(root, d)
 		if err != nil {
@@ -351,7 +237,7 @@ func loadSDKGraph(root string, dirs []string) (*sdkGraph, error) {
 		visit(p)
 	}
 	if len(local) == 0 {
-		return nil, fmt.Errorf("found no package of the main module in %s", manifest.DisplayPath(root))
+		return nil, fmt.Errorf("found no package of the main module in %s", diag.DisplayPath(root))
 	}
 	paths := make([]string, 0, len(local))
 	for p := range local {
@@ -365,7 +251,7 @@ func loadSDKGraph(root string, dirs []string) (*sdkGraph, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &sdkWalker{root: root, local: local, g: &sdkGraph{Nodes: map[string]*sdkNode{}}}
+	w := &sdkWalker{root: root, local: local, g: &SDKGraph{Nodes: map[string]*SDKNode{}}}
 	sort.Slice(pkgs, func(i, j int) bool { return pkgs[i].PkgPath < pkgs[j].PkgPath })
 	for _, p := range pkgs {
 		if len(p.Errors) > 0 {
@@ -386,15 +272,15 @@ func loadSDKGraph(root string, dirs []string) (*sdkGraph, error) {
 type sdkWalker struct {
 	root  string
 	local map[string]bool
-	g     *sdkGraph
+	g     *SDKGraph
 	fset  *token.FileSet
 	info  *types.Info
 }
 
-func (w *sdkWalker) node(key string) *sdkNode {
+func (w *sdkWalker) node(key string) *SDKNode {
 	n := w.g.Nodes[key]
 	if n == nil {
-		n = &sdkNode{}
+		n = &SDKNode{}
 		w.g.Nodes[key] = n
 	}
 	return n
@@ -464,14 +350,14 @@ func (w *sdkWalker) valueSpec(init string, vs *ast.ValueSpec) {
 }
 
 // walk records what the code under n refers to, into node.
-func (w *sdkWalker) walk(node *sdkNode, n ast.Node) {
+func (w *sdkWalker) walk(node *SDKNode, n ast.Node) {
 	ast.Inspect(n, func(n ast.Node) bool {
 		w.visit(node, n)
 		return true
 	})
 }
 
-func (w *sdkWalker) visit(node *sdkNode, n ast.Node) {
+func (w *sdkWalker) visit(node *SDKNode, n ast.Node) {
 	id, ok := n.(*ast.Ident)
 	if !ok {
 		return
@@ -486,7 +372,7 @@ func (w *sdkWalker) visit(node *sdkNode, n ast.Node) {
 	}
 }
 
-func (w *sdkWalker) fn(node *sdkNode, id *ast.Ident, fn *types.Func) {
+func (w *sdkWalker) fn(node *SDKNode, id *ast.Ident, fn *types.Func) {
 	if fn.Pkg() == nil {
 		return
 	}
@@ -508,7 +394,7 @@ func (w *sdkWalker) fn(node *sdkNode, id *ast.Ident, fn *types.Func) {
 	if rel, err := filepath.Rel(w.root, file); err == nil && !strings.HasPrefix(rel, "..") {
 		file = filepath.ToSlash(rel)
 	}
-	node.Uses = append(node.Uses, &sdkUse{Service: svc, Op: op, Call: call, File: file, Line: pos.Line, Col: pos.Column})
+	node.Uses = append(node.Uses, &SDKUse{Service: svc, Op: op, Call: call, File: file, Line: pos.Line, Col: pos.Column})
 }
 
 // sdkService returns the service of an aws-sdk-go-v2 service package

@@ -1,4 +1,4 @@
-package compiler
+package gocheck
 
 import (
 	"bytes"
@@ -14,66 +14,29 @@ import (
 	"strings"
 
 	"github.com/chalc-dev/chalc/diag"
-	"github.com/chalc-dev/chalc/manifest"
+	"github.com/chalc-dev/chalc/internal/suggest"
 )
-
-// Import paths of the runtime packages the generated code imports.
-const (
-	DispatchPath = "github.com/chalc-dev/chalc/runtime/dispatch"
-	S3NotifyPath = "github.com/chalc-dev/chalc/runtime/s3notify"
-)
-
-// runtimeImport is a package of chalc's runtime that chalc_gen.go or the
-// bootstrap's main imports, so the app's module must provide it and its
-// dependencies: the Go check loads it so that validate fails where the
-// build would.
-type runtimeImport struct {
-	Path string
-	// At is the manifest entry that needs it; What names it in messages
-	// and Why says why the app needs it.
-	At        diag.Range
-	What, Why string
-}
-
-// runtimeImports lists the runtime packages the generated code of the
-// app imports.
-func (c *checker) runtimeImports() []runtimeImport {
-	at := c.app.Handlers.At
-	if at.Start.Line == 0 {
-		at = diag.Range{Filename: manifest.DisplayPath(c.app.ManifestPath)}
-	}
-	const core, why = "chalc's runtime", "the generated code (chalc_gen.go and the bootstrap) imports it"
-	rs := []runtimeImport{{Path: ChalicePath, At: at, What: core, Why: why}, {Path: DispatchPath, At: at, What: core, Why: why}}
-	for _, f := range c.app.Functions {
-		if f.S3 != nil && f.S3.Bucket != "" {
-			rs = append(rs, runtimeImport{Path: S3NotifyPath, At: f.S3.At, What: "chalc's S3 notification runtime",
-				Why: fmt.Sprintf("the bootstrap includes it because function %q subscribes to an existing bucket", f.Name)})
-			break
-		}
-	}
-	return rs
-}
 
 // at is where messages about the package point: the handlers: value,
 // else the directory.
-func (p *Package) at() diag.Range {
+func (p Target) at() diag.Range {
 	if p.At.Start.Line != 0 {
 		return p.At
 	}
-	return diag.Range{Filename: manifest.DisplayPath(p.Dir)}
+	return diag.Range{Filename: diag.DisplayPath(p.Dir)}
 }
 
 // display names the package directory as the manifest does.
-func (p *Package) display() string {
+func (p Target) display() string {
 	if p.Written != "" {
 		return p.Written
 	}
-	return manifest.DisplayPath(p.Dir)
+	return diag.DisplayPath(p.Dir)
 }
 
 // checkHandlersDir reports a handlers: directory that is missing, not a
 // directory or without Go files.
-func checkHandlersDir(p *Package) *diag.Diagnostic {
+func checkHandlersDir(p Target) *diag.Diagnostic {
 	st, err := os.Stat(p.Dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
@@ -102,7 +65,7 @@ func checkHandlersDir(p *Package) *diag.Diagnostic {
 	return nil
 }
 
-func manifestName(p *Package) string {
+func manifestName(p Target) string {
 	if p.At.Filename != "" {
 		return path.Base(p.At.Filename)
 	}
@@ -123,7 +86,7 @@ func hasGoFiles(dir string) bool {
 
 // suggestDir returns the handlers: value naming a sibling directory with
 // Go files whose name is close to the one written, or "".
-func suggestDir(p *Package) string {
+func suggestDir(p Target) string {
 	if p.Written == "" {
 		return ""
 	}
@@ -137,7 +100,7 @@ func suggestDir(p *Package) string {
 			names = append(names, n)
 		}
 	}
-	best := suggestName(base, names)
+	best := suggest.Closest(base, names)
 	if best == "" {
 		return ""
 	}
@@ -166,7 +129,7 @@ type listedPackage struct {
 //
 // handlersBroken says that the handlers package's own imports are
 // affected, so that its type errors would be echoes.
-func moduleCheck(p *Package, runtime []runtimeImport) (ds diag.Diagnostics, handlersBroken bool) {
+func moduleCheck(p Target, runtime []RuntimeImport) (ds diag.Diagnostics, handlersBroken bool) {
 	args := []string{"list", "-e", "-deps", "-json=ImportPath,DepOnly,Deps,Error"}
 	gen := filepath.Join(p.Dir, GeneratedFile)
 	if _, err := os.Stat(gen); err == nil {
@@ -179,7 +142,7 @@ func moduleCheck(p *Package, runtime []runtimeImport) (ds diag.Diagnostics, hand
 		stub := filepath.Join(tmp, GeneratedFile)
 		overlay := filepath.Join(tmp, "overlay.json")
 		b, _ := json.Marshal(map[string]any{"Replace": map[string]string{gen: stub}})
-		if os.WriteFile(stub, []byte("package "+packageName(p.Dir)+"\n"), 0o644) != nil || os.WriteFile(overlay, b, 0o644) != nil {
+		if os.WriteFile(stub, []byte("package "+PackageName(p.Dir)+"\n"), 0o644) != nil || os.WriteFile(overlay, b, 0o644) != nil {
 			return nil, false
 		}
 		args = append(args, "-overlay", overlay)
@@ -205,7 +168,7 @@ func moduleCheck(p *Package, runtime []runtimeImport) (ds diag.Diagnostics, hand
 		}
 		listed = append(listed, lp)
 	}
-	root := moduleRoot(p.Dir)
+	root := ModuleRoot(p.Dir)
 	if runErr != nil && len(listed) == 0 {
 		// A module-level failure (go.mod needs updates): the go command
 		// says so on stderr. Anything else is left to the type check,
@@ -280,7 +243,7 @@ func moduleCheck(p *Package, runtime []runtimeImport) (ds diag.Diagnostics, hand
 				if g == handlers {
 					e := parseGoError(lp.Error.Pos, "")
 					if e.File != "" {
-						at = diag.Range{Filename: manifest.DisplayPath(e.File), Start: diag.Pos{Line: e.Line, Column: e.Col}}
+						at = diag.Range{Filename: diag.DisplayPath(e.File), Start: diag.Pos{Line: e.Line, Column: e.Col}}
 					}
 				}
 				g.notes = append(g.notes, diag.Note{Range: at, Message: msg})
@@ -365,7 +328,7 @@ func tidyHint(root, msg string) string {
 	if strings.Contains(msg, "inconsistent vendoring") || strings.Contains(msg, "-mod=vendor") {
 		cmd = "go mod vendor"
 	}
-	if r := manifest.DisplayPath(root); r != "." && root != "" {
+	if r := diag.DisplayPath(root); r != "." && root != "" {
 		return fmt.Sprintf("run `%s` in %s", cmd, r)
 	}
 	return fmt.Sprintf("run `%s`", cmd)

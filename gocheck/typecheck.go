@@ -1,4 +1,4 @@
-package compiler
+package gocheck
 
 import (
 	"context"
@@ -23,24 +23,14 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/chalc-dev/chalc/diag"
-	"github.com/chalc-dev/chalc/internal/gosources"
-	"github.com/chalc-dev/chalc/manifest"
 )
-
-// ChalicePath is the import path of the handler API package.
-const ChalicePath = "github.com/chalc-dev/chalc/runtime/chalice"
-
-// GeneratedFile is the name of the file chalc writes into the handlers
-// package; the Go check ignores it (it may be stale, or reference handlers
-// that no longer exist).
-const GeneratedFile = "chalc_gen.go"
 
 // goCheckVersion is part of the cache key: bump it when GoFunc or
 // cachedPackage changes.
 const goCheckVersion = "4"
 
-// GoFunc is what the Go check learns about one exported top-level func.
-type GoFunc struct {
+// Func is what the type-check learns about one exported top-level func.
+type Func struct {
 	Name string
 	// At is the declaration (file:line:col of the name).
 	At diag.Range
@@ -60,15 +50,30 @@ type GoFunc struct {
 	Generic bool
 	// NotJSON says why encoding/json cannot encode the first of two
 	// results; nil when it can, as far as the static type tells.
-	NotJSON *jsonIssue
+	NotJSON *JSONIssue
 	// RawBytes: the first of two results is a plain []byte, which a route
 	// can only answer with a binary Content-Type.
 	RawBytes bool
 }
 
-// GoObject is a package-level name that is not an exported func: what a
+// TakesContext reports whether the func's first parameter is a context.
+func (g *Func) TakesContext() bool { return len(g.Params) > 0 && g.Params[0] == "context.Context" }
+
+// ReturnsValue reports whether the func returns (T, error), not just error.
+func (g *Func) ReturnsValue() bool { return len(g.Results) == 2 }
+
+// TakesRequest reports whether a route handler takes *chalice.Request.
+func (g *Func) TakesRequest() bool {
+	p := g.Params
+	if g.TakesContext() {
+		p = p[1:]
+	}
+	return len(p) > 0 && p[0] == "*chalice.Request"
+}
+
+// Object is a package-level name that is not an exported func: what a
 // handler name that is not a handler turned out to be.
-type GoObject struct {
+type Object struct {
 	// Kind is "func", "type", "variable" or "constant".
 	Kind string
 	At   diag.Range
@@ -78,31 +83,8 @@ type GoObject struct {
 	FuncType bool
 }
 
-// goCheck loads each handler package with go/packages and records its
-// exported funcs. Results are cached by a hash of every local source the
-// go command may read for the package (sourceKey), so an unchanged project
-// skips `go list`.
-// The first package is the app's own: the module that builds the
-// bootstrap, which must also provide runtime, the runtime packages the
-// generated code imports. Go source files named in diagnostics are added
-// to src, for the code frame.
-func goCheck(pkgs []*Package, runtime []runtimeImport, cacheDir string, sources *moduleSources, src diag.Sources) diag.Diagnostics {
-	var ds diag.Diagnostics
-	for i, p := range pkgs {
-		var rt []runtimeImport
-		if i == 0 {
-			rt = runtime
-		}
-		ds = append(ds, checkPackage(p, rt, cacheDir, sources, src)...)
-	}
-	return ds
-}
-
 type cachedPackage struct {
-	ImportPath string
-	Name       string
-	Funcs      map[string]*GoFunc
-	Objects    map[string]*GoObject
+	Package
 	// Errors are the package's Go errors (never cached: a package with
 	// errors is loaded again).
 	Errors []goError `json:"-"`
@@ -116,16 +98,16 @@ type goError struct {
 	Msg       string
 }
 
-func checkPackage(p *Package, runtime []runtimeImport, cacheDir string, sources *moduleSources, src diag.Sources) diag.Diagnostics {
+func checkPackage(p Target, runtime []RuntimeImport, cacheDir string, sources *moduleSources, src diag.Sources) (*Package, diag.Diagnostics) {
 	var ds diag.Diagnostics
 	if d := checkHandlersDir(p); d != nil {
 		ds.Append(d)
-		return ds
+		return nil, ds
 	}
 	key, err := sourceKey(p.Dir, sources, runtime)
 	if err != nil {
 		ds.Errorf(p.at(), "cannot read the handlers package %s: %v", p.display(), err)
-		return ds
+		return nil, ds
 	}
 	var cp *cachedPackage
 	cacheFile := ""
@@ -139,21 +121,21 @@ func checkPackage(p *Package, runtime []runtimeImport, cacheDir string, sources 
 		}
 	}
 	if cp == nil {
-		if moduleRoot(p.Dir) == "" {
+		if ModuleRoot(p.Dir) == "" {
 			ds.Errorf(p.at(), "the handlers package %s is not in a Go module", p.display()).
 				Hint("run `go mod init example.com/myapp` in the project directory")
-			return ds
+			return nil, ds
 		}
 		// Module bookkeeping first: with a dependency of the handlers
 		// missing from go.mod/go.sum, type errors would be its echoes.
 		mds, handlersBroken := moduleCheck(p, runtime)
 		if handlersBroken {
-			return mds
+			return nil, mds
 		}
 		cp, ds = loadPackage(p)
 		ds = append(ds, mds...)
 		if cp == nil {
-			return ds
+			return nil, ds
 		}
 		if cacheFile != "" && len(cp.Errors) == 0 && !ds.HasErrors() {
 			if b, err := json.Marshal(cp); err == nil {
@@ -165,16 +147,16 @@ func checkPackage(p *Package, runtime []runtimeImport, cacheDir string, sources 
 			}
 		}
 	}
-	p.ImportPath, p.Name, p.Funcs, p.Objects, p.Checked = cp.ImportPath, cp.Name, cp.Funcs, cp.Objects, true
 	ds = append(ds, goErrorDiagnostics(p, cp.Errors, src)...)
-	return ds
+	pkg := cp.Package
+	return &pkg, ds
 }
 
 // maxGoErrors is how many Go errors are shown, as the Go compiler does.
 const maxGoErrors = 10
 
 // goErrorDiagnostics reports each Go error once, at its own position.
-func goErrorDiagnostics(p *Package, errs []goError, src diag.Sources) diag.Diagnostics {
+func goErrorDiagnostics(p Target, errs []goError, src diag.Sources) diag.Diagnostics {
 	var ds diag.Diagnostics
 	if len(errs) == 0 {
 		return nil
@@ -213,7 +195,7 @@ func goErrorDiagnostics(p *Package, errs []goError, src diag.Sources) diag.Diagn
 // goRange is the diagnostic range of a Go position (byte column), with
 // the file's source registered so the line is shown.
 func goRange(file string, line, col int, src diag.Sources) diag.Range {
-	name := manifest.DisplayPath(file)
+	name := diag.DisplayPath(file)
 	r := diag.Range{Filename: name, Start: diag.Pos{Line: line, Column: col}}
 	if src == nil {
 		return r
@@ -261,8 +243,8 @@ func goTokenWidth(s string) int {
 // packages the module must provide, and the module's sources digest
 // (moduleSources). "" (no caching) outside a module or without a go
 // command: the check itself then says what is wrong.
-func sourceKey(dir string, sources *moduleSources, runtime []runtimeImport) (string, error) {
-	root := moduleRoot(dir)
+func sourceKey(dir string, sources *moduleSources, runtime []RuntimeImport) (string, error) {
+	root := ModuleRoot(dir)
 	if root == "" {
 		return "", nil
 	}
@@ -290,7 +272,7 @@ func sourceKey(dir string, sources *moduleSources, runtime []runtimeImport) (str
 // analysis replace. Both caches' keys include the digest; hashing the
 // sources once serves both.
 type moduleSources struct {
-	pkgs    []*Package
+	targets []Target
 	digests map[string]string // module root → digest
 }
 
@@ -303,16 +285,16 @@ func (m *moduleSources) digest(root string) (string, error) {
 	if d, ok := m.digests[root]; ok {
 		return d, nil
 	}
-	env, err := gosources.ReadEnv(context.Background(), "go", root, goEnv())
+	env, err := ReadEnv(context.Background(), "go", root, goEnv())
 	if err != nil {
 		return "", &goEnvError{err}
 	}
-	exclude := make([]string, len(m.pkgs))
-	for i, p := range m.pkgs {
+	exclude := make([]string, len(m.targets))
+	for i, p := range m.targets {
 		exclude[i] = filepath.Join(p.Dir, GeneratedFile)
 	}
 	h := sha256.New()
-	if err := gosources.Hash(h, root, env, exclude); err != nil {
+	if err := Hash(h, root, env, exclude); err != nil {
 		return "", err
 	}
 	d := hex.EncodeToString(h.Sum(nil))
@@ -323,8 +305,9 @@ func (m *moduleSources) digest(root string) (string, error) {
 	return d, nil
 }
 
-// moduleRoot returns the directory holding the go.mod above dir, or "".
-func moduleRoot(dir string) string {
+// ModuleRoot returns the directory holding the go.mod governing dir, or
+// "".
+func ModuleRoot(dir string) string {
 	for d := dir; ; {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
 			return d
@@ -337,22 +320,19 @@ func moduleRoot(dir string) string {
 	}
 }
 
-// ModuleRoot returns the directory of the go.mod governing dir, or "".
-func ModuleRoot(dir string) string { return moduleRoot(dir) }
-
 // goEnv is the environment of every go command the check runs: the
 // handlers are checked as the build compiles them, for Lambda's OS and
 // without cgo.
 func goEnv() []string { return append(os.Environ(), "GOOS=linux", "CGO_ENABLED=0") }
 
-func loadPackage(p *Package) (*cachedPackage, diag.Diagnostics) {
+func loadPackage(p Target) (*cachedPackage, diag.Diagnostics) {
 	var ds diag.Diagnostics
 	dir := p.Dir
 	overlay := map[string][]byte{}
 	gen := filepath.Join(dir, GeneratedFile)
 	if _, err := os.Stat(gen); err == nil {
 		// Hide the generated file: it may name handlers that are gone.
-		overlay[gen] = []byte("package " + packageName(dir) + "\n")
+		overlay[gen] = []byte("package " + PackageName(dir) + "\n")
 	}
 	cfg := &packages.Config{
 		Mode:    packages.NeedName | packages.NeedFiles | packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo,
@@ -377,12 +357,12 @@ func loadPackage(p *Package) (*cachedPackage, diag.Diagnostics) {
 		}
 		d := ds.Errorf(p.at(), "the go command cannot load the handlers package %s: %s", p.display(), msg)
 		if isModuleProblem(msg) {
-			d.Hint("%s", tidyHint(moduleRoot(dir), msg))
+			d.Hint("%s", tidyHint(ModuleRoot(dir), msg))
 		}
 		return nil, ds
 	}
 	pkg := pkgs[0]
-	cp := &cachedPackage{ImportPath: pkg.PkgPath, Name: pkg.Name, Funcs: map[string]*GoFunc{}, Objects: map[string]*GoObject{}}
+	cp := &cachedPackage{Package: Package{ImportPath: pkg.PkgPath, Name: pkg.Name, Funcs: map[string]*Func{}, Objects: map[string]*Object{}}}
 	cp.Errors = packageErrors(dir, pkg.Errors)
 	if pkg.Types == nil || pkg.Fset == nil {
 		return cp, ds
@@ -397,7 +377,7 @@ func loadPackage(p *Package) (*cachedPackage, diag.Diagnostics) {
 	}
 	at := func(o types.Object) diag.Range {
 		if pos := pkg.Fset.Position(o.Pos()); pos.IsValid() {
-			return diag.Range{Filename: manifest.DisplayPath(pos.Filename), Start: diag.Pos{Line: pos.Line, Column: pos.Column}}
+			return diag.Range{Filename: diag.DisplayPath(pos.Filename), Start: diag.Pos{Line: pos.Line, Column: pos.Column}}
 		}
 		return diag.Range{}
 	}
@@ -417,7 +397,7 @@ func loadPackage(p *Package) (*cachedPackage, diag.Diagnostics) {
 			continue
 		}
 		sig := fn.Type().(*types.Signature)
-		gf := &GoFunc{
+		gf := &Func{
 			Name:      name,
 			At:        at(fn),
 			Doc:       docs[name],
@@ -445,8 +425,8 @@ func loadPackage(p *Package) (*cachedPackage, diag.Diagnostics) {
 
 // describeObject records what a package-level name other than an
 // exported func is.
-func describeObject(obj types.Object, at diag.Range, qf types.Qualifier) *GoObject {
-	o := &GoObject{At: at, Type: types.TypeString(obj.Type(), qf)}
+func describeObject(obj types.Object, at diag.Range, qf types.Qualifier) *Object {
+	o := &Object{At: at, Type: types.TypeString(obj.Type(), qf)}
 	switch obj.(type) {
 	case *types.Func:
 		o.Kind = "func"
@@ -638,8 +618,9 @@ func canonicalQualifier(p *types.Package) string {
 
 func shortQualifier(p *types.Package) string { return p.Name() }
 
-// packageName reads the package clause of any Go file in dir.
-func packageName(dir string) string {
+// PackageName reads the package clause of a Go file in dir (not a test,
+// not chalc_gen.go), else returns the directory's name.
+func PackageName(dir string) string {
 	entries, _ := os.ReadDir(dir)
 	fset := token.NewFileSet()
 	for _, e := range entries {
@@ -654,9 +635,6 @@ func packageName(dir string) string {
 	}
 	return filepath.Base(dir)
 }
-
-// PackageName is the Go package name declared in dir's files.
-func PackageName(dir string) string { return packageName(dir) }
 
 func firstLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {

@@ -1,13 +1,9 @@
-package compiler
+package gocheck
 
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
-
-	"github.com/chalc-dev/chalc/diag"
-	"github.com/chalc-dev/chalc/manifest"
 )
 
 // TestGoCheckCacheSeesImportedPackages: the Go check's cache is keyed by
@@ -30,27 +26,28 @@ func TestGoCheckCacheSeesImportedPackages(t *testing.T) {
 		}
 	}
 	write("go.mod", "module example.com/x\n\ngo 1.26\n")
-	write("chalice.yaml", "version: 1\napp_name: x\nhandlers: ./app\nroutes:\n  /items/{id}:\n    GET: Get\n")
 	write("app/app.go", "package app\n\nimport \"example.com/x/models\"\n\nfunc Get(id models.ID) (string, error) { return \"\", nil }\n")
 	cache := t.TempDir()
-	compile := func() (string, bool) {
+	// The parameter type of Get, as the type-check reports it.
+	param := func() string {
 		t.Helper()
-		set, ds := manifest.Load(filepath.Join(dir, "chalice.yaml"))
-		if ds.HasErrors() {
-			t.Fatal(ds)
+		res, ds := Check(Request{Packages: []Target{{Dir: filepath.Join(dir, "app")}}, Checks: Handlers, CacheDir: cache})
+		if ds.HasErrors() || res.Packages[0] == nil {
+			t.Fatalf("unexpected problems: %v", ds)
 		}
-		_, ds = Compile(set, Options{CacheDir: cache, SkipRuntimeModules: true, SkipSDKAnalysis: true})
-		var b strings.Builder
-		diag.Fprint(&b, set.Sources, ds)
-		return b.String(), ds.HasErrors()
+		return res.Packages[0].Funcs["Get"].Params[0]
 	}
 
 	write("models/models.go", "package models\n\ntype ID = string\n")
-	if out, bad := compile(); bad {
-		t.Fatalf("ID = string: unexpected errors:\n%s", out)
+	if got := param(); got != "string" {
+		t.Fatalf("ID = string: Get's parameter is %s", got)
 	}
 	write("models/models.go", "package models\n\ntype ID = []int\n")
-	if out, bad := compile(); !bad || !strings.Contains(out, "Get") {
-		t.Fatalf("ID = []int after a cached check: want the wrong signature of Get, got:\n%s", out)
+	if got := param(); got != "[]int" {
+		t.Fatalf("ID = []int after a cached check: Get's parameter is %s", got)
+	}
+	entries, _ := os.ReadDir(filepath.Join(cache, "gocheck"))
+	if len(entries) != 2 {
+		t.Errorf("the cache holds %d entries, want one per version of the sources", len(entries))
 	}
 }

@@ -1,14 +1,14 @@
-package compiler
+package gocheck
 
 import (
 	"go/types"
 	"reflect"
 )
 
-// jsonIssue is why encoding/json cannot encode a handler's result: the
+// JSONIssue is why encoding/json cannot encode a handler's result: the
 // runtime answers such a route with 500 on every call, and fails every
 // invocation of such a function.
-type jsonIssue struct {
+type JSONIssue struct {
 	// Field is the innermost struct field at fault ("Order.Updates"), ""
 	// when the result type itself is.
 	Field string
@@ -23,7 +23,7 @@ type jsonIssue struct {
 // jsonProblem returns why encoding/json cannot encode values of t, or nil
 // when it can as far as the static type tells (interfaces are decided at
 // run time). qf writes type names.
-func jsonProblem(t types.Type, qf types.Qualifier) *jsonIssue {
+func jsonProblem(t types.Type, qf types.Qualifier) *JSONIssue {
 	issue := jsonWalk(t, qf, map[types.Type]bool{})
 	if issue != nil {
 		issue.Result = types.TypeString(t, qf)
@@ -35,7 +35,7 @@ func jsonProblem(t types.Type, qf types.Qualifier) *jsonIssue {
 }
 
 // jsonWalk follows encoding/json's rules.
-func jsonWalk(t types.Type, qf types.Qualifier, seen map[types.Type]bool) *jsonIssue {
+func jsonWalk(t types.Type, qf types.Qualifier, seen map[types.Type]bool) *JSONIssue {
 	t = types.Unalias(t)
 	if seen[t] {
 		return nil
@@ -47,10 +47,10 @@ func jsonWalk(t types.Type, qf types.Qualifier, seen map[types.Type]bool) *jsonI
 	switch u := t.Underlying().(type) {
 	case *types.Basic:
 		if u.Info()&types.IsComplex != 0 || u.Kind() == types.UnsafePointer {
-			return &jsonIssue{}
+			return &JSONIssue{}
 		}
 	case *types.Chan, *types.Signature:
-		return &jsonIssue{}
+		return &JSONIssue{}
 	case *types.Pointer:
 		return jsonWalk(u.Elem(), qf, seen)
 	case *types.Slice:
@@ -60,7 +60,7 @@ func jsonWalk(t types.Type, qf types.Qualifier, seen map[types.Type]bool) *jsonI
 	case *types.Map:
 		k := types.Unalias(u.Key())
 		if kb, ok := k.Underlying().(*types.Basic); !marshalsText(k) && (!ok || kb.Info()&(types.IsString|types.IsInteger) == 0) {
-			return &jsonIssue{MapKey: true}
+			return &JSONIssue{MapKey: true}
 		}
 		return jsonWalk(u.Elem(), qf, seen)
 	case *types.Struct:

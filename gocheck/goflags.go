@@ -1,4 +1,4 @@
-package gosources
+package gocheck
 
 import (
 	"fmt"
