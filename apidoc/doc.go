@@ -2,7 +2,7 @@
 // offline, from the routes alone:
 //
 //   - Swagger: the swagger 2.0 document `chalc generate-models` prints. It
-//     is the template's own document (sam.Swagger) with API Gateway's
+//     is the template's own document (swagger.Document) with API Gateway's
 //     x-amazon-apigateway-* extensions and every CloudFormation intrinsic
 //     removed, so what is published and what is deployed cannot differ.
 //   - OpenAPI3: the same API as an OpenAPI 3.0.3 document
@@ -22,5 +22,5 @@
 // client, so the client's getPet is the document's GetPet.
 //
 // Every output is deterministic: JSON with sorted keys, two-space indent
-// and a final newline (sam.EncodeJSON); generated code in route order.
+// and a final newline (cfnjson.EncodeJSON); generated code in route order.
 package apidoc

@@ -6,8 +6,9 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/chalc-dev/chalc/internal/cfnjson"
+
 	"github.com/chalc-dev/chalc/compiler"
-	"github.com/chalc-dev/chalc/sam"
 )
 
 // ErrNoRoutes is returned for an app without a REST API (Chalice's "No
@@ -17,7 +18,7 @@ var ErrNoRoutes = errors.New("no REST API to describe: the app has no routes")
 // Encode writes a document as chalc writes JSON: keys sorted, two-space
 // indent, no HTML escaping, a final newline.
 func Encode(doc map[string]any) ([]byte, error) {
-	return sam.EncodeJSON(doc, false)
+	return cfnjson.EncodeJSON(doc, false)
 }
 
 // Operation is one route as its callers see it.

@@ -3,12 +3,13 @@ package apidoc
 import (
 	"strings"
 
+	"github.com/chalc-dev/chalc/sam/swagger"
+
 	"github.com/chalc-dev/chalc/compiler"
-	"github.com/chalc-dev/chalc/sam"
 )
 
 // Swagger returns the swagger 2.0 document of app's REST API: the one the
-// template deploys (sam.Swagger), without API Gateway's extensions
+// template deploys (swagger.Document), without API Gateway's extensions
 // (x-amazon-apigateway-integration, -authorizer, -authtype,
 // -binary-media-types, -policy, ...) and without CloudFormation
 // intrinsics, which only mean something inside the template.
@@ -16,7 +17,7 @@ func Swagger(app *compiler.App) (map[string]any, error) {
 	if len(app.Routes) == 0 {
 		return nil, ErrNoRoutes
 	}
-	doc, err := sam.Swagger(app)
+	doc, err := swagger.Document(app)
 	if err != nil {
 		return nil, err
 	}

@@ -46,6 +46,14 @@ const (
 	S3NotificationFunction  = "chalc_s3_notifications"
 )
 
+// Where the template names its code: the deployment package and the
+// managed layer's, beside it, which `aws cloudformation package` uploads
+// (and chalc deploy replaces by their S3 locations).
+const (
+	CodeURI  = "./deployment.zip"
+	LayerURI = "./layer-deployment.zip"
+)
+
 // IDWebsocketDeployment is the prefix of the websocket deployment's
 // logical ID, which ends in a hash of the routes: a new ID is what makes
 // CloudFormation deploy changed routes.

@@ -41,9 +41,10 @@ type Input struct {
 	// account and region, chalc-deploy-<account>-<region>, created when
 	// missing.
 	Bucket string
-	// Template is the JSON SAM template, whose functions' CodeUri is
-	// sam.CodeURI (and layer's ContentUri sam.LayerURI).
-	Template []byte
+	// Template is the SAM template as plain JSON values (cfnjson), whose
+	// functions' CodeUri is awsfacts.CodeURI (and layer's ContentUri
+	// awsfacts.LayerURI). Deploy changes those in place.
+	Template map[string]any
 	// Zip is deployment.zip; Layer is layer-deployment.zip (nil without
 	// automatic_layer).
 	Zip, Layer []byte

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chalc-dev/chalc/internal/cfnjson"
+
 	"github.com/chalc-dev/chalc/internal/syncbuf"
 
 	"github.com/chalc-dev/chalc/internal/fakeaws"
@@ -62,13 +64,22 @@ func setup(t *testing.T, opts fakeaws.Options) (*fakeaws.Server, *Deployer, *byt
 	return srv, &Deployer{Clients: c, Log: &log, Poll: time.Millisecond, Now: func() time.Time { return testNow }}, &log
 }
 
-func golden(t *testing.T, app, stage string) []byte {
+func golden(t *testing.T, app, stage string) map[string]any {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "golden", app, stage+".sam.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b
+	return decodeTemplate(t, string(b))
+}
+
+func decodeTemplate(t *testing.T, text string) map[string]any {
+	t.Helper()
+	v, err := cfnjson.Decode([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v.(map[string]any)
 }
 
 func input(t *testing.T) Input {
@@ -253,18 +264,21 @@ func TestDeployCreate(t *testing.T) {
 }
 
 // withTimeout sets Report's Timeout in a template.
-func withTimeout(t *testing.T, tmpl []byte, timeout int) []byte {
+func withTimeout(t *testing.T, tmpl map[string]any, timeout int) map[string]any {
 	t.Helper()
-	var v map[string]any
-	if err := json.Unmarshal(tmpl, &v); err != nil {
-		t.Fatal(err)
-	}
+	v := reencode(t, tmpl)
 	v["Resources"].(map[string]any)["Report"].(map[string]any)["Properties"].(map[string]any)["Timeout"] = timeout
-	b, err := json.Marshal(v)
+	return v
+}
+
+// reencode is a deep copy of a template.
+func reencode(t *testing.T, tmpl map[string]any) map[string]any {
+	t.Helper()
+	b, err := json.Marshal(tmpl)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b
+	return decodeTemplate(t, string(b))
 }
 
 func TestDeployUpdate(t *testing.T) {
@@ -454,12 +468,9 @@ func mapsKeys(m map[string]string) func(func(string) bool) {
 
 // bigTemplate adds topics to the template until its compact form is over
 // CloudFormation's inline limit.
-func bigTemplate(t *testing.T, tmpl []byte) []byte {
+func bigTemplate(t *testing.T, tmpl map[string]any) map[string]any {
 	t.Helper()
-	var v map[string]any
-	if err := json.Unmarshal(tmpl, &v); err != nil {
-		t.Fatal(err)
-	}
+	v := reencode(t, tmpl)
 	res := v["Resources"].(map[string]any)
 	for i := range 400 {
 		res["Topic"+strings.Repeat("X", 80)+string(rune('A'+i%26))+string(rune('A'+i/26))] = map[string]any{
@@ -472,7 +483,7 @@ func bigTemplate(t *testing.T, tmpl []byte) []byte {
 	if len(b) <= MaxTemplateBody {
 		t.Fatalf("template of %d bytes is not big", len(b))
 	}
-	return b
+	return v
 }
 
 func TestDeployLargeTemplate(t *testing.T) {
@@ -593,10 +604,9 @@ func TestDeployLayer(t *testing.T) {
 func TestDeployChangeSetFails(t *testing.T) {
 	srv, d, _ := setup(t, fakeaws.Options{})
 	in := input(t)
-	var v map[string]any
-	json.Unmarshal(in.Template, &v)
+	v := reencode(t, in.Template)
 	v["Resources"].(map[string]any)["Report"].(map[string]any)["Properties"].(map[string]any)["CodeUri"] = "s3://elsewhere/missing.zip"
-	in.Template, _ = json.Marshal(v)
+	in.Template = v
 	_, err := d.Deploy(context.Background(), in)
 	var ce *ChangeSetError
 	if !errors.As(err, &ce) || ce.Status != "FAILED" {
@@ -617,7 +627,7 @@ func TestRewriteTemplate(t *testing.T) {
 		"C": {"Type": "AWS::Serverless::Function", "Properties": {"InlineCode": "x"}},
 		"L": {"Type": "AWS::Serverless::LayerVersion", "Properties": {"ContentUri": "./layer-deployment.zip"}},
 		"Big": {"Type": "AWS::SQS::Queue", "Properties": {"N": 12345678901234567890}}}}`
-	got, err := rewriteTemplate([]byte(tmpl), "s3://b/code.zip", "s3://b/layer.zip")
+	got, err := rewriteTemplate(decodeTemplate(t, tmpl), "s3://b/code.zip", "s3://b/layer.zip")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -638,7 +648,7 @@ func TestRewriteTemplate(t *testing.T) {
 		{`{"Resources":{"S":{"Type":"AWS::Serverless::StateMachine","Properties":{"DefinitionUri":"sm.json"}}}}`, "",
 			`resource S: DefinitionUri "sm.json" is a local path; chalc deploy uploads only the packages it builds (use an s3:// URI)`},
 	} {
-		if _, err := rewriteTemplate([]byte(tc.tmpl), "s3://b/code.zip", tc.layer); err == nil || err.Error() != tc.want {
+		if _, err := rewriteTemplate(decodeTemplate(t, tc.tmpl), "s3://b/code.zip", tc.layer); err == nil || err.Error() != tc.want {
 			t.Errorf("%s: err %v, want %s", tc.tmpl, err, tc.want)
 		}
 	}

@@ -1,15 +1,15 @@
 package deploy
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 
-	"github.com/chalc-dev/chalc/sam"
+	"github.com/chalc-dev/chalc/awsfacts"
+	"github.com/chalc-dev/chalc/internal/cfnjson"
 )
 
 // MaxTemplateBody is the largest template CloudFormation takes inline
@@ -33,18 +33,15 @@ var codeProps = map[string]string{
 }
 
 // rewriteTemplate points the template's code at S3: a function's
-// CodeUri sam.CodeURI becomes codeURI and a layer's ContentUri
-// sam.LayerURI becomes layerURI (s3://bucket/key). Any other local path
+// CodeUri awsfacts.CodeURI becomes codeURI and a layer's ContentUri
+// awsfacts.LayerURI becomes layerURI (s3://bucket/key). Any other local path
 // is an error (chalc uploads only what it built). The result is compact
-// JSON.
-func rewriteTemplate(tmpl []byte, codeURI, layerURI string) ([]byte, error) {
-	dec := json.NewDecoder(bytes.NewReader(tmpl))
-	dec.UseNumber()
-	var v map[string]any
-	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("reading the template: %w", err)
-	}
+// JSON; v is not changed (the resources rewritten are copies).
+func rewriteTemplate(v map[string]any, codeURI, layerURI string) ([]byte, error) {
 	resources, _ := v["Resources"].(map[string]any)
+	out := maps.Clone(v)
+	outResources := maps.Clone(resources)
+	out["Resources"] = outResources
 	ids := make([]string, 0, len(resources))
 	for id := range resources {
 		ids = append(ids, id)
@@ -62,14 +59,19 @@ func rewriteTemplate(tmpl []byte, codeURI, layerURI string) ([]byte, error) {
 		if !isString || strings.HasPrefix(uri, "s3://") || strings.HasPrefix(uri, "https://") {
 			continue // an S3 location object, an intrinsic, or already remote
 		}
+		var remote string
 		switch {
-		case prop == "CodeUri" && uri == sam.CodeURI && codeURI != "":
-			props[prop] = codeURI
-		case prop == "ContentUri" && uri == sam.LayerURI && layerURI != "":
-			props[prop] = layerURI
+		case prop == "CodeUri" && uri == awsfacts.CodeURI && codeURI != "":
+			remote = codeURI
+		case prop == "ContentUri" && uri == awsfacts.LayerURI && layerURI != "":
+			remote = layerURI
 		default:
 			return nil, fmt.Errorf("resource %s: %s %q is a local path; chalc deploy uploads only the packages it builds (use an s3:// URI)", id, prop, uri)
 		}
+		r, props = maps.Clone(r), maps.Clone(props)
+		props[prop] = remote
+		r["Properties"] = props
+		outResources[id] = r
 	}
-	return sam.EncodeJSON(v, true)
+	return cfnjson.EncodeJSON(out, true)
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chalc-dev/chalc/internal/cfnjson"
+
 	"github.com/chalc-dev/chalc/compiler"
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/internal/golden"
@@ -43,12 +45,12 @@ func TestBaseTemplate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := sam.EncodeJSON(v, false)
+	out, err := cfnjson.EncodeJSON(v, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	golden.Check(t, baseTemplate, out)
-	compact, err := sam.EncodeJSON(v, true)
+	compact, err := cfnjson.EncodeJSON(v, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,12 +119,12 @@ func TestGoldenMerges(t *testing.T) {
 					t.Fatalf("merging %s:\n%s", path, render(ds, sources))
 				}
 			}
-			out, err := sam.EncodeJSON(v, false)
+			out, err := cfnjson.EncodeJSON(v, false)
 			if err != nil {
 				t.Fatal(err)
 			}
 			golden.Check(t, filepath.Join(dir, "want.json"), out)
-			compact, err := sam.EncodeJSON(v, true)
+			compact, err := cfnjson.EncodeJSON(v, true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -228,11 +230,11 @@ stages:
 					}
 					v = merged.(map[string]any)
 				}
-				pretty, _ := sam.EncodeJSON(v, false)
+				pretty, _ := cfnjson.EncodeJSON(v, false)
 				if bytes.Contains(pretty, []byte(`"Ref": "RestAPI.Stage"`)) {
 					stageRefs++
 				}
-				compact, _ := sam.EncodeJSON(v, true)
+				compact, _ := cfnjson.EncodeJSON(v, true)
 				ds := Check(v, "out/sam.json", len(pretty), len(compact), nil)
 				if ds.HasErrors() {
 					t.Errorf("a generated template fails Check:\n%s", render(ds, nil))

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/chalc-dev/chalc/internal/cfnjson"
+
 	"github.com/chalc-dev/chalc/compiler"
 	"github.com/chalc-dev/chalc/internal/testgen"
 	"github.com/chalc-dev/chalc/manifest"
@@ -30,7 +32,7 @@ func BenchmarkCompileTemplate1000(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := sam.EncodeJSON(v, true); err != nil {
+		if _, err := cfnjson.EncodeJSON(v, true); err != nil {
 			b.Fatal(err)
 		}
 	}

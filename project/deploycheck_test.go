@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chalc-dev/chalc/internal/cfnjson"
+
 	"github.com/chalc-dev/chalc/awsfacts"
 
 	"github.com/chalc-dev/chalc/compiler"
@@ -30,8 +32,8 @@ func TestCheckTemplateDeploy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pretty, _ := sam.EncodeJSON(v, false)
-	compact, _ := sam.EncodeJSON(v, true)
+	pretty, _ := cfnjson.EncodeJSON(v, false)
+	compact, _ := cfnjson.EncodeJSON(v, true)
 	if len(compact) <= awsfacts.MaxInlineBytes {
 		t.Fatalf("the test needs a template over %d bytes compact; it is %d", awsfacts.MaxInlineBytes, len(compact))
 	}

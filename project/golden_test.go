@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/chalc-dev/chalc/internal/cfnjson"
+
 	"github.com/chalc-dev/chalc/build"
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/internal/golden"
@@ -52,7 +54,7 @@ func TestGoldenTemplates(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					out, err := sam.EncodeJSON(v, false)
+					out, err := cfnjson.EncodeJSON(v, false)
 					if err != nil {
 						t.Fatal(err)
 					}

@@ -15,6 +15,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/chalc-dev/chalc/internal/cfnjson"
+
 	"github.com/chalc-dev/chalc/gocheck"
 
 	"github.com/chalc-dev/chalc/awsfacts"
@@ -195,8 +197,10 @@ type Packaged struct {
 	TemplatePath string
 	ZipPath      string
 	Template     []byte
-	Zip          []byte
-	BuildCached  bool
+	// Value is the template as plain JSON values (cfnjson), merged.
+	Value       map[string]any
+	Zip         []byte
+	BuildCached bool
 	// LayerPath is set when automatic_layer put the bootstrap in a layer.
 	LayerPath string
 	// Warnings are problems that do not stop packaging (a template over
@@ -241,11 +245,11 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 			probs.Sources[f.Name] = f.Src
 		}
 	}
-	pretty, err := sam.EncodeJSON(value, false)
+	pretty, err := cfnjson.EncodeJSON(value, false)
 	if err != nil {
 		return nil, err
 	}
-	compact, err := sam.EncodeJSON(value, true)
+	compact, err := cfnjson.EncodeJSON(value, true)
 	if err != nil {
 		return nil, err
 	}
@@ -254,7 +258,7 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 	switch {
 	case popts.Format == "yaml":
 		name = "sam.yaml"
-		tmpl, err = sam.EncodeYAML(value)
+		tmpl, err = cfnjson.EncodeYAML(value)
 	case popts.Compact:
 		tmpl = compact
 	default:
@@ -302,6 +306,7 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 		TemplatePath: filepath.Join(popts.Out, name),
 		ZipPath:      filepath.Join(popts.Out, "deployment.zip"),
 		Template:     tmpl,
+		Value:        value,
 		Zip:          res.Zip,
 		BuildCached:  res.Cached,
 	}

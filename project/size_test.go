@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chalc-dev/chalc/internal/cfnjson"
+
 	"github.com/chalc-dev/chalc/awsfacts"
 
 	"github.com/chalc-dev/chalc/compiler"
@@ -31,11 +33,11 @@ func TestLargeTemplateSize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pretty, err := sam.EncodeJSON(v, false)
+	pretty, err := cfnjson.EncodeJSON(v, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	compact, err := sam.EncodeJSON(v, true)
+	compact, err := cfnjson.EncodeJSON(v, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,7 +79,7 @@ func (p *policyBuilder) roleFor(f *compiler.Function) (string, error) {
 		p.order = append(p.order, role)
 	}
 	p.fns[role] = append(p.fns[role], f)
-	return cloudformation.GetAtt(role, "Arn"), nil
+	return getAtt(role, "Arn"), nil
 }
 
 // emit writes the managed roles: a policy file's as it is, a generated
@@ -119,15 +119,15 @@ func (p *policyBuilder) emitRole(t *cloudformation.Template, id string, fns []*c
 	// groups of this account and region instead.
 	var logs []string
 	if len(fns) > maxScopedLogGroups {
-		logs = []string{cloudformation.Sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/*")}
+		logs = []string{sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/*")}
 	} else {
 		for _, f := range fns {
-			logs = append(logs, cloudformation.Sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${"+f.LogicalID+"}*"))
+			logs = append(logs, sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${"+f.LogicalID+"}*"))
 		}
 	}
 	logID := awsfacts.RoleLogPolicyID(id)
 	t.Resources[logID] = &iam.RolePolicy{
-		RoleName:   cloudformation.Ref(id),
+		RoleName:   ref(id),
 		PolicyName: logID,
 		PolicyDocument: PolicyDocument{Version: "2012-10-17", Statement: []Statement{{
 			Effect:   "Allow",
@@ -189,7 +189,7 @@ func (p *policyBuilder) statements(fns []*compiler.Function) []Statement {
 	if p.app.Websocket != nil {
 		// Handlers answer websocket clients through the management API.
 		out = append(out, Statement{Effect: "Allow", Action: []string{"execute-api:ManageConnections"},
-			Resource: cloudformation.Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + awsfacts.IDWebsocketAPI + "}/*")})
+			Resource: sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + awsfacts.IDWebsocketAPI + "}/*")})
 	}
 	return append(out, sdkStatements(sdk)...)
 }

@@ -42,7 +42,7 @@ const (
 // s3Event returns the properties of the native SAM event for a
 // bucket_resource trigger.
 func s3Event(s *compiler.S3) S3Event {
-	ev := S3Event{Bucket: cloudformation.Ref(s.BucketResource), Events: s.Events}
+	ev := S3Event{Bucket: ref(s.BucketResource), Events: s.Events}
 	if f := s3Filter(s); len(f) > 0 {
 		rules := make([]S3FilterRule, 0, len(f))
 		for _, r := range f {
@@ -65,7 +65,7 @@ func s3Filter(s *compiler.S3) [][2]string {
 }
 
 func bucketARN(bucket string) string {
-	return cloudformation.Sub("arn:${AWS::Partition}:s3:::" + bucket)
+	return sub("arn:${AWS::Partition}:s3:::" + bucket)
 }
 
 // S3Notification is the custom resource subscribing a function to an
@@ -97,18 +97,18 @@ func (g *generator) existingBucket(f *compiler.Function) {
 	s := f.S3
 	perm := awsfacts.S3PermissionID(f.LogicalID)
 	g.t.Resources[perm] = &lambda.Permission{
-		FunctionName:  cloudformation.GetAtt(f.LogicalID, "Arn"),
+		FunctionName:  getAtt(f.LogicalID, "Arn"),
 		Action:        "lambda:InvokeFunction",
 		Principal:     "s3.amazonaws.com",
-		SourceAccount: cloudformation.String(cloudformation.Ref("AWS::AccountId")),
+		SourceAccount: cloudformation.String(ref("AWS::AccountId")),
 		SourceArn:     cloudformation.String(bucketARN(s.Bucket)),
 	}
 	id := awsfacts.EventID(f.LogicalID, awsfacts.TriggerS3)
 	res := &S3Notification{
-		ServiceToken:   cloudformation.GetAtt(IDS3NotificationHandler, "Arn"),
+		ServiceToken:   getAtt(IDS3NotificationHandler, "Arn"),
 		Bucket:         s.Bucket,
-		NotificationId: cloudformation.Sub("${AWS::StackName}-" + f.LogicalID),
-		FunctionArn:    cloudformation.GetAtt(f.LogicalID, "Arn"),
+		NotificationId: sub("${AWS::StackName}-" + f.LogicalID),
+		FunctionArn:    getAtt(f.LogicalID, "Arn"),
 		Events:         s.Events,
 		Prefix:         s.Prefix,
 		Suffix:         s.Suffix,
@@ -152,12 +152,12 @@ func (g *generator) s3NotificationHandler() {
 		}},
 	}
 	g.t.Resources[IDS3NotificationHandlerLogs] = &iam.RolePolicy{
-		RoleName:   cloudformation.Ref(IDS3NotificationHandlerRole),
+		RoleName:   ref(IDS3NotificationHandlerRole),
 		PolicyName: IDS3NotificationHandlerLogs,
 		PolicyDocument: PolicyDocument{Version: "2012-10-17", Statement: []Statement{{
 			Effect:   "Allow",
 			Action:   []string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"},
-			Resource: cloudformation.Sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${" + IDS3NotificationHandler + "}*"),
+			Resource: sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${" + IDS3NotificationHandler + "}*"),
 		}}},
 	}
 	// The app's tags and log retention are those a function without a
@@ -177,15 +177,15 @@ func (g *generator) s3NotificationHandler() {
 	fn := &Function{Function: serverless.Function{
 		Runtime:       cloudformation.String(Runtime),
 		Handler:       cloudformation.String(S3NotificationFunction),
-		CodeUri:       &serverless.Function_CodeUri{String: cloudformation.String(CodeURI)},
+		CodeUri:       &serverless.Function_CodeUri{String: cloudformation.String(awsfacts.CodeURI)},
 		Architectures: []string{st.Architecture.V},
 		MemorySize:    cloudformation.Int(128),
 		Timeout:       cloudformation.Int(60),
 		Tags:          tags,
-		Role:          cloudformation.String(cloudformation.GetAtt(IDS3NotificationHandlerRole, "Arn")),
+		Role:          cloudformation.String(getAtt(IDS3NotificationHandlerRole, "Arn")),
 	}}
 	if st.AutomaticLayer.V {
-		fn.Layers = []string{cloudformation.Ref(awsfacts.IDManagedLayer)}
+		fn.Layers = []string{ref(awsfacts.IDManagedLayer)}
 	}
 	g.t.Resources[IDS3NotificationHandler] = fn
 	// The group a function's log_retention_in_days makes, always: the
@@ -193,7 +193,7 @@ func (g *generator) s3NotificationHandler() {
 	// forever. The custom resources depend on it, so it exists before
 	// the handler's first run would create it without a retention.
 	g.t.Resources[IDS3NotificationHandlerLogGroup] = &logs.LogGroup{
-		LogGroupName:    cloudformation.String(cloudformation.Sub("/aws/lambda/${" + IDS3NotificationHandler + "}")),
+		LogGroupName:    cloudformation.String(sub("/aws/lambda/${" + IDS3NotificationHandler + "}")),
 		RetentionInDays: cloudformation.Int(retention),
 	}
 }

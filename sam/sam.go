@@ -18,10 +18,6 @@ import (
 // an OS-only "bootstrap".
 const Runtime = "provided.al2023"
 
-// CodeURI is where `aws cloudformation package` finds the code, relative to
-// the template.
-const CodeURI = "./deployment.zip"
-
 // TagKey is the tag chalc puts on every function (Chalice's aws-chalice).
 const TagKey = "chalc"
 
@@ -95,7 +91,7 @@ func (g *generator) function(f *compiler.Function) error {
 	fn := serverless.Function{
 		Runtime:       cloudformation.String(Runtime),
 		Handler:       cloudformation.String(f.Name),
-		CodeUri:       &serverless.Function_CodeUri{String: cloudformation.String(CodeURI)},
+		CodeUri:       &serverless.Function_CodeUri{String: cloudformation.String(awsfacts.CodeURI)},
 		Architectures: []string{st.Architecture.V},
 		MemorySize:    cloudformation.Int(cfg.MemorySize.V),
 		Timeout:       cloudformation.Int(cfg.Timeout.V),
@@ -123,7 +119,7 @@ func (g *generator) function(f *compiler.Function) error {
 		fn.ReservedConcurrentExecutions = cloudformation.Int(cfg.ReservedConcurrency.V)
 	}
 	if st.AutomaticLayer.V {
-		fn.Layers = append(fn.Layers, cloudformation.Ref(awsfacts.IDManagedLayer))
+		fn.Layers = append(fn.Layers, ref(awsfacts.IDManagedLayer))
 	}
 	fn.Layers = append(fn.Layers, cfg.Layers.V...)
 	role, err := g.policy.roleFor(f)
@@ -141,12 +137,12 @@ func (g *generator) function(f *compiler.Function) error {
 	g.t.Resources[f.LogicalID] = out
 	if cfg.LogRetentionInDays.Set {
 		g.t.Resources[awsfacts.LogGroupID(f.LogicalID)] = &logs.LogGroup{
-			LogGroupName:    cloudformation.String(cloudformation.Sub("/aws/lambda/${" + f.LogicalID + "}")),
+			LogGroupName:    cloudformation.String(sub("/aws/lambda/${" + f.LogicalID + "}")),
 			RetentionInDays: cloudformation.Int(cfg.LogRetentionInDays.V),
 		}
 	}
 	if f.Kind == compiler.FuncAuthorizer {
-		g.t.Resources[awsfacts.InvokePermissionID(f.LogicalID)] = g.apiPermission(cloudformation.GetAtt(f.LogicalID, "Arn"))
+		g.t.Resources[awsfacts.InvokePermissionID(f.LogicalID)] = g.apiPermission(getAtt(f.LogicalID, "Arn"))
 	}
 	return nil
 }
@@ -154,7 +150,7 @@ func (g *generator) function(f *compiler.Function) error {
 // partitionSub builds an ARN for a resource in the stack's account and
 // region: "arn:${AWS::Partition}:<service>:${AWS::Region}:${AWS::AccountId}:<rest>".
 func partitionSub(service, rest string) string {
-	return cloudformation.Sub("arn:${AWS::Partition}:" + service + ":${AWS::Region}:${AWS::AccountId}:" + rest)
+	return sub("arn:${AWS::Partition}:" + service + ":${AWS::Region}:${AWS::AccountId}:" + rest)
 }
 
 // event is the SAM event of f's trigger. Its type is
@@ -236,7 +232,7 @@ func (g *generator) apiPermission(functionName string) *lambda.Permission {
 		FunctionName: functionName,
 		Action:       "lambda:InvokeFunction",
 		Principal:    "apigateway.amazonaws.com",
-		SourceArn:    cloudformation.String(cloudformation.Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + awsfacts.IDRestAPI + "}/*")),
+		SourceArn:    cloudformation.String(sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + awsfacts.IDRestAPI + "}/*")),
 	}
 }
 

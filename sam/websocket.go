@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/chalc-dev/chalc/awsfacts"
+	"github.com/chalc-dev/chalc/sam/swagger"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/apigateway"
@@ -33,7 +34,7 @@ func (g *generator) websocketAPI() error {
 		RouteSelectionExpression: cloudformation.String("$request.body.action"),
 		ProtocolType:             cloudformation.String("WEBSOCKET"),
 	}
-	g.t.Outputs["WebsocketAPIId"] = cloudformation.Output{Value: cloudformation.Ref(awsfacts.IDWebsocketAPI)}
+	g.t.Outputs["WebsocketAPIId"] = cloudformation.Output{Value: ref(awsfacts.IDWebsocketAPI)}
 	var routes []string
 	// snapshot is what a deployment of the API freezes: its routes and
 	// their integrations, in this fixed order.
@@ -45,25 +46,25 @@ func (g *generator) websocketAPI() error {
 		id := fn.LogicalID // WebsocketConnect, WebsocketMessage, WebsocketDisconnect
 		integration := id + "APIIntegration"
 		in := &apigatewayv2.Integration{
-			ApiId:                   cloudformation.Ref(awsfacts.IDWebsocketAPI),
+			ApiId:                   ref(awsfacts.IDWebsocketAPI),
 			ConnectionType:          cloudformation.String("INTERNET"),
 			ContentHandlingStrategy: cloudformation.String("CONVERT_TO_TEXT"),
 			IntegrationType:         "AWS_PROXY",
-			IntegrationUri:          cloudformation.String(lambdaURI(id)),
+			IntegrationUri:          cloudformation.String(sub(swagger.LambdaURI(id))),
 		}
 		g.t.Resources[integration] = in
 		g.t.Resources[awsfacts.InvokePermissionID(id)] = g.websocketPermission(id)
 		route := id + "Route"
 		r := &apigatewayv2.Route{
-			ApiId:    cloudformation.Ref(awsfacts.IDWebsocketAPI),
+			ApiId:    ref(awsfacts.IDWebsocketAPI),
 			RouteKey: fn.WebsocketRoute,
-			Target:   cloudformation.String(cloudformation.Join("/", []string{"integrations", cloudformation.Ref(integration)})),
+			Target:   cloudformation.String(join("/", "integrations", ref(integration))),
 		}
 		g.t.Resources[route] = r
 		routes = append(routes, route)
 		snapshot = append(snapshot, in, r)
-		g.t.Outputs[id+"HandlerArn"] = cloudformation.Output{Value: cloudformation.GetAtt(id, "Arn")}
-		g.t.Outputs[id+"HandlerName"] = cloudformation.Output{Value: cloudformation.Ref(id)}
+		g.t.Outputs[id+"HandlerArn"] = cloudformation.Output{Value: getAtt(id, "Arn")}
+		g.t.Outputs[id+"HandlerName"] = cloudformation.Output{Value: ref(id)}
 	}
 	deployment, err := websocketDeploymentID(snapshot)
 	if err != nil {
@@ -73,15 +74,15 @@ func (g *generator) websocketAPI() error {
 		return fmt.Errorf("the websocket deployment's logical ID %s is already taken", deployment)
 	}
 	g.t.Resources[deployment] = &apigatewayv2.Deployment{
-		ApiId:                      cloudformation.Ref(awsfacts.IDWebsocketAPI),
+		ApiId:                      ref(awsfacts.IDWebsocketAPI),
 		AWSCloudFormationDependsOn: routes,
 	}
 	g.t.Resources[awsfacts.IDWebsocketStage] = &apigatewayv2.Stage{
-		ApiId:        cloudformation.Ref(awsfacts.IDWebsocketAPI),
-		DeploymentId: cloudformation.String(cloudformation.Ref(deployment)),
+		ApiId:        ref(awsfacts.IDWebsocketAPI),
+		DeploymentId: cloudformation.String(ref(deployment)),
 		StageName:    st.APIGatewayStage.V,
 	}
-	g.t.Outputs["WebsocketConnectEndpointURL"] = cloudformation.Output{Value: cloudformation.Sub(
+	g.t.Outputs["WebsocketConnectEndpointURL"] = cloudformation.Output{Value: sub(
 		"wss://${" + awsfacts.IDWebsocketAPI + "}.execute-api.${AWS::Region}.${AWS::URLSuffix}/" + st.APIGatewayStage.V + "/")}
 	if d := st.WebsocketCustomDomain; d != nil {
 		g.websocketDomain(d)
@@ -107,6 +108,9 @@ func websocketDeploymentID(snapshot []cloudformation.Resource) (string, error) {
 		if err != nil {
 			return "", err
 		}
+		if b, err = legacyIntrinsics(b); err != nil {
+			return "", err
+		}
 		h.Write(b)
 		h.Write([]byte{'\n'})
 	}
@@ -114,8 +118,8 @@ func websocketDeploymentID(snapshot []cloudformation.Resource) (string, error) {
 }
 
 func (g *generator) websocketPermission(fnID string) *lambdaPermission {
-	p := g.apiPermission(cloudformation.Ref(fnID))
-	p.SourceArn = cloudformation.String(cloudformation.Sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + awsfacts.IDWebsocketAPI + "}/*"))
+	p := g.apiPermission(ref(fnID))
+	p.SourceArn = cloudformation.String(sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + awsfacts.IDWebsocketAPI + "}/*"))
 	return p
 }
 
@@ -157,14 +161,14 @@ func (g *generator) restDomain(d *manifest.Domain) {
 	}
 	g.t.Resources[awsfacts.IDAPICustomDomain] = dn
 	g.t.Resources[awsfacts.IDAPIDomainMapping] = &apigateway.BasePathMapping{
-		DomainName: cloudformation.Ref(awsfacts.IDAPICustomDomain),
-		RestApiId:  cloudformation.String(cloudformation.Ref(awsfacts.IDRestAPI)),
+		DomainName: ref(awsfacts.IDAPICustomDomain),
+		RestApiId:  cloudformation.String(ref(awsfacts.IDRestAPI)),
 		BasePath:   mappingKey(d),
 		// RestAPI.Stage is SAM's reference to the stage it creates, so the
 		// mapping waits for the stage to exist.
-		Stage: cloudformation.String(cloudformation.Ref(awsfacts.IDRestAPI + ".Stage")),
+		Stage: cloudformation.String(ref(awsfacts.IDRestAPI + ".Stage")),
 	}
-	g.t.Outputs["AliasDomainName"] = cloudformation.Output{Value: cloudformation.GetAtt(awsfacts.IDAPICustomDomain, attr)}
+	g.t.Outputs["AliasDomainName"] = cloudformation.Output{Value: getAtt(awsfacts.IDAPICustomDomain, attr)}
 }
 
 // websocketDomain emits the websocket API's custom domain and mapping.
@@ -185,12 +189,12 @@ func (g *generator) websocketDomain(d *manifest.Domain) {
 	}
 	g.t.Resources[awsfacts.IDWebsocketDomain] = dn
 	g.t.Resources[awsfacts.IDWebsocketDomainMap] = &apigatewayv2.ApiMapping{
-		DomainName:    cloudformation.Ref(awsfacts.IDWebsocketDomain),
-		ApiId:         cloudformation.Ref(awsfacts.IDWebsocketAPI),
+		DomainName:    ref(awsfacts.IDWebsocketDomain),
+		ApiId:         ref(awsfacts.IDWebsocketAPI),
 		ApiMappingKey: mappingKey(d),
-		Stage:         cloudformation.Ref(awsfacts.IDWebsocketStage),
+		Stage:         ref(awsfacts.IDWebsocketStage),
 	}
-	g.t.Outputs["WebsocketAliasDomainName"] = cloudformation.Output{Value: cloudformation.GetAtt(awsfacts.IDWebsocketDomain, "RegionalDomainName")}
+	g.t.Outputs["WebsocketAliasDomainName"] = cloudformation.Output{Value: getAtt(awsfacts.IDWebsocketDomain, "RegionalDomainName")}
 }
 
 func sortedEntries(m manifest.Map) [][2]string {
@@ -214,10 +218,7 @@ func (g *generator) managedLayer() {
 	}
 	g.t.Resources[awsfacts.IDManagedLayer] = &serverless.LayerVersion{
 		CompatibleRuntimes: []string{Runtime},
-		ContentUri:         &serverless.LayerVersion_ContentUri{String: cloudformation.String(LayerURI)},
+		ContentUri:         &serverless.LayerVersion_ContentUri{String: cloudformation.String(awsfacts.LayerURI)},
 		LayerName:          cloudformation.String(g.app.Name + "-" + st.Name + "-managed-layer"),
 	}
 }
-
-// LayerURI is where the managed layer's zip goes, next to the template.
-const LayerURI = "./layer-deployment.zip"

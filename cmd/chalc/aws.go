@@ -232,7 +232,7 @@ func deployCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer) 
 	ctx, stop := interruptible(ctx)
 	defer stop()
 	res, err := d.Deploy(ctx, deploy.Input{App: c.App.Name, StackName: stack, Bucket: cmd.String("bucket"),
-		Template: p.Template, Zip: p.Zip, Layer: layer})
+		Template: p.Value, Zip: p.Zip, Layer: layer})
 	if err != nil {
 		return awsFailure(cmd, stderr, err)
 	}

@@ -7,11 +7,12 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/chalc-dev/chalc/internal/cfnjson"
+
 	"github.com/urfave/cli/v3"
 
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/project"
-	"github.com/chalc-dev/chalc/sam"
 )
 
 // policyCommand is `chalc policy`.
@@ -52,7 +53,7 @@ func policyCmd(cmd *cli.Command, stdout, stderr io.Writer) error {
 			docs[r.ID] = r.Documents
 		}
 	}
-	out, err := sam.EncodeJSON(docs, false)
+	out, err := cfnjson.EncodeJSON(docs, false)
 	if err != nil {
 		fmt.Fprintf(stderr, "chalc: %v\n", err)
 		return exitCode(exitProblems)

@@ -1,4 +1,4 @@
-package sam
+package cfnjson
 
 import (
 	"encoding/json"
@@ -13,7 +13,7 @@ func EncodeYAML(v any) ([]byte, error) {
 	var b strings.Builder
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
-	if err := enc.Encode(plain(v)); err != nil {
+	if err := enc.Encode(yamlNumbers(v)); err != nil {
 		return nil, err
 	}
 	if err := enc.Close(); err != nil {
@@ -22,19 +22,19 @@ func EncodeYAML(v any) ([]byte, error) {
 	return []byte(b.String()), nil
 }
 
-// plain turns json.Number into int64 or float64 so YAML writes numbers.
-func plain(v any) any {
+// yamlNumbers turns json.Number into int64 or float64 so YAML writes numbers.
+func yamlNumbers(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = plain(e)
+			out[k] = yamlNumbers(e)
 		}
 		return out
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = plain(e)
+			out[i] = yamlNumbers(e)
 		}
 		return out
 	case json.Number:

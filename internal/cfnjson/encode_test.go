@@ -1,4 +1,4 @@
-package sam
+package cfnjson
 
 import (
 	"bytes"
@@ -47,7 +47,7 @@ func TestEncodeJSONMatchesEncodingJSON(t *testing.T) {
 func FuzzEncodeJSON(f *testing.F) {
 	f.Add(`{"a":[1,"x",{"b":null}],"c":"\u2028<>&"}`)
 	f.Fuzz(func(t *testing.T, doc string) {
-		v, err := decodeNumber([]byte(doc))
+		v, err := Decode([]byte(doc))
 		if err != nil {
 			return
 		}

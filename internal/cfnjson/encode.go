@@ -1,4 +1,4 @@
-package sam
+package cfnjson
 
 import (
 	"encoding/json"
@@ -8,6 +8,22 @@ import (
 
 	"github.com/chalc-dev/chalc/internal/jsonquote"
 )
+
+// EncodeJSON writes a template value as JSON: keys sorted, two-space
+// indent (or none when compact), no HTML escaping, a final newline — the
+// bytes encoding/json's Encoder writes with SetEscapeHTML(false), produced
+// without reflection (see appendJSON). Same value, same bytes.
+func EncodeJSON(v any, compact bool) ([]byte, error) {
+	indent := "  "
+	if compact {
+		indent = ""
+	}
+	out, err := appendJSON(make([]byte, 0, 64<<10), v, indent, 0)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, '\n'), nil
+}
 
 // appendJSON writes the plain JSON values templates are made of
 // (map[string]any, []any, []string, string, json.Number, bool, nil, int)
@@ -84,10 +100,10 @@ func appendJSON(dst []byte, v any, indent string, depth int) ([]byte, error) {
 	// Anything else: encoding/json, re-indented to this depth.
 	b, err := json.Marshal(v)
 	if err != nil {
-		return nil, fmt.Errorf("sam: encoding %T: %w", v, err)
+		return nil, fmt.Errorf("encoding %T: %w", v, err)
 	}
 	var plain any
-	if plain, err = decodeNumber(b); err != nil {
+	if plain, err = Decode(b); err != nil {
 		return nil, err
 	}
 	return appendJSON(dst, plain, indent, depth)
