@@ -193,6 +193,14 @@ func checkCredentials(ctx context.Context, cfg aws.Config) error {
 	if strings.Contains(err.Error(), "no EC2 IMDS role found") {
 		return &ConfigError{Message: NoCredentialsMessage, Err: err}
 	}
+	// A provider that asks AWS for them (SSO, a web identity or a role to
+	// assume) and gets no answer: said as for any request, without the
+	// SDK's layers of wrapping.
+	var ne *NetworkError
+	if errors.As(awsErr(err), &ne) {
+		ne.Credentials = true
+		return &ConfigError{Message: "AWS credentials could not be loaded: " + ne.Error(), Err: ne}
+	}
 	return &ConfigError{Message: "AWS credentials could not be loaded: " + err.Error(), Err: err}
 }
 
@@ -256,6 +264,10 @@ func (e *AWSError) Unwrap() error { return e.Err }
 type NetworkError struct {
 	Service, Operation, Region string
 	Err                        error // the SDK's error
+	// Credentials: the request was a credential provider's (SSO, STS
+	// AssumeRoleWithWebIdentity), which the endpoint settings do not
+	// redirect.
+	Credentials bool
 }
 
 func (e *NetworkError) Error() string {
@@ -284,11 +296,14 @@ func (e *NetworkError) Unwrap() error { return e.Err }
 
 // Hint says what to check.
 func (e *NetworkError) Hint() string {
-	region := "the region"
-	if e.Region != "" {
-		region = "that " + e.Region + " is the region you mean"
+	if e.Credentials {
+		return "check the network connection and any proxy (HTTPS_PROXY) setting"
 	}
-	return "check the network connection, any proxy (HTTPS_PROXY) or endpoint (AWS_ENDPOINT_URL) setting, and " + region
+	const check = "check the network connection, any proxy (HTTPS_PROXY) or endpoint (AWS_ENDPOINT_URL) setting"
+	if e.Region == "" {
+		return check
+	}
+	return check + ", and that " + e.Region + " is the region you mean"
 }
 
 // Cause is the transport's own error (`Post "https://...": dial tcp:

@@ -3,10 +3,16 @@ package deploy
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/chalc-dev/chalc/internal/fakeaws"
 )
@@ -238,4 +244,33 @@ func TestDeleteStopped(t *testing.T) {
 			t.Errorf("state %q", se.State())
 		}
 	})
+}
+
+// A credential provider that cannot reach AWS (SSO without a network)
+// is said as a NetworkError is, not in the SDK's words.
+func TestCredentialsNetworkError(t *testing.T) {
+	transport := &url.Error{Op: "Get", URL: "https://portal.sso.eu-west-1.amazonaws.com/federation/credentials",
+		Err: errors.New("dial tcp: lookup portal.sso.eu-west-1.amazonaws.com: no such host")}
+	sdkErr := fmt.Errorf("failed to refresh cached credentials, %w", &smithy.OperationError{
+		ServiceID: "SSO", OperationName: "GetRoleCredentials",
+		Err: &smithyhttp.ResponseError{Response: &smithyhttp.Response{}, Err: &smithyhttp.RequestSendError{Err: transport}},
+	})
+	cfg := aws.Config{Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+		return aws.Credentials{}, sdkErr
+	})}
+	err := checkCredentials(context.Background(), cfg)
+	var ce *ConfigError
+	var ne *NetworkError
+	if !errors.As(err, &ce) || !errors.As(err, &ne) {
+		t.Fatalf("err %v (%T), want a *ConfigError with a *NetworkError", err, err)
+	}
+	if want := "AWS credentials could not be loaded: cannot reach SSO (GetRoleCredentials failed before AWS answered)"; err.Error() != want {
+		t.Errorf("err %q, want %q", err, want)
+	}
+	if ne.Cause() != transport.Error() {
+		t.Errorf("cause %q, want %q", ne.Cause(), transport.Error())
+	}
+	if want := "check the network connection and any proxy (HTTPS_PROXY) setting"; ne.Hint() != want {
+		t.Errorf("hint %q, want %q (the endpoint settings do not apply to credential providers)", ne.Hint(), want)
+	}
 }

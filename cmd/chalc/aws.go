@@ -152,6 +152,10 @@ func deployer(ctx context.Context, cmd *cli.Command, stderr io.Writer) (*deploy.
 	clients, err := deploy.Load(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "chalc: %v\n", err)
+		var ne *deploy.NetworkError
+		if errors.As(err, &ne) {
+			printNetworkError(stderr, ne)
+		}
 		return nil, exitCode(exitProblems)
 	}
 	d := &deploy.Deployer{Clients: clients, Log: stderr, Timeout: cmd.Duration("timeout")}
