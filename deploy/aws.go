@@ -1,12 +1,18 @@
 package deploy
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -54,6 +60,9 @@ type Clients struct {
 	STS            STSAPI
 	CloudWatchLogs LogsAPI
 	Region         string
+	// PollAttempts is how many attempts the SDK makes of a request that
+	// polls CloudFormation while chalc waits (0: the client's own).
+	PollAttempts int
 }
 
 // Config selects the credentials and the region; empty fields use the
@@ -62,7 +71,31 @@ type Clients struct {
 type Config struct {
 	Profile string
 	Region  string
+	// RequestTimeout bounds each attempt of a request; 0 means
+	// DefaultRequestTimeout. See Load.
+	RequestTimeout time.Duration
+	// MaxBackoff caps the wait between two attempts of a request; 0
+	// means the SDK's (20 s). Tests make it small.
+	MaxBackoff time.Duration
 }
+
+const (
+	// DefaultRequestTimeout is how long an attempt may wait for AWS: a
+	// connection that delivers nothing for that long fails the attempt
+	// (for S3, an answer that has not begun that long after the request
+	// was sent, since an upload legitimately sends for a long time).
+	// AWS answers these requests in well under a second; the AWS CLI's
+	// read timeout is 60 s.
+	DefaultRequestTimeout = 30 * time.Second
+
+	// DefaultPollAttempts is how many attempts the SDK makes of a poll
+	// (DescribeStacks, DescribeStackEvents, DescribeChangeSet) where
+	// other requests get the SDK's 3. Throttling is what polling meets
+	// ("Rate exceeded" when many pipelines poll one account), and the
+	// standard backoff after a throttle doubles from 1 s up to 20 s:
+	// 8 attempts ride out about a minute of it.
+	DefaultPollAttempts = 8
+)
 
 // Messages of the errors Load returns when nothing is configured.
 const (
@@ -85,10 +118,20 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // before doing any work. The SDK's endpoint settings apply to every
 // client: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE> (CLOUDFORMATION,
 // S3, STS, CLOUDWATCH_LOGS) and their ~/.aws/config equivalents.
+//
+// Every request, the credential providers' included, has a timeout per
+// attempt (Config.RequestTimeout): without one, an endpoint that
+// accepts the connection and never answers hangs chalc for good. The
+// SDK's standard retryer retries throttles, 5xx answers, timeouts and
+// connection failures with backoff; AWS_MAX_ATTEMPTS (or max_attempts)
+// sets the attempts of every request, polls included.
 func Load(ctx context.Context, c Config) (*Clients, error) {
 	// The SDK's own log lines (retries, IMDS fallbacks, checksum notes)
 	// would interleave with chalc's; its errors carry what matters.
-	opts := []func(*config.LoadOptions) error{config.WithLogger(logging.Nop{})}
+	opts := []func(*config.LoadOptions) error{
+		config.WithLogger(logging.Nop{}),
+		config.WithHTTPClient(awshttp.NewBuildableClient().WithReadTimeout(cmp.Or(c.RequestTimeout, DefaultRequestTimeout))),
+	}
 	if c.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(c.Profile))
 	}
@@ -109,7 +152,30 @@ func Load(ctx context.Context, c Config) (*Clients, error) {
 	if cfg.Region == "" {
 		return nil, &ConfigError{Message: NoRegionMessage}
 	}
-	return NewClients(cfg), nil
+	// Set after loading, not with config.WithRetryer, which would make
+	// the SDK ignore AWS_MAX_ATTEMPTS; the clients apply it on top. A
+	// configured retry_mode (adaptive) keeps the SDK's retryer.
+	if cfg.RetryMode == "" || cfg.RetryMode == aws.RetryModeStandard {
+		cfg.Retryer = func() aws.Retryer { return newRetryer(c.MaxBackoff) }
+	}
+	clients := NewClients(cfg)
+	if cfg.RetryMaxAttempts == 0 { // AWS_MAX_ATTEMPTS wins
+		clients.PollAttempts = DefaultPollAttempts
+	}
+	return clients, nil
+}
+
+// newRetryer is the SDK's standard retryer without its client-side retry
+// quota: the quota protects a long-running service from retry storms,
+// while chalc is one command following one stack, which would only lose
+// its retries to it after enough throttled polls.
+func newRetryer(maxBackoff time.Duration) aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.RateLimiter = ratelimit.None
+		if maxBackoff > 0 {
+			o.MaxBackoff = maxBackoff
+		}
+	})
 }
 
 // checkCredentials retrieves the credentials once (they are cached by the
@@ -127,6 +193,14 @@ func checkCredentials(ctx context.Context, cfg aws.Config) error {
 	if strings.Contains(err.Error(), "no EC2 IMDS role found") {
 		return &ConfigError{Message: NoCredentialsMessage, Err: err}
 	}
+	// A provider that asks AWS for them (SSO, a web identity or a role to
+	// assume) and gets no answer: said as for any request, without the
+	// SDK's layers of wrapping.
+	var ne *NetworkError
+	if errors.As(awsErr(err), &ne) {
+		ne.Credentials = true
+		return &ConfigError{Message: "AWS credentials could not be loaded: " + ne.Error(), Err: ne}
+	}
 	return &ConfigError{Message: "AWS credentials could not be loaded: " + err.Error(), Err: err}
 }
 
@@ -134,10 +208,25 @@ func checkCredentials(ctx context.Context, cfg aws.Config) error {
 func NewClients(cfg aws.Config) *Clients {
 	return &Clients{
 		CloudFormation: cloudformation.NewFromConfig(cfg),
-		S3:             s3.NewFromConfig(cfg),
+		S3:             s3.NewFromConfig(cfg, s3Timeout),
 		STS:            sts.NewFromConfig(cfg),
 		CloudWatchLogs: cloudwatchlogs.NewFromConfig(cfg),
 		Region:         cfg.Region,
+	}
+}
+
+// s3Timeout moves the HTTP client's read timeout, if any, to the wait
+// for S3's answer: while a large object is uploaded, nothing is read
+// from the connection for as long as the upload takes, which is no sign
+// of a hung endpoint. (The SDK exempts S3 from its own read timeouts for
+// the same reason.)
+func s3Timeout(o *s3.Options) {
+	b, ok := o.HTTPClient.(*awshttp.BuildableClient)
+	if !ok {
+		return
+	}
+	if t, ok := b.GetReadTimeout(); ok && t > 0 {
+		o.HTTPClient = b.WithReadTimeout(0).WithTransportOptions(func(tr *http.Transport) { tr.ResponseHeaderTimeout = t })
 	}
 }
 
@@ -169,11 +258,16 @@ func (e *AWSError) Unwrap() error { return e.Err }
 
 // NetworkError is an AWS request that got no answer: no network, a name
 // that does not resolve (also a mistyped region's endpoint), a refused
-// connection, a proxy or TLS failure. Error is what failed, in words;
-// Cause is the transport's error, for a note.
+// connection, a proxy or TLS failure, or an endpoint that stays silent
+// past the request timeout. Error is what failed, in words; Cause is the
+// transport's error, for a note.
 type NetworkError struct {
 	Service, Operation, Region string
 	Err                        error // the SDK's error
+	// Credentials: the request was a credential provider's (SSO, STS
+	// AssumeRoleWithWebIdentity), which the endpoint settings do not
+	// redirect.
+	Credentials bool
 }
 
 func (e *NetworkError) Error() string {
@@ -181,18 +275,35 @@ func (e *NetworkError) Error() string {
 	if e.Region != "" {
 		where = " in region " + e.Region
 	}
-	return fmt.Sprintf("cannot reach %s%s (%s failed before AWS answered)", e.Service, where, e.Operation)
+	var to interface{ Timeout() bool }
+	if !errors.As(e.Err, &to) || !to.Timeout() {
+		return fmt.Sprintf("cannot reach %s%s (%s failed before AWS answered)", e.Service, where, e.Operation)
+	}
+	// Connected, but nothing came back in time (Config.RequestTimeout).
+	var rt *awshttp.ResponseTimeoutError
+	if errors.As(e.Err, &rt) {
+		where += " within " + shortDuration(rt.TimeoutDur)
+	}
+	what := e.Operation + " timed out"
+	var ma *retry.MaxAttemptsError
+	if errors.As(e.Err, &ma) {
+		what = fmt.Sprintf("%s, %d attempts", e.Operation, ma.Attempt)
+	}
+	return fmt.Sprintf("no answer from %s%s (%s)", e.Service, where, what)
 }
 
 func (e *NetworkError) Unwrap() error { return e.Err }
 
 // Hint says what to check.
 func (e *NetworkError) Hint() string {
-	region := "the region"
-	if e.Region != "" {
-		region = "that " + e.Region + " is the region you mean"
+	if e.Credentials {
+		return "check the network connection and any proxy (HTTPS_PROXY) setting"
 	}
-	return "check the network connection, any proxy (HTTPS_PROXY) or endpoint (AWS_ENDPOINT_URL) setting, and " + region
+	const check = "check the network connection, any proxy (HTTPS_PROXY) or endpoint (AWS_ENDPOINT_URL) setting"
+	if e.Region == "" {
+		return check
+	}
+	return check + ", and that " + e.Region + " is the region you mean"
 }
 
 // Cause is the transport's own error (`Post "https://...": dial tcp:
@@ -227,10 +338,10 @@ func (d *Deployer) awsErr(err error) error {
 }
 
 // awsErr wraps an SDK error as an *AWSError, or a *NetworkError when
-// the request got no answer; nil, context cancellation and errors that
-// are not the SDK's pass through.
+// the request got no answer; nil, the context's end and errors that are
+// not the SDK's pass through.
 func awsErr(err error) error {
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if err == nil || contextDone(err) {
 		return err
 	}
 	e := &AWSError{Err: err}
@@ -249,6 +360,14 @@ func awsErr(err error) error {
 		return err
 	}
 	return e
+}
+
+// contextDone reports whether err is a request's context ending
+// (canceled, or its deadline passed) rather than a timeout of the
+// transport's, which net/http also reports as context.DeadlineExceeded
+// but inside the failed send (a connection error).
+func contextDone(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) && !connectionError(err)
 }
 
 // apiCode is the error code of an AWS error ("" when it is not one).

@@ -13,10 +13,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/smithy-go"
 )
 
 // DefaultPoll is how often CloudFormation and CloudWatch Logs are polled.
 const DefaultPoll = 2 * time.Second
+
+// DefaultTimeout is how long chalc's CLI lets a deploy or delete take by
+// default: the AWS CLI's stack waiters give up after an hour too (120
+// polls, 30 s apart). A stack with a CloudFront distribution (an
+// edge-optimized custom domain) can take half of that.
+const DefaultTimeout = time.Hour
 
 // Deployer runs chalc's AWS commands.
 type Deployer struct {
@@ -29,6 +36,10 @@ type Deployer struct {
 	// Now is the clock (change set names, logs' start time); nil means
 	// time.Now.
 	Now func() time.Time
+	// Timeout bounds Deploy and Delete, from their first request to the
+	// end of the wait; 0 means none. When it passes they return a
+	// *StoppedError.
+	Timeout time.Duration
 }
 
 // Input is what Deploy deploys: project.Package's output.
@@ -165,6 +176,147 @@ func (e *FailedError) NeedsDelete() bool {
 	return (&StackStateError{Status: e.Status}).NeedsDelete()
 }
 
+// Progress is how far a deploy or delete got in CloudFormation.
+type Progress int
+
+const (
+	// NotStarted: the stack was not changed (a change set may have been
+	// created).
+	NotStarted Progress = iota
+	// MaybeStarted: the request that starts the operation
+	// (ExecuteChangeSet, DeleteStack) got no answer, so it may be
+	// running.
+	MaybeStarted
+	// Started: CloudFormation accepted the operation and carries it on.
+	Started
+)
+
+// StoppedError: chalc stopped a deploy or delete before its end, so the
+// outcome is not known: the deadline passed (Deployer.Timeout), ctx was
+// canceled (Ctrl-C), or, once the operation had started, following the
+// stack failed (AWS kept throttling the polls, the network went away).
+// Whatever CloudFormation was asked to do, it carries on.
+type StoppedError struct {
+	// Operation is "deploy" or "delete".
+	Operation          string
+	StackName, StackID string
+	Region             string
+	// ChangeSet is the change set's name, once it was created.
+	ChangeSet string
+	Progress  Progress
+	// Status is the stack's status at the last poll since the operation
+	// started; "" when no poll has answered since.
+	Status string
+	// Timeout is the deadline that passed (0 when that is not why).
+	Timeout time.Duration
+	// Err is why: the failed request's error, or the context's.
+	Err error
+}
+
+func (e *StoppedError) Error() string {
+	if e.Progress == NotStarted {
+		return fmt.Sprintf("%s of stack %s stopped: %s", e.Operation, e.StackName, e.reason())
+	}
+	return fmt.Sprintf("stopped following the %s of stack %s: %s", e.Operation, e.StackName, e.reason())
+}
+
+func (e *StoppedError) Unwrap() error { return e.Err }
+
+func (e *StoppedError) reason() string {
+	var oe *smithy.OperationError
+	request := ""
+	if errors.As(e.Err, &oe) {
+		request = " waiting for " + oe.Service() + " " + oe.Operation()
+	}
+	switch {
+	case e.Timeout > 0:
+		return "timed out after " + shortDuration(e.Timeout) + request
+	case errors.Is(e.Err, context.Canceled):
+		return "interrupted"
+	case errors.Is(e.Err, context.DeadlineExceeded):
+		return "timed out" + request
+	}
+	return e.Err.Error()
+}
+
+// State says, in sentences, what CloudFormation was left doing.
+func (e *StoppedError) State() []string {
+	if e.Progress == NotStarted {
+		s := "the stack was not changed"
+		if e.ChangeSet != "" {
+			s += "; change set " + e.ChangeSet + " was created, not executed"
+		}
+		return []string{s}
+	}
+	var out []string
+	switch {
+	case e.Operation == "deploy" && e.Progress == MaybeStarted:
+		out = append(out, "chalc asked CloudFormation to execute change set "+e.ChangeSet+" and got no answer: the deploy may be running")
+	case e.Operation == "deploy":
+		out = append(out, "change set "+e.ChangeSet+" was executed: CloudFormation carries on without chalc")
+	case e.Progress == MaybeStarted:
+		out = append(out, "chalc asked CloudFormation to delete the stack and got no answer: the deletion may be running")
+	default:
+		out = append(out, "the deletion was started: CloudFormation carries on without chalc")
+	}
+	if e.Status != "" {
+		out = append(out, "the stack's last known status is "+e.Status)
+	} else {
+		out = append(out, "the stack's status since then is unknown")
+	}
+	return out
+}
+
+// shortDuration is d without Go's trailing zero units: 1h, 30m, 1m30s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// errTimedOut is the cause of the context Deployer.Timeout ends, to tell
+// it from the caller's.
+var errTimedOut = errors.New("the Deployer's Timeout passed")
+
+// bounded is ctx with the Deployer's deadline.
+func (d *Deployer) bounded(ctx context.Context) (context.Context, context.CancelFunc) {
+	if d.Timeout > 0 {
+		return context.WithTimeoutCause(ctx, d.Timeout, errTimedOut)
+	}
+	return context.WithCancel(ctx)
+}
+
+// stopped turns err, the end of an operation that was bounded by ctx,
+// into a *StoppedError when chalc gave up on it: ctx is done, or the
+// operation had started and following it failed. The operation's own
+// outcomes (a failed stack, a change set CloudFormation refused, AWS
+// errors before any change) pass through.
+func (d *Deployer) stopped(ctx context.Context, e *StoppedError, err error) error {
+	var fe *FailedError
+	if err == nil || errors.As(err, &fe) || ctx.Err() == nil && e.Progress == NotStarted {
+		return err
+	}
+	e.Err = err
+	if errors.Is(context.Cause(ctx), errTimedOut) {
+		e.Timeout = d.Timeout
+	}
+	return e
+}
+
+// pollOpts make a poll's request use the Clients' PollAttempts.
+func (d *Deployer) pollOpts() []func(*cloudformation.Options) {
+	if d.Clients == nil || d.PollAttempts == 0 {
+		return nil
+	}
+	n := d.PollAttempts
+	return []func(*cloudformation.Options){func(o *cloudformation.Options) { o.RetryMaxAttempts = n }}
+}
+
 func (d *Deployer) logf(format string, args ...any) {
 	if d.Log != nil {
 		fmt.Fprintf(d.Log, format+"\n", args...)
@@ -199,8 +351,18 @@ func (d *Deployer) sleep(ctx context.Context) error {
 var Capabilities = []types.Capability{types.CapabilityCapabilityIam, types.CapabilityCapabilityAutoExpand}
 
 // Deploy creates or updates the stack through a change set and waits for
-// it. An empty change set is success (Result.NoChanges).
+// it. An empty change set is success (Result.NoChanges). When chalc
+// gives up before the end (Timeout, ctx canceled, or the polls failing
+// once the change set was executed) the error is a *StoppedError.
 func (d *Deployer) Deploy(ctx context.Context, in Input) (*Result, error) {
+	ctx, cancel := d.bounded(ctx)
+	defer cancel()
+	stop := &StoppedError{Operation: "deploy", StackName: in.StackName, Region: d.Region}
+	res, err := d.deploy(ctx, in, stop)
+	return res, d.stopped(ctx, stop, err)
+}
+
+func (d *Deployer) deploy(ctx context.Context, in Input, stop *StoppedError) (*Result, error) {
 	// The stack first: a stack that cannot be updated stops here, before
 	// anything is uploaded.
 	st, err := d.Stack(ctx, in.StackName)
@@ -270,6 +432,7 @@ func (d *Deployer) Deploy(ctx context.Context, in Input) (*Result, error) {
 	}
 	csID, stackID := aws.ToString(created.Id), aws.ToString(created.StackId)
 	res.StackID = stackID
+	stop.ChangeSet, stop.StackID = name, stackID
 	cs, err := d.waitChangeSet(ctx, csID)
 	if err != nil {
 		return nil, err
@@ -290,13 +453,16 @@ func (d *Deployer) Deploy(ctx context.Context, in Input) (*Result, error) {
 		return res, nil
 	}
 
-	f := &follower{d: d, stackID: stackID, seen: map[string]bool{}}
+	f := &follower{d: d, stackID: stackID, seen: map[string]bool{}, status: &stop.Status}
 	if err := f.markLatest(ctx); err != nil {
 		return nil, err
 	}
 	d.logf("chalc: executing change set %s", name)
-	if _, err := d.CloudFormation.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{ChangeSetName: aws.String(csID)}); err != nil {
-		return nil, d.awsErr(err)
+	if err := d.start(ctx, stop, func() error {
+		_, err := d.CloudFormation.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{ChangeSetName: aws.String(csID)})
+		return err
+	}); err != nil {
+		return nil, err
 	}
 	final, err := f.wait(ctx)
 	if err != nil {
@@ -309,6 +475,22 @@ func (d *Deployer) Deploy(ctx context.Context, in Input) (*Result, error) {
 	}
 	return nil, &FailedError{Operation: "deploy", StackName: in.StackName, Status: final.Status,
 		StatusReason: final.StatusReason, Failed: f.failed()}
+}
+
+// start sends the request that starts a stack operation and records in
+// stop how far it got: an answer from AWS, success or error, says
+// whether it started; no answer leaves it MaybeStarted.
+func (d *Deployer) start(ctx context.Context, stop *StoppedError, send func() error) error {
+	stop.Progress = MaybeStarted
+	err := send()
+	var ae smithy.APIError
+	switch {
+	case err == nil:
+		stop.Progress = Started
+	case errors.As(err, &ae):
+		stop.Progress = NotStarted
+	}
+	return d.awsErr(err)
 }
 
 // noChanges reports whether a FAILED change set's reason says it was
@@ -331,7 +513,7 @@ func templateURL(bucket, region, key string) string {
 // (CREATE_COMPLETE) or given up (FAILED).
 func (d *Deployer) waitChangeSet(ctx context.Context, id string) (*cloudformation.DescribeChangeSetOutput, error) {
 	for {
-		cs, err := d.CloudFormation.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: aws.String(id)})
+		cs, err := d.CloudFormation.DescribeChangeSet(ctx, &cloudformation.DescribeChangeSetInput{ChangeSetName: aws.String(id)}, d.pollOpts()...)
 		if err != nil {
 			return nil, d.awsErr(err)
 		}
@@ -348,7 +530,11 @@ func (d *Deployer) waitChangeSet(ctx context.Context, id string) (*cloudformatio
 // Stack describes the stack (name or ID); a *StackNotFoundError when
 // there is none.
 func (d *Deployer) Stack(ctx context.Context, name string) (*Stack, error) {
-	out, err := d.CloudFormation.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(name)})
+	return d.stack(ctx, name)
+}
+
+func (d *Deployer) stack(ctx context.Context, name string, opts ...func(*cloudformation.Options)) (*Stack, error) {
+	out, err := d.CloudFormation.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(name)}, opts...)
 	if err != nil {
 		if isStackMissing(err) {
 			return nil, &StackNotFoundError{StackName: name}
@@ -400,22 +586,35 @@ func sortOutputs(outs []Output) {
 	})
 }
 
-// Delete deletes the stack and waits until it is gone.
+// Delete deletes the stack and waits until it is gone. When chalc gives
+// up before the end the error is a *StoppedError, as for Deploy.
 func (d *Deployer) Delete(ctx context.Context, name string) (*Result, error) {
+	ctx, cancel := d.bounded(ctx)
+	defer cancel()
+	stop := &StoppedError{Operation: "delete", StackName: name, Region: d.Region}
+	res, err := d.delete(ctx, name, stop)
+	return res, d.stopped(ctx, stop, err)
+}
+
+func (d *Deployer) delete(ctx context.Context, name string, stop *StoppedError) (*Result, error) {
 	st, err := d.Stack(ctx, name)
 	if err != nil {
 		return nil, err
 	}
+	stop.StackID = st.ID
 	if strings.HasSuffix(st.Status, "_IN_PROGRESS") && st.Status != "REVIEW_IN_PROGRESS" && st.Status != "DELETE_IN_PROGRESS" {
 		return nil, &StackStateError{StackName: name, Status: st.Status}
 	}
-	f := &follower{d: d, stackID: st.ID, seen: map[string]bool{}}
+	f := &follower{d: d, stackID: st.ID, seen: map[string]bool{}, status: &stop.Status}
 	if err := f.markLatest(ctx); err != nil {
 		return nil, err
 	}
 	d.logf("chalc: deleting stack %s", name)
-	if _, err := d.CloudFormation.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(st.ID)}); err != nil {
-		return nil, d.awsErr(err)
+	if err := d.start(ctx, stop, func() error {
+		_, err := d.CloudFormation.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(st.ID)})
+		return err
+	}); err != nil {
+		return nil, err
 	}
 	final, err := f.wait(ctx)
 	if err != nil {
@@ -437,11 +636,13 @@ type follower struct {
 	mark   string
 	seen   map[string]bool
 	events []Event // this operation's, oldest first
+	// status receives the stack's status at each poll.
+	status *string
 }
 
 // markLatest remembers the stack's newest event.
 func (f *follower) markLatest(ctx context.Context) error {
-	out, err := f.d.CloudFormation.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String(f.stackID)})
+	out, err := f.d.CloudFormation.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String(f.stackID)}, f.d.pollOpts()...)
 	if err != nil {
 		return f.d.awsErr(err)
 	}
@@ -459,7 +660,7 @@ func (f *follower) poll(ctx context.Context) error {
 	var token *string
 pages:
 	for {
-		out, err := f.d.CloudFormation.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String(f.stackID), NextToken: token})
+		out, err := f.d.CloudFormation.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String(f.stackID), NextToken: token}, f.d.pollOpts()...)
 		if err != nil {
 			return f.d.awsErr(err)
 		}
@@ -497,10 +698,11 @@ pages:
 // printing its events, and returns the final stack.
 func (f *follower) wait(ctx context.Context) (*Stack, error) {
 	for {
-		st, err := f.d.Stack(ctx, f.stackID)
+		st, err := f.d.stack(ctx, f.stackID, f.d.pollOpts()...)
 		if err != nil {
 			return nil, err
 		}
+		*f.status = st.Status
 		if err := f.poll(ctx); err != nil {
 			return nil, err
 		}
@@ -508,7 +710,7 @@ func (f *follower) wait(ctx context.Context) (*Stack, error) {
 			return st, nil
 		}
 		if err := f.d.sleep(ctx); err != nil {
-			return nil, fmt.Errorf("stopped waiting: stack %s is still %s; CloudFormation carries on: %w", st.Name, st.Status, err)
+			return nil, err
 		}
 	}
 }

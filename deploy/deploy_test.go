@@ -50,13 +50,14 @@ func awsEnv(t *testing.T, url, region string) {
 var testNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
 // setup starts a fake AWS and a Deployer whose clients come from Load
-// (so AWS_ENDPOINT_URL is what points them at the fake).
+// (so AWS_ENDPOINT_URL is what points them at the fake), retrying
+// without waiting.
 func setup(t *testing.T, opts fakeaws.Options) (*fakeaws.Server, *Deployer, *bytes.Buffer) {
 	t.Helper()
 	srv := fakeaws.New(opts)
 	t.Cleanup(srv.Close)
 	awsEnv(t, srv.URL, "us-west-2")
-	c, err := Load(context.Background(), Config{})
+	c, err := Load(context.Background(), Config{MaxBackoff: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

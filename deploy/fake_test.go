@@ -3,6 +3,8 @@ package deploy
 import (
 	"context"
 	"errors"
+	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,11 +18,13 @@ import (
 // without a server. Calls it does not define panic (nil interface).
 type stuckCFN struct {
 	CloudFormationAPI
-	describes int
+	describes atomic.Int32
 }
 
+func (f *stuckCFN) polls() int { return int(f.describes.Load()) }
+
 func (f *stuckCFN) DescribeStacks(ctx context.Context, in *cloudformation.DescribeStacksInput, _ ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error) {
-	f.describes++
+	f.describes.Add(1)
 	return &cloudformation.DescribeStacksOutput{Stacks: []types.Stack{{
 		StackName: aws.String("petstore-dev"), StackId: aws.String("arn:stack/petstore-dev/1"),
 		StackStatus: types.StackStatusDeleteInProgress,
@@ -35,20 +39,31 @@ func (f *stuckCFN) DeleteStack(context.Context, *cloudformation.DeleteStackInput
 	return &cloudformation.DeleteStackOutput{}, nil
 }
 
-// An interrupted wait says the operation goes on in CloudFormation.
+// An interrupted wait says the operation goes on in CloudFormation, and
+// the stack's last status.
 func TestWaitInterrupted(t *testing.T) {
 	cfn := &stuckCFN{}
-	d := &Deployer{Clients: &Clients{CloudFormation: cfn}, Poll: time.Millisecond}
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
+	d := &Deployer{Clients: &Clients{CloudFormation: cfn, Region: "eu-west-1"}, Poll: time.Millisecond}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for cfn.polls() < 3 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel() // Ctrl-C
+	}()
 	_, err := d.Delete(ctx, "petstore-dev") // joins the deletion in progress
-	if !errors.Is(err, context.DeadlineExceeded) {
+	var se *StoppedError
+	if !errors.As(err, &se) || !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v", err)
 	}
-	if want := "stopped waiting: stack petstore-dev is still DELETE_IN_PROGRESS; CloudFormation carries on: context deadline exceeded"; err.Error() != want {
-		t.Errorf("err %q", err)
+	if want := "stopped following the delete of stack petstore-dev: interrupted"; err.Error() != want {
+		t.Errorf("err %q, want %q", err, want)
 	}
-	if cfn.describes < 3 {
-		t.Errorf("%d polls", cfn.describes)
+	want := []string{"the deletion was started: CloudFormation carries on without chalc", "the stack's last known status is DELETE_IN_PROGRESS"}
+	if got := se.State(); !slices.Equal(got, want) {
+		t.Errorf("state %q, want %q", got, want)
+	}
+	if se.StackID != "arn:stack/petstore-dev/1" || se.Region != "eu-west-1" || se.Timeout != 0 {
+		t.Errorf("%+v", se)
 	}
 }

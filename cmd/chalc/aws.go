@@ -37,20 +37,29 @@ func awsFlags(stageUsage string) []cli.Flag {
 	}
 }
 
+// timeoutFlag bounds deploy's and delete's AWS work.
+func timeoutFlag() cli.Flag {
+	return &cli.DurationFlag{Name: "timeout", Value: deploy.DefaultTimeout,
+		Usage: "how long the AWS work, waiting for the stack included, may take before chalc stops following it (0: no limit)"}
+}
+
 func deployCommand(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:      "deploy",
 		Usage:     "package the app and create or update its CloudFormation stack",
-		UsageText: "chalc deploy [--stage S] [--stack-name N] [--bucket B] [--merge-template FILE]... [--profile P] [--region R] [--project DIR]",
+		UsageText: "chalc deploy [--stage S] [--stack-name N] [--bucket B] [--merge-template FILE]... [--timeout 1h] [--profile P] [--region R] [--project DIR]",
 		Description: "Packages the stage as `chalc package` does, uploads deployment.zip to S3 under its SHA-256\n" +
 			"(skipped when already there), then creates or updates the stack <app_name>-<stage> through a\n" +
 			"change set (CAPABILITY_IAM, CAPABILITY_AUTO_EXPAND), prints each stack event as it happens and,\n" +
 			"at the end, the stack's outputs (EndpointURL first) on stdout. Nothing is kept locally: the\n" +
 			"stack is the state. Without --bucket, chalc uses chalc-deploy-<account>-<region>, created\n" +
-			"when missing. Credentials and region come from the standard AWS chain.",
+			"when missing. Credentials and region come from the standard AWS chain. After --timeout\n" +
+			"(default 1h, counted once the package is built) chalc stops, says what the stack was doing\n" +
+			"and how to follow it, and exits 1.",
 		Flags: append(awsFlags("the stage to deploy (default dev)"),
 			&cli.StringFlag{Name: "bucket", Usage: "the S3 bucket for the packages (default chalc-deploy-<account>-<region>)"},
 			&cli.StringSliceFlag{Name: "merge-template", Usage: "a JSON or YAML template merged onto the generated one (repeatable, applied in order)", TakesFile: true},
+			timeoutFlag(),
 		),
 		Action: func(ctx context.Context, cmd *cli.Command) error { return deployCmd(ctx, cmd, stdout, stderr) },
 	}
@@ -60,10 +69,10 @@ func deleteCommand(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:      "delete",
 		Usage:     "delete the stage's CloudFormation stack",
-		UsageText: "chalc delete [--stage S] [--stack-name N] [--profile P] [--region R] [--project DIR]",
+		UsageText: "chalc delete [--stage S] [--stack-name N] [--timeout 1h] [--profile P] [--region R] [--project DIR]",
 		Description: "Deletes the stack and waits, printing its events. A stack that does not exist is not an\n" +
 			"error. The packages stay in the S3 bucket.",
-		Flags:  awsFlags("the stage whose stack to delete (default dev)"),
+		Flags:  append(awsFlags("the stage whose stack to delete (default dev)"), timeoutFlag()),
 		Action: func(ctx context.Context, cmd *cli.Command) error { return deleteCmd(ctx, cmd, stdout, stderr) },
 	}
 }
@@ -136,17 +145,51 @@ func stackOf(cmd *cli.Command, stderr io.Writer) (*project.Checked, string, erro
 
 // deployer loads the AWS configuration (credentials and region checked).
 func deployer(ctx context.Context, cmd *cli.Command, stderr io.Writer) (*deploy.Deployer, error) {
-	clients, err := deploy.Load(ctx, deploy.Config{Profile: cmd.String("profile"), Region: cmd.String("region")})
+	if cmd.Duration("timeout") < 0 {
+		return nil, fmt.Errorf("--timeout %s is negative; give a duration (30m, 2h), or 0 to wait as long as it takes", cmd.Duration("timeout"))
+	}
+	cfg := deploy.Config{Profile: cmd.String("profile"), Region: cmd.String("region")}
+	// For tests: the longest wait between two attempts of a request.
+	if b, err := time.ParseDuration(os.Getenv("CHALC_RETRY_BACKOFF")); err == nil && b > 0 {
+		cfg.MaxBackoff = b
+	}
+	clients, err := deploy.Load(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "chalc: %v\n", err)
+		var ne *deploy.NetworkError
+		if errors.As(err, &ne) {
+			printNetworkError(stderr, ne)
+		}
 		return nil, exitCode(exitProblems)
 	}
-	d := &deploy.Deployer{Clients: clients, Log: stderr}
+	d := &deploy.Deployer{Clients: clients, Log: stderr, Timeout: cmd.Duration("timeout")}
 	// For tests and the impatient: how often CloudFormation is polled.
 	if p, err := time.ParseDuration(os.Getenv("CHALC_POLL_INTERVAL")); err == nil && p > 0 {
 		d.Poll = p
 	}
 	return d, nil
+}
+
+func printNetworkError(stderr io.Writer, ne *deploy.NetworkError) {
+	fmt.Fprintf(stderr, "  hint: %s\n", ne.Hint())
+	fmt.Fprintf(stderr, "  note: %s\n", ne.Cause())
+}
+
+// followCommand is the AWS CLI command that shows the stack's status, for
+// an operation chalc stopped following.
+func followCommand(cmd *cli.Command, e *deploy.StoppedError) string {
+	stack := e.StackName
+	if e.Operation == "delete" && e.StackID != "" {
+		stack = e.StackID // a deleted stack is found by ID only
+	}
+	s := "aws cloudformation describe-stacks --stack-name " + stack
+	if e.Region != "" {
+		s += " --region " + e.Region
+	}
+	if cmd.IsSet("profile") {
+		s += " --profile " + cmd.String("profile")
+	}
+	return s
 }
 
 // again is the command line that reruns chalc with another command on
@@ -166,15 +209,31 @@ func again(cmd *cli.Command, command string) string {
 func awsFailure(cmd *cli.Command, stderr io.Writer, err error) error {
 	fmt.Fprintf(stderr, "chalc: %v\n", err)
 	var (
-		fe *deploy.FailedError
-		se *deploy.StackStateError
-		nf *deploy.StackNotFoundError
-		ne *deploy.NetworkError
+		fe   *deploy.FailedError
+		se   *deploy.StackStateError
+		nf   *deploy.StackNotFoundError
+		ne   *deploy.NetworkError
+		stop *deploy.StoppedError
 	)
 	switch {
+	case errors.As(err, &stop):
+		// Never leave the user unsure what the stack is doing.
+		for _, s := range stop.State() {
+			fmt.Fprintf(stderr, "  note: %s\n", s)
+		}
+		if errors.As(err, &ne) {
+			fmt.Fprintf(stderr, "  note: %s\n", ne.Cause())
+		}
+		if stop.Progress == deploy.NotStarted {
+			break
+		}
+		fmt.Fprintf(stderr, "  hint: follow it with `%s`", followCommand(cmd, stop))
+		if stop.Operation == "deploy" {
+			fmt.Fprintf(stderr, "; once it is complete, `%s` prints the outputs", again(cmd, "url"))
+		}
+		fmt.Fprintln(stderr)
 	case errors.As(err, &ne):
-		fmt.Fprintf(stderr, "  hint: %s\n", ne.Hint())
-		fmt.Fprintf(stderr, "  note: %s\n", ne.Cause())
+		printNetworkError(stderr, ne)
 	case errors.As(err, &fe):
 		if len(fe.Failed) > 0 {
 			fmt.Fprintf(stderr, "  failed resources:\n")

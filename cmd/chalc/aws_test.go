@@ -43,21 +43,26 @@ func TestAWSExitStatus(t *testing.T) {
 		status int
 		stderr string // a line of stderr
 		stdout string
+		before func() // e.g. make the fake misbehave
 	}{
-		{"deploy unknown stage", true, []string{"deploy", "--stage", "prd"}, 2, `error: unknown stage "prd"`, ""},
-		{"delete unknown stage", true, []string{"delete", "--stage", "prd"}, 2, `error: unknown stage "prd"`, ""},
-		{"url unknown stage", true, []string{"url", "--stage", "prd"}, 2, `error: unknown stage "prd"`, ""},
-		{"logs unknown stage", true, []string{"logs", "--stage", "prd"}, 2, `error: unknown stage "prd"`, ""},
-		{"unknown stage before credentials", false, []string{"url", "--stage", "prd"}, 2, `error: unknown stage "prd"`, ""},
-		{"argument", true, []string{"deploy", "out"}, 2, `chalc: deploy takes no arguments, got "out"`, ""},
-		{"logs unknown function", true, []string{"logs", "--name", "nope"}, 2, `chalc: app hello has no function "nope"; its functions: api_handler`, ""},
-		{"logs bad since", true, []string{"logs", "--since", "yesterday"}, 2, `chalc: --since "yesterday" is neither a duration (10m, 2h) nor a time (2026-01-02T15:04:05Z)`, ""},
-		{"no credentials", false, []string{"url"}, 1, "chalc: no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws configure`", ""},
-		{"no credentials deploy", false, []string{"deploy"}, 1, "chalc: no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws configure`", ""},
-		{"no stack", true, []string{"url"}, 1, "chalc: stack hello-dev does not exist", ""},
-		{"no stack hint", true, []string{"url", "--stage", "dev"}, 1, "  hint: run `chalc deploy --project " + dir + " --stage dev` to create it", ""},
-		{"url", true, []string{"url", "--stage", "prod"}, 0, "", "https://x/api/\n"},
-		{"delete nothing", true, []string{"delete"}, 0, "", "stack hello-dev does not exist: nothing to delete\n"},
+		{"deploy unknown stage", true, []string{"deploy", "--stage", "prd"}, 2, `error: unknown stage "prd"`, "", nil},
+		{"delete unknown stage", true, []string{"delete", "--stage", "prd"}, 2, `error: unknown stage "prd"`, "", nil},
+		{"url unknown stage", true, []string{"url", "--stage", "prd"}, 2, `error: unknown stage "prd"`, "", nil},
+		{"logs unknown stage", true, []string{"logs", "--stage", "prd"}, 2, `error: unknown stage "prd"`, "", nil},
+		{"unknown stage before credentials", false, []string{"url", "--stage", "prd"}, 2, `error: unknown stage "prd"`, "", nil},
+		{"argument", true, []string{"deploy", "out"}, 2, `chalc: deploy takes no arguments, got "out"`, "", nil},
+		{"logs unknown function", true, []string{"logs", "--name", "nope"}, 2, `chalc: app hello has no function "nope"; its functions: api_handler`, "", nil},
+		{"logs bad since", true, []string{"logs", "--since", "yesterday"}, 2, `chalc: --since "yesterday" is neither a duration (10m, 2h) nor a time (2026-01-02T15:04:05Z)`, "", nil},
+		{"no credentials", false, []string{"url"}, 1, "chalc: no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws configure`", "", nil},
+		{"no credentials deploy", false, []string{"deploy"}, 1, "chalc: no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws configure`", "", nil},
+		{"no stack", true, []string{"url"}, 1, "chalc: stack hello-dev does not exist", "", nil},
+		{"no stack hint", true, []string{"url", "--stage", "dev"}, 1, "  hint: run `chalc deploy --project " + dir + " --stage dev` to create it", "", nil},
+		{"url", true, []string{"url", "--stage", "prod"}, 0, "", "https://x/api/\n", nil},
+		{"delete nothing", true, []string{"delete"}, 0, "", "stack hello-dev does not exist: nothing to delete\n", nil},
+		{"negative timeout", true, []string{"delete", "--timeout", "-1s"}, 2, "chalc: --timeout -1s is negative; give a duration (30m, 2h), or 0 to wait as long as it takes", "", nil},
+		{"timed out", true, []string{"delete", "--stage", "prod", "--timeout", "1s"}, 1,
+			"chalc: stopped following the delete of stack hello-prod: timed out after 1s waiting for CloudFormation DeleteStack", "",
+			func() { srv.Inject("cloudformation.DeleteStack", fakeaws.Freeze, 0, 1) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.creds {
@@ -68,6 +73,9 @@ func TestAWSExitStatus(t *testing.T) {
 				os.Unsetenv("AWS_ACCESS_KEY_ID")
 				t.Setenv("AWS_SECRET_ACCESS_KEY", "")
 				os.Unsetenv("AWS_SECRET_ACCESS_KEY")
+			}
+			if tc.before != nil {
+				tc.before()
 			}
 			var stdout, stderr bytes.Buffer
 			args := append([]string{"chalc", tc.args[0], "--project", dir}, tc.args[1:]...)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -22,11 +23,15 @@ var fakes sync.Map // *testscript.TestScript → *fakeaws.Server
 //	                                      (resource:ID=TYPE adds a resource)
 //	fakeaws log GROUP MESSAGE             add a log event, now
 //	fakeaws fail ID REASON                fail resource ID in the next stack operation
+//	fakeaws inject CALL FAULT SKIP COUNT  after SKIP requests of CALL (SERVICE.OP, or * for
+//	                                      any), answer COUNT (-1: all) with FAULT: throttle
+//	                                      or freeze (never answer)
+//	fakeaws heal                          drop the injected faults
 //	[!] fakeaws called SERVICE.OP         assert the call was (not) made
 //	fakeaws param SERVICE.OP NAME REGEXP  assert a parameter of its last call
 func fakeAWS(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) == 0 {
-		ts.Fatalf("usage: fakeaws start|stack|log|called|param ...")
+		ts.Fatalf("usage: fakeaws start|stack|log|fail|inject|heal|called|param ...")
 	}
 	if args[0] == "start" {
 		srv := fakeaws.New(fakeaws.Options{})
@@ -59,6 +64,17 @@ func fakeAWS(ts *testscript.TestScript, neg bool, args []string) {
 		srv.AddLogEvents(args[1], fakeaws.LogEvent{Time: time.Now().Add(-time.Minute), Message: args[2] + "\n"})
 	case args[0] == "fail" && len(args) == 3 && !neg:
 		srv.Fail(args[1], args[2])
+	case args[0] == "inject" && len(args) == 5 && !neg:
+		call := strings.TrimPrefix(args[1], "*")
+		kind, ok := map[string]fakeaws.Fault{"throttle": fakeaws.Throttle, "freeze": fakeaws.Freeze}[args[2]]
+		skip, err1 := strconv.Atoi(args[3])
+		count, err2 := strconv.Atoi(args[4])
+		if !ok || err1 != nil || err2 != nil {
+			ts.Fatalf("usage: fakeaws inject CALL throttle|freeze SKIP COUNT")
+		}
+		srv.Inject(call, kind, skip, count)
+	case args[0] == "heal" && len(args) == 1 && !neg:
+		srv.Heal()
 	case args[0] == "called" && len(args) == 2:
 		n := len(srv.Find(args[1]))
 		if neg && n > 0 {

@@ -10,7 +10,8 @@
 // what the SDK sent. Stacks are simulated: a change set is ready after a
 // poll or two, and an executed change set or a deletion unfolds a few
 // events per DescribeStacks call, failing (and rolling back) the
-// resources named with Fail.
+// resources named with Fail. Inject makes chosen requests misbehave as
+// AWS sometimes does: throttled, or never answered.
 package fakeaws
 
 import (
@@ -95,8 +96,35 @@ type Server struct {
 	objects   map[string][]byte // bucket + "/" + key
 	logGroups map[string][]LogEvent
 	fail      map[string]string
+	faults    []*fault
 	clock     time.Time
 	seq       int
+
+	// closed is closed by Close, releasing the frozen requests.
+	closed    chan struct{}
+	closeOnce sync.Once
+}
+
+// Fault is a way for the fake to misbehave.
+type Fault int
+
+const (
+	// Throttle answers as AWS does when a caller exceeds its request
+	// rate: HTTP 400 with the error code Throttling and the message
+	// "Rate exceeded" (CloudFormation, STS), HTTP 400
+	// ThrottlingException (CloudWatch Logs), HTTP 503 SlowDown (S3).
+	Throttle Fault = iota + 1
+	// Freeze accepts the request and never answers it (until Close): an
+	// endpoint that hangs.
+	Freeze
+)
+
+// fault is an Inject: requests of call, after skip of them were served,
+// get kind, count times (count < 0: always).
+type fault struct {
+	call        string
+	kind        Fault
+	skip, count int
 }
 
 // LogEvent is a CloudWatch Logs event.
@@ -135,14 +163,58 @@ func New(opts Options) *Server {
 		logGroups: map[string][]LogEvent{},
 		fail:      map[string]string{},
 		clock:     Epoch,
+		closed:    make(chan struct{}),
 	}
 	s.hs = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.hs.URL
 	return s
 }
 
-// Close stops the server.
-func (s *Server) Close() { s.hs.Close() }
+// Close releases the frozen requests and stops the server.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closed) })
+	s.hs.Close()
+}
+
+// Inject makes requests of call ("cloudformation.DescribeStacks"; "" is
+// every request) misbehave: the next skip of them are served as usual,
+// then count of them get the fault (count < 0: all the following ones).
+// Each attempt of the SDK's retries is a request. Faults injected for the
+// same request apply in the order they were injected.
+func (s *Server) Inject(call string, kind Fault, skip, count int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &fault{call: call, kind: kind, skip: skip, count: count})
+}
+
+// Heal drops the injected faults; requests already frozen stay so until
+// Close.
+func (s *Server) Heal() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
+// faultFor is the fault the request gets, if any, counting it against
+// every fault that matches it.
+func (s *Server) faultFor(call string) Fault {
+	var got Fault
+	for _, f := range s.faults {
+		if f.call != "" && f.call != call {
+			continue
+		}
+		switch {
+		case f.skip > 0:
+			f.skip--
+		case f.count != 0 && got == 0:
+			got = f.kind
+			if f.count > 0 {
+				f.count--
+			}
+		}
+	}
+	return got
+}
 
 // Account is the caller's account.
 func (s *Server) Account() string { return s.opts.Account }
@@ -250,9 +322,28 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		req.Params, _ = url.ParseQuery(string(body))
 		req.Op = req.Params.Get("Action")
 	}
+	switch req.Service {
+	case "s3":
+		req.Op = s3Op(r)
+	case "logs":
+		req.Op = strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "Logs_20140328.")
+	case "cloudformation", "sts":
+	default:
+		req.Op = "unsigned"
+	}
 	s.mu.Lock()
+	s.requests = append(s.requests, req)
+	kind := s.faultFor(req.Service + "." + req.Op)
+	if kind == Freeze {
+		s.mu.Unlock()
+		<-s.closed
+		return
+	}
 	defer s.mu.Unlock()
-	defer func() { s.requests = append(s.requests, req) }()
+	if kind == Throttle {
+		s.throttle(w, r, &req)
+		return
+	}
 	switch req.Service {
 	case "cloudformation":
 		s.cloudFormation(w, &req)
@@ -261,10 +352,27 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case "s3":
 		s.s3(w, r, &req)
 	case "logs":
-		req.Op = strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "Logs_20140328.")
 		s.logs(w, &req)
 	default:
-		req.Op = "unsigned"
+		http.Error(w, "fakeaws: no SigV4 Authorization header", http.StatusForbidden)
+	}
+}
+
+// throttle answers a request as AWS does when its rate is exceeded.
+func (s *Server) throttle(w http.ResponseWriter, r *http.Request, req *Request) {
+	switch req.Service {
+	case "cloudformation":
+		s.cfnError(w, http.StatusBadRequest, "Throttling", "Rate exceeded")
+	case "sts":
+		s.queryError(w, stsNS, http.StatusBadRequest, "Throttling", "Rate exceeded")
+	case "logs":
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.WriteHeader(http.StatusBadRequest)
+		json.NewEncoder(w).Encode(map[string]string{"__type": "ThrottlingException", "message": "Rate exceeded"})
+	case "s3":
+		name, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+		s.s3Error(w, r, http.StatusServiceUnavailable, "SlowDown", "Please reduce your request rate.", name)
+	default:
 		http.Error(w, "fakeaws: no SigV4 Authorization header", http.StatusForbidden)
 	}
 }

@@ -16,23 +16,31 @@ type bucket struct {
 	owner, region string
 }
 
-// s3 serves path-style requests: /<bucket> and /<bucket>/<key>.
-func (s *Server) s3(w http.ResponseWriter, r *http.Request, req *Request) {
-	path := strings.TrimPrefix(r.URL.Path, "/")
-	name, key, hasKey := strings.Cut(path, "/")
+// s3Op names a path-style S3 request's operation (the method and the
+// path, for one the fake does not serve).
+func s3Op(r *http.Request) string {
+	_, _, hasKey := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
 	switch {
 	case r.Method == http.MethodHead && !hasKey:
-		req.Op = "HeadBucket"
+		return "HeadBucket"
 	case r.Method == http.MethodPut && !hasKey:
-		req.Op = "CreateBucket"
+		return "CreateBucket"
 	case r.Method == http.MethodHead:
-		req.Op = "HeadObject"
+		return "HeadObject"
 	case r.Method == http.MethodPut:
-		req.Op = "PutObject"
+		return "PutObject"
 	case r.Method == http.MethodGet && hasKey:
-		req.Op = "GetObject"
+		return "GetObject"
+	}
+	return r.Method + " " + r.URL.Path
+}
+
+// s3 serves path-style requests: /<bucket> and /<bucket>/<key>.
+func (s *Server) s3(w http.ResponseWriter, r *http.Request, req *Request) {
+	name, key, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	switch req.Op {
+	case "HeadBucket", "CreateBucket", "HeadObject", "PutObject", "GetObject":
 	default:
-		req.Op = r.Method + " " + r.URL.Path
 		s.s3Error(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "fakeaws: unsupported S3 request", name)
 		return
 	}
