@@ -141,6 +141,7 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 		}
 	}
 	c.ds = append(c.ds, stages.Check(checked...)...)
+	c.functionLimits(checked)
 	for _, f := range c.allFunctions() {
 		f.Config = st.Functions[f.Name]
 	}

@@ -1,11 +1,14 @@
 package compiler
 
 import (
+	"encoding/json"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/chalc-dev/chalc/awsfacts"
+	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/stages"
 
 	"github.com/chalc-dev/chalc/manifest"
 )
@@ -88,4 +91,71 @@ func (c *checker) tags(m manifest.Map, of string) {
 				Hint("once applied, a tag whose key or value starts with aws: cannot be updated or removed")
 		}
 	}
+}
+
+// functionLimits reports what Lambda refuses in a function's effective
+// configuration in each stage checked: more layers than it takes (chalc's
+// automatic_layer included), more tags (chalc adds one), or environment
+// variables over its size limit. Each is reported where the value was
+// set, once per mistake, noting the functions and stages it affects.
+func (c *checker) functionLimits(checked []*stages.Stage) {
+	var g stages.Grouped
+	add := func(d *diag.Diagnostic, fn, stage string) {
+		g.Add(d.Subject.String()+"\x00"+d.Message, d, fn, stage)
+	}
+	for _, st := range checked {
+		for _, name := range st.Order {
+			f := st.Functions[name]
+			n := len(f.Layers.V)
+			managed := st.AutomaticLayer.V
+			if managed {
+				n++
+			}
+			if n > awsfacts.MaxLayers {
+				switch {
+				case !managed:
+					add(diag.Errorf(f.Layers.From, "layers lists %d layers; Lambda allows at most %d per function", n, awsfacts.MaxLayers).
+						Hint("merge layers, or ship what they hold in the function's own package"), f.Name, st.Name)
+				case f.Layers.Set:
+					add(diag.Errorf(f.Layers.From, "layers lists %d layers and automatic_layer adds chalc's own: %d in all, and Lambda allows at most %d per function", n-1, n, awsfacts.MaxLayers).
+						Note(st.AutomaticLayer.From, "automatic_layer is turned on here").
+						Hint("list at most %d layers here, or turn automatic_layer off", awsfacts.MaxLayers-1), f.Name, st.Name)
+				}
+			}
+			if len(f.Tags)+1 > awsfacts.MaxTags {
+				over := f.Tags[awsfacts.MaxTags-1]
+				add(diag.Errorf(over.From, "a function gets %d tags here plus chalc's own; Lambda allows at most %d", len(f.Tags), awsfacts.MaxTags).
+					Hint("keep at most %d tags (chalc adds its chalc tag to every function)", awsfacts.MaxTags-1), f.Name, st.Name)
+			}
+			if size, largest := environmentSize(f.Environment); size > awsfacts.MaxEnvironment {
+				add(diag.Errorf(largest.From, "a function's environment variables take %d bytes; Lambda allows %d in all", size, awsfacts.MaxEnvironment).
+					Hint("keep large values in SSM Parameter Store or S3 and read them at start-up").
+					Note(diag.Range{}, "%s is the largest, with %d bytes", largest.Key, kvSize(largest)), f.Name, st.Name)
+			}
+		}
+	}
+	c.ds = append(c.ds, g.Diagnostics("")...)
+}
+
+// environmentSize is the size of a function's environment variables as
+// Lambda counts it (each name and its value as a JSON string), and the
+// largest of them.
+func environmentSize(env []stages.KV) (int, stages.KV) {
+	total, largest := 0, stages.KV{}
+	for _, kv := range env {
+		n := kvSize(kv)
+		total += n
+		if n > kvSize(largest) {
+			largest = kv
+		}
+	}
+	return total, largest
+}
+
+func kvSize(kv stages.KV) int {
+	if kv.Key == "" {
+		return 0
+	}
+	b, _ := json.Marshal(kv.Value)
+	return len(kv.Key) + len(b)
 }

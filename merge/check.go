@@ -55,6 +55,17 @@ func (c *checker) at(path []string) diag.Range {
 	return diag.Range{Filename: c.file}
 }
 
+// fromMergeFile reports whether a merge template writes path (a value
+// below it gives its parents positions too).
+func (c *checker) fromMergeFile(path []string) bool {
+	for _, f := range c.files {
+		if _, ok := f.positions[Pointer(path)]; ok {
+			return true
+		}
+	}
+	return false
+}
+
 // atKey points at the key of path in the last merge template that
 // writes it (for a name that is wrong), else like at.
 func (c *checker) atKey(path []string) diag.Range {
@@ -384,7 +395,10 @@ func (c *checker) limits(size, compactSize int) {
 			if name, ok := props["FunctionName"].(string); ok && len(name) > awsfacts.MaxFunctionName {
 				c.ds.Errorf(c.at([]string{"Resources", id, "Properties", "FunctionName"}), "function %s: FunctionName %q is %d characters; Lambda allows %d", id, name, len(name), awsfacts.MaxFunctionName)
 			}
-			if env, ok := props["Environment"].(map[string]any); ok {
+			// chalc's own Environment is checked at the manifest line that
+			// set it; here, only one a merge template wrote.
+			envPath := []string{"Resources", id, "Properties", "Environment"}
+			if env, ok := props["Environment"].(map[string]any); ok && c.fromMergeFile(envPath) {
 				if vars, ok := env["Variables"].(map[string]any); ok {
 					n := 0
 					for k, v := range vars {
@@ -392,7 +406,7 @@ func (c *checker) limits(size, compactSize int) {
 						n += len(k) + len(b)
 					}
 					if n > awsfacts.MaxEnvironment {
-						c.ds.Errorf(c.at([]string{"Resources", id, "Properties", "Environment"}), "function %s: its environment variables take %d bytes; Lambda allows %d", id, n, awsfacts.MaxEnvironment).
+						c.ds.Errorf(c.at(envPath), "function %s: its environment variables take %d bytes; Lambda allows %d", id, n, awsfacts.MaxEnvironment).
 							Hint("keep large values in SSM Parameter Store or S3 and read them at start-up")
 					}
 				}

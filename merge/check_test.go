@@ -2,6 +2,8 @@ package merge
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -36,8 +38,11 @@ func TestCheck(t *testing.T) {
 		size     int // 0: 1000 bytes
 		compact  int // 0: size
 		file     string
-		want     []string
-		hints    []string // substrings of some hint
+		// mergeFile, when set, is a merge template (JSON) merged onto
+		// template before the check.
+		mergeFile string
+		want      []string
+		hints     []string // substrings of some hint
 	}{
 		{
 			name: "clean: references to resources, parameters, pseudo parameters, Sub variables",
@@ -223,10 +228,17 @@ func TestCheck(t *testing.T) {
 			size:     51_200,
 		},
 		{
-			name:     "environment over 4 KB",
-			template: `{"Resources": {"Big": ` + fn(`"Environment": {"Variables": {"A": "`+strings.Repeat("x", 4000)+`", "B": "`+strings.Repeat("y", 100)+`"}}`) + `, "Small": ` + fn(`"Environment": {"Variables": {"A": "`+strings.Repeat("x", 4000)+`"}}`) + `}}`,
-			want:     []string{"error: function Big: its environment variables take 4106 bytes; Lambda allows 4096"},
-			hints:    []string{"SSM Parameter Store"},
+			name:      "environment over 4 KB from a merge template",
+			template:  `{"Resources": {"Big": ` + fn(`"Environment": {"Variables": {"A": "`+strings.Repeat("x", 4000)+`"}}`) + `, "Small": ` + fn(`"Environment": {"Variables": {"A": "`+strings.Repeat("x", 4000)+`"}}`) + `}}`,
+			mergeFile: `{"Resources": {"Big": {"Properties": {"Environment": {"Variables": {"B": "` + strings.Repeat("y", 100) + `"}}}}}}`,
+			want:      []string{"error: function Big: its environment variables take 4106 bytes; Lambda allows 4096"},
+			hints:     []string{"SSM Parameter Store"},
+		},
+		{
+			// chalc's own environment is checked at the manifest line that
+			// set it (the compiler), not again in the template.
+			name:     "environment over 4 KB without a merge template: the compiler's",
+			template: `{"Resources": {"Big": ` + fn(`"Environment": {"Variables": {"A": "`+strings.Repeat("x", 4200)+`"}}`) + `}}`,
 		},
 		{
 			name:     "FunctionName over 64 characters",
@@ -258,7 +270,23 @@ func TestCheck(t *testing.T) {
 			if file == "" {
 				file = "out/sam.json"
 			}
-			ds := Check(tmpl, file, size, compact, nil).Sorted()
+			var files []*File
+			if tc.mergeFile != "" {
+				path := filepath.Join(t.TempDir(), "merge.json")
+				if err := os.WriteFile(path, []byte(tc.mergeFile), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				f, lds := Load(path, "merge.json")
+				if lds.HasErrors() {
+					t.Fatal(lds)
+				}
+				merged, mds := Merge(tmpl, f.Value, f)
+				if mds.HasErrors() {
+					t.Fatal(mds)
+				}
+				tmpl, files = merged.(map[string]any), []*File{f}
+			}
+			ds := Check(tmpl, file, size, compact, files).Sorted()
 			sortByText(ds)
 			if len(ds) != len(tc.want) {
 				t.Fatalf("got %d diagnostics, want %d:\n%s", len(ds), len(tc.want), render(ds, nil))

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/chalc-dev/chalc/awsfacts"
-
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/internal/suggest"
 	"github.com/chalc-dev/chalc/manifest"
@@ -186,7 +184,6 @@ func check(g *Grouped, st *Stage) {
 			g.add(diag.Errorf(f.SecurityGroupIDs.From, "security_group_ids is set but subnet_ids is not").
 				Hint("a function in a VPC needs both subnet_ids and security_group_ids; set both, or neither"), f.Name, st.Name)
 		}
-		checkLimits(g, st, f)
 		if f.ManageIAMRole.Set && !f.ManageIAMRole.V && f.IAMRoleARN.V == "" {
 			g.add(diag.Errorf(f.ManageIAMRole.From, "manage_iam_role is false but no iam_role_arn is given").
 				Hint("add iam_role_arn: \"arn:aws:iam::123456789012:role/NAME\" next to it, or remove manage_iam_role"), f.Name, st.Name)
@@ -205,30 +202,6 @@ func check(g *Grouped, st *Stage) {
 	case !private && hasVPCE:
 		g.add(diag.Errorf(st.EndpointVPCE.From, "api_gateway_endpoint_vpce needs api_gateway_endpoint_type: PRIVATE").
 			Hint("set api_gateway_endpoint_type: PRIVATE (it is %s here), or remove the VPC endpoint", st.EndpointType.V), "", st.Name)
-	}
-}
-
-func checkLimits(g *Grouped, st *Stage, f *Function) {
-	n := len(f.Layers.V)
-	managed := st.AutomaticLayer.V
-	if managed {
-		n++
-	}
-	if n > awsfacts.MaxLayers {
-		switch {
-		case !managed:
-			g.add(diag.Errorf(f.Layers.From, "layers lists %d layers; Lambda allows at most %d per function", n, awsfacts.MaxLayers).
-				Hint("merge layers, or ship what they hold in the function's own package"), f.Name, st.Name)
-		case f.Layers.Set:
-			g.add(diag.Errorf(f.Layers.From, "layers lists %d layers and automatic_layer adds chalc's own: %d in all, and Lambda allows at most %d per function", n-1, n, awsfacts.MaxLayers).
-				Note(st.AutomaticLayer.From, "automatic_layer is turned on here").
-				Hint("list at most %d layers here, or turn automatic_layer off", awsfacts.MaxLayers-1), f.Name, st.Name)
-		}
-	}
-	if len(f.Tags)+1 > awsfacts.MaxTags {
-		over := f.Tags[awsfacts.MaxTags-1]
-		g.add(diag.Errorf(over.From, "a function gets %d tags here plus chalc's own; Lambda allows at most %d", len(f.Tags), awsfacts.MaxTags).
-			Hint("keep at most %d tags (chalc adds its chalc tag to every function)", awsfacts.MaxTags-1), f.Name, st.Name)
 	}
 }
 
