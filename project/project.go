@@ -41,6 +41,10 @@ type Options struct {
 	// runtime packages chalc_gen.go imports: `chalc generate` writes that
 	// file so that `go mod tidy` can record them.
 	SkipRuntimeModules bool
+	// AllowOutsideProject lets the paths chalice.yaml writes (handlers,
+	// blueprint fragments, policy files) lead outside the project
+	// directory.
+	AllowOutsideProject bool
 	// SkipIAM skips the analysis of the handlers' AWS SDK calls (the roles
 	// then carry no SDK actions): for `chalc local`, which deploys nothing.
 	SkipIAM bool
@@ -98,7 +102,7 @@ func (o Options) manifestPath() string {
 // Check loads and checks the project. A *UsageError is returned for an
 // unknown stage; manifest problems are in Checked.Diagnostics.
 func Check(opts Options) (*Checked, error) {
-	set, ds := manifest.Load(opts.manifestPath())
+	set, ds := manifest.LoadWith(opts.manifestPath(), manifest.LoadOptions{AllowOutsideProject: opts.AllowOutsideProject})
 	c := &Checked{Set: set}
 	if set.Root == nil || set.Root.Root == nil || ds.HasErrors() && fatalLoad(ds) {
 		c.Diagnostics = ds.Sorted()
