@@ -240,6 +240,11 @@ func (c *checker) pkg(dir string, v manifest.Value[string]) *Package {
 	p := &Package{Dir: dir}
 	if v.Set {
 		p.At, p.Written = v.Range, v.V
+		// chalc writes chalc_gen.go into the package: never outside
+		// the project unless allowed.
+		if d := c.set.CheckInside(dir, v.Range, "handlers", v.V); d != nil {
+			c.ds = append(c.ds, d)
+		}
 	}
 	c.pkgs[dir] = p
 	c.app.Packages = append(c.app.Packages, p)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/internal/jsonvalue"
+	"github.com/chalc-dev/chalc/internal/userinput"
 	"github.com/chalc-dev/chalc/manifest"
 	"github.com/chalc-dev/chalc/stages"
 )
@@ -62,7 +63,12 @@ func (c *checker) policyFiles(checked []*stages.Stage) {
 		}
 		f := &policyFile{abs: abs}
 		files[abs] = f
-		f.doc, f.problem = c.readPolicy(abs)
+		if !c.set.PathAllowed(abs) {
+			// Never read: reported at each place naming it.
+			f.problem = &diag.Diagnostic{Message: outsideProject}
+		} else {
+			f.doc, f.problem = c.readPolicy(abs)
+		}
 		return f
 	}
 	var uses []policyUse
@@ -121,21 +127,28 @@ func (c *checker) policyFiles(checked []*stages.Stage) {
 	c.ds = append(c.ds, c.policyProblems(uses)...)
 }
 
+// Problems of a policy file that depend on how it is named, left to
+// policyProblems as the message of a diagnostic without a subject.
+const (
+	missingFile    = "missing"
+	outsideProject = "outside the project"
+)
+
 // readPolicy reads and parses one policy file. A problem that depends on
 // how the file is named (missing) is left to policyProblems: it returns
-// a diagnostic without a subject then.
+// a diagnostic without a subject then. The file's text is shown in a
+// diagnostic (an excerpt of the line with a JSON error) only when it is
+// inside the project: with --allow-outside-project a policy path may name
+// any file, and a file that is not JSON may hold secrets.
 func (c *checker) readPolicy(abs string) (any, *diag.Diagnostic) {
-	if st, err := os.Stat(abs); err == nil && (!st.Mode().IsRegular() || st.Size() > maxPolicyFile) {
-		why := "it is not a regular file"
-		if st.Mode().IsRegular() {
-			why = fmt.Sprintf("it holds %d bytes; IAM policies are much smaller", st.Size())
-		}
-		return nil, diag.Errorf(diag.Range{}, "cannot use the policy file %s: %s", diag.DisplayPath(abs), why)
-	}
-	src, err := os.ReadFile(abs)
+	src, err := userinput.ReadFile(abs, maxPolicyFile)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, &diag.Diagnostic{Message: "missing"}
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return nil, &diag.Diagnostic{Message: missingFile}
+		case userinput.IsNotRegular(err), userinput.IsTooLarge(err):
+			return nil, diag.Errorf(diag.Range{}, "cannot use the policy file %s: %v", diag.DisplayPath(abs), err).
+				Hint("a policy file is a regular JSON file; IAM's own limits are 10,240 characters for a role's inline policies and 20 KB for a REST API's resource policy")
 		}
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -144,9 +157,14 @@ func (c *checker) readPolicy(abs string) (any, *diag.Diagnostic) {
 		return nil, diag.Errorf(diag.Range{}, "cannot read the policy file %s: %v", diag.DisplayPath(abs), err)
 	}
 	name := diag.DisplayPath(abs)
+	showSource := func() {
+		if c.set.InProject(abs) {
+			c.set.Sources[name] = src
+		}
+	}
 	var doc any
 	if err := json.Unmarshal(src, &doc); err != nil {
-		c.set.Sources[name] = src
+		showSource()
 		at := diag.Range{Filename: name, Start: diag.Pos{Line: 1, Column: 1}}
 		msg := err.Error()
 		var se *json.SyntaxError
@@ -157,7 +175,7 @@ func (c *checker) readPolicy(abs string) (any, *diag.Diagnostic) {
 		return nil, diag.Errorf(at, "the policy file is not valid JSON: %s", msg)
 	}
 	if why := notPolicy(doc); why != "" {
-		c.set.Sources[name] = src
+		showSource()
 		at := diag.Range{Filename: name, Start: offsetPos(src, len(src)-len(strings.TrimLeft(string(src), " \t\r\n\ufeff")))}
 		at.End = diag.Pos{Line: at.Start.Line, Column: at.Start.Column + 1}
 		return nil, diag.Errorf(at, "the policy file is not an IAM policy document: %s", why).Hint(policyHint)
@@ -232,15 +250,21 @@ func (c *checker) policyProblems(uses []policyUse) diag.Diagnostics {
 		}
 		var d *diag.Diagnostic
 		key := u.file.abs
-		if p.Message == "missing" {
+		if p.Message == missingFile {
 			key += "\x00" + u.at.String()
 			if groups.Get(key) == nil {
 				d = c.missingPolicy(u)
+			}
+		} else if p.Message == outsideProject {
+			key += "\x00" + u.at.String()
+			if groups.Get(key) == nil {
+				d = c.outsidePolicy(u)
 			}
 		} else if p.Subject.Filename == "" {
 			key += "\x00" + u.at.String()
 			if groups.Get(key) == nil {
 				d = diag.Errorf(u.at, "%s", p.Message)
+				d.Hints = p.Hints
 			}
 		} else if groups.Get(key) == nil {
 			d = p
@@ -260,6 +284,15 @@ func (c *checker) policyProblems(uses []policyUse) diag.Diagnostics {
 		}
 	}
 	return groups.Diagnostics("the REST API")
+}
+
+// outsidePolicy reports a policy file outside the project, at the value
+// naming it (or at autogen_policy: false for the default file).
+func (c *checker) outsidePolicy(u policyUse) *diag.Diagnostic {
+	if u.named == "" {
+		return c.set.CheckInside(u.file.abs, u.at, "the default policy file", diag.DisplayPath(u.file.abs))
+	}
+	return c.set.CheckInside(u.file.abs, u.at, u.key, u.named)
 }
 
 // missingPolicy reports a policy file that does not exist, at the value

@@ -1,6 +1,7 @@
 package diag
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -19,16 +20,41 @@ func (s Sources) Line(file string, n int) (string, bool) {
 		return "", false
 	}
 	for i := 1; i < n; i++ {
-		j := strings.IndexByte(string(src), '\n')
+		j := bytes.IndexByte(src, '\n')
 		if j < 0 {
 			return "", false
 		}
 		src = src[j+1:]
 	}
-	if j := strings.IndexByte(string(src), '\n'); j >= 0 {
+	if j := bytes.IndexByte(src, '\n'); j >= 0 {
 		src = src[:j]
 	}
 	return strings.TrimSuffix(string(src), "\r"), true
+}
+
+// excerptWidth is the most characters of a source line a code frame
+// shows, and of a value a message quotes: a minified or hostile file can
+// hold a line of megabytes, which no terminal should receive whole.
+const excerptWidth = 120
+
+// Clip shortens a value quoted in a message to about excerptWidth
+// characters, keeping its beginning and end around a "…".
+func Clip(s string) string {
+	if len(s) <= excerptWidth || utf8.RuneCountInString(s) <= excerptWidth {
+		return s
+	}
+	const head, tail = excerptWidth - 30, 20
+	i := 0
+	for n := 0; n < head; n++ {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	j := len(s)
+	for n := 0; n < tail; n++ {
+		_, size := utf8.DecodeLastRuneInString(s[:j])
+		j -= size
+	}
+	return s[:i] + "…" + s[j:]
 }
 
 // Fprint writes every diagnostic in the order given, each as
@@ -40,24 +66,27 @@ func (s Sources) Line(file string, n int) (string, bool) {
 //	  note: file:line:col: ...
 //
 // followed by a blank line. It never fails on a missing source: the code
-// frame is simply left out.
+// frame is simply left out. A source line longer than excerptWidth is cut
+// to a window around the subject, and long values the texts quote are
+// clipped (Clip).
 func Fprint(w io.Writer, src Sources, ds Diagnostics) {
 	for _, d := range ds {
-		fmt.Fprintln(w, d.Error())
+		fmt.Fprintln(w, clipValues(d.Error()))
 		if line, ok := src.Line(d.Subject.Filename, d.Subject.Start.Line); ok && d.Subject.Start.Column > 0 {
 			num := strconv.Itoa(d.Subject.Start.Line)
 			pad := strings.Repeat(" ", len(num))
-			fmt.Fprintf(w, "  %s | %s\n", num, expandTabs(line))
-			fmt.Fprintf(w, "  %s | %s\n", pad, caret(line, d.Subject))
+			text, marker := excerpt(line, d.Subject)
+			fmt.Fprintf(w, "  %s | %s\n", num, text)
+			fmt.Fprintf(w, "  %s | %s\n", pad, marker)
 		}
 		for _, h := range d.Hints {
-			fmt.Fprintf(w, "  hint: %s\n", h)
+			fmt.Fprintf(w, "  hint: %s\n", clipValues(h))
 		}
 		for _, n := range d.Notes {
 			if s := n.Range.String(); s != "" {
-				fmt.Fprintf(w, "  note: %s: %s\n", s, n.Message)
+				fmt.Fprintf(w, "  note: %s: %s\n", s, clipValues(n.Message))
 			} else {
-				fmt.Fprintf(w, "  note: %s\n", n.Message)
+				fmt.Fprintf(w, "  note: %s\n", clipValues(n.Message))
 			}
 		}
 		fmt.Fprintln(w)
@@ -95,13 +124,100 @@ func plural(n int, word string) string {
 // expandTabs keeps carets aligned: a tab is shown as four spaces.
 func expandTabs(s string) string { return strings.ReplaceAll(s, "\t", "    ") }
 
-// caret returns the marker line under line for r: spaces up to the start
-// column, then one ^ per character of the subject.
-func caret(line string, r Range) string {
+// clipValues clips the values a message quotes ("...") longer than
+// excerptWidth, and any run of text without a space several times longer:
+// messages echo what the user wrote, which can be megabytes long. Call
+// sites clip with Clip already; this keeps one that does not from
+// flooding the terminal.
+func clipValues(msg string) string {
+	if len(msg) <= excerptWidth {
+		return msg
+	}
+	var b strings.Builder
+	// A quoted value is clipped past excerptWidth; a word only when far
+	// longer: hints quote long examples (ARNs, URIs) that must stay whole.
+	flush := func(seg string, limit int) {
+		if len(seg) > limit && utf8.RuneCountInString(seg) > limit {
+			seg = Clip(seg)
+		}
+		b.WriteString(seg)
+	}
+	const wordLimit = 4 * excerptWidth
+	start := 0 // of the current segment: a word, or a quoted value
+	for i := 0; i < len(msg); i++ {
+		switch msg[i] {
+		case '"':
+			end := closingQuote(msg, i)
+			if end < 0 {
+				continue
+			}
+			flush(msg[start:i], wordLimit)
+			b.WriteByte('"')
+			flush(msg[i+1:end], excerptWidth)
+			b.WriteByte('"')
+			i, start = end, end+1
+		case ' ':
+			flush(msg[start:i], wordLimit)
+			b.WriteByte(' ')
+			start = i + 1
+		}
+	}
+	flush(msg[start:], wordLimit)
+	return b.String()
+}
+
+// closingQuote returns the index of the quote closing the Go-quoted string
+// that opens at s[open], or -1.
+func closingQuote(s string, open int) int {
+	for i := open + 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			return i
+		}
+	}
+	return -1
+}
+
+// excerpt returns the source line to show for r (tabs expanded) and the
+// marker line under it. A line wider than excerptWidth is cut to a window
+// around the subject's start, with "…" where text is left out; the
+// carets stay under the subject.
+func excerpt(line string, r Range) (text, marker string) {
 	runes := []rune(expandTabs(line))
+	start, width := caret(line, runes, r)
+	from, to := 0, len(runes)
+	if len(runes) > excerptWidth {
+		// Some context before the subject, the rest after it; near the
+		// end of the line, the window ends with the line.
+		from = max(0, min(start-excerptWidth/3, len(runes)-excerptWidth))
+		to = min(len(runes), from+excerptWidth)
+	}
+	var b strings.Builder
+	offset := start - from
+	if from > 0 {
+		b.WriteString("…")
+		offset++
+	}
+	b.WriteString(string(runes[from:to]))
+	if to < len(runes) {
+		b.WriteString("…")
+	}
+	if start+width > to && to > start {
+		width = to - start
+	}
+	return b.String(), strings.Repeat(" ", offset) + strings.Repeat("^", width)
+}
+
+// caret returns where the marker under line starts for r and how many
+// characters it covers, in runes of the tab-expanded line (runes): the
+// start column, then one ^ per character of the subject.
+func caret(line string, runes []rune, r Range) (start, width int) {
 	// Column counts runes of the original line; re-count after tab expansion.
 	startCol := 0
-	for i, c := range []rune(line) {
+	orig := []rune(line)
+	for i, c := range orig {
 		if i >= r.Start.Column-1 {
 			break
 		}
@@ -114,10 +230,8 @@ func caret(line string, r Range) string {
 	if startCol > len(runes) {
 		startCol = len(runes)
 	}
-	width := 0
-	orig := []rune(line)
 	if i := r.Start.Column - 1; i >= 0 && i < len(orig) && orig[i] == '\t' {
-		return strings.Repeat(" ", startCol) + "^^^^" // the tab itself
+		return startCol, 4 // the tab itself
 	}
 	if r.End.Line == r.Start.Line && r.End.Column > r.Start.Column {
 		width = r.End.Column - r.Start.Column
@@ -130,7 +244,7 @@ func caret(line string, r Range) string {
 	if startCol+width > len(runes) && len(runes) > startCol {
 		width = len(runes) - startCol
 	}
-	return strings.Repeat(" ", startCol) + strings.Repeat("^", width)
+	return startCol, width
 }
 
 // tokenWidth guesses how many characters of s (which starts at a YAML

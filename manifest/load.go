@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/internal/userinput"
 )
 
 // Set is an app manifest and every blueprint fragment it reaches, as
@@ -17,24 +18,52 @@ type Set struct {
 	// Fragments holds blueprint documents in the order first reached.
 	Fragments []*Document
 	Sources   diag.Sources
+	// Dir is the project directory, the manifest's, that the paths the
+	// manifest writes must stay in; "" for in-memory sets (Parsed), which
+	// have none.
+	Dir string
+	// AllowOutside lets those paths leave Dir (--allow-outside-project).
+	AllowOutside bool
 }
+
+// LoadOptions tune Load.
+type LoadOptions struct {
+	// AllowOutsideProject lets the paths the manifest writes (blueprint
+	// fragments, handlers, policy files) lead outside the project
+	// directory.
+	AllowOutsideProject bool
+}
+
+// AllowOutsideFlag is the command-line flag that sets
+// AllowOutsideProject, for hints.
+const AllowOutsideFlag = "--allow-outside-project"
 
 // Load reads the manifest at path and, recursively, the blueprint fragments
 // it names (relative to the file naming them). A missing fragment or a
 // cycle is a diagnostic at the `manifest:` value that names it.
-func Load(path string) (*Set, diag.Diagnostics) {
+func Load(path string) (*Set, diag.Diagnostics) { return LoadWith(path, LoadOptions{}) }
+
+// LoadWith is Load with options.
+func LoadWith(path string, opts LoadOptions) (*Set, diag.Diagnostics) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		abs = path
 	}
-	s := &Set{Sources: diag.Sources{}}
+	s := &Set{Sources: diag.Sources{}, Dir: filepath.Dir(abs), AllowOutside: opts.AllowOutsideProject}
 	var ds diag.Diagnostics
-	src, err := os.ReadFile(abs)
+	src, err := userinput.ReadFile(abs, userinput.MaxSourceFile)
 	if err != nil {
 		r := diag.Range{Filename: diag.DisplayPath(abs)}
-		if errors.Is(err, fs.ErrNotExist) {
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
 			ds.Errorf(r, "no manifest here").Hint("run `chalc new-project NAME` to start one, or pass --project DIR")
-		} else {
+		case userinput.IsNotRegular(err):
+			ds.Errorf(r, "cannot read the manifest: %v", err).
+				Hint("%s must be a regular file (or a symlink to one) holding the app's YAML", filepath.Base(abs))
+		case userinput.IsTooLarge(err):
+			ds.Errorf(r, "cannot read the manifest: %v", err).
+				Hint("a manifest of a thousand routes is about 100 KB: check that this is the app's manifest, or move parts of it into blueprint fragments")
+		default:
 			ds.Errorf(r, "cannot read the manifest: %v", unwrapPathError(err))
 		}
 		return s, ds
@@ -43,6 +72,41 @@ func Load(path string) (*Set, diag.Diagnostics) {
 	l := &loader{set: s, seen: map[string]*Document{abs: s.Root}, stack: []string{abs}}
 	l.follow(s.Root)
 	return s, append(ds, l.ds...)
+}
+
+// CheckInside reports a path the manifest writes (at, under key, as
+// written) that leads outside the project directory once symlinks are
+// resolved: chalc reads and writes only inside the project unless the
+// user allows otherwise, so that a manifest cannot make it read
+// /proc/self/environ or write beside ~/.ssh. It returns nil when abs
+// stays inside, when the set allows outside paths, and for in-memory
+// sets.
+func (s *Set) CheckInside(abs string, at diag.Range, key, written string) *diag.Diagnostic {
+	if s.PathAllowed(abs) {
+		return nil
+	}
+	d := diag.Errorf(at, "%s %q leads outside the project directory", key, diag.Clip(written))
+	if !filepath.IsAbs(written) && !strings.HasPrefix(filepath.Clean(filepath.FromSlash(written)), "..") {
+		d.Hint("the path goes through a symlink that leads out of the project")
+	}
+	manifest := "the manifest"
+	if s.Root != nil && s.Root.Path != "" {
+		manifest = filepath.Base(s.Root.Path)
+	}
+	d.Hint("keep it inside the project (the directory of %s), or pass %s to allow paths outside it", manifest, AllowOutsideFlag)
+	return d
+}
+
+// InProject reports whether abs, symlinks resolved, is inside the
+// project directory; every path is, for in-memory sets.
+func (s *Set) InProject(abs string) bool {
+	return s == nil || s.Dir == "" || userinput.Within(s.Dir, abs)
+}
+
+// PathAllowed reports whether chalc may read or write abs, a path the
+// manifest writes: inside the project, or anywhere with AllowOutside.
+func (s *Set) PathAllowed(abs string) bool {
+	return s == nil || s.AllowOutside || s.InProject(abs)
 }
 
 // Parsed builds a Set from an in-memory manifest (tests, fuzzing); it does
@@ -94,17 +158,26 @@ func (l *loader) follow(doc *Document) {
 		if _, ok := l.seen[abs]; ok {
 			continue // registered twice (e.g. with two prefixes): load once
 		}
-		src, err := os.ReadFile(abs)
+		if d := l.set.CheckInside(abs, doc.Range(v), "blueprint manifest", v.Value); d != nil {
+			l.ds.Append(d)
+			continue
+		}
+		src, err := userinput.ReadFile(abs, userinput.MaxSourceFile)
 		if err != nil {
-			d := l.ds.Errorf(doc.Range(v), "blueprint manifest %q not found", v.Value)
-			if errors.Is(err, fs.ErrNotExist) {
+			at := doc.Range(v)
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				d := l.ds.Errorf(at, "blueprint manifest %q not found", diag.Clip(v.Value))
 				d.Hint("looked for %s; paths are relative to the directory of %s", diag.DisplayPath(abs), doc.Filename)
 				alt := filepath.Join(filepath.Dir(docPath(doc)), ".chalice", v.Value)
 				if _, err := os.Stat(alt); err == nil {
 					d.Hint("did you mean %q?", filepath.ToSlash(filepath.Join(".chalice", v.Value)))
 				}
-			} else {
-				d.Message = "cannot read blueprint manifest " + v.Value + ": " + unwrapPathError(err).Error()
+			case userinput.IsNotRegular(err), userinput.IsTooLarge(err):
+				l.ds.Errorf(at, "cannot read blueprint manifest %q: %v", diag.Clip(v.Value), err).
+					Hint("a blueprint manifest is a regular YAML file of at most %s", userinput.Bytes(userinput.MaxSourceFile))
+			default:
+				l.ds.Errorf(at, "cannot read blueprint manifest %q: %v", diag.Clip(v.Value), unwrapPathError(err))
 			}
 			continue
 		}

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/internal/userinput"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -36,10 +37,6 @@ const (
 	TagBool  = "!!bool"
 	TagNull  = "!!null"
 )
-
-// maxNodes bounds alias expansion ("billion laughs"): a manifest is a few
-// thousand nodes; anything near this is an attack or an accident.
-const maxNodes = 1 << 18
 
 // Document is one parsed YAML file: the app manifest or a blueprint fragment.
 type Document struct {
@@ -92,13 +89,8 @@ func Parse(filename string, src []byte) (doc *Document, ds diag.Diagnostics) {
 			return doc, ds
 		}
 	}
-	nz := &normalizer{doc: doc, expanding: map[*yaml.Node]bool{}, done: map[*yaml.Node]bool{}}
+	nz := &normalizer{doc: doc, expanding: map[*yaml.Node]bool{}, done: map[*yaml.Node]bool{}, sizes: map[*yaml.Node]expansion{}}
 	doc.Root = nz.normalize(n)
-	if nz.aliases > 0 && !nz.loop && size(doc.Root, map[*yaml.Node]int{}, maxNodes) > maxNodes {
-		nz.tooBig = true
-		nz.ds.Errorf(diag.Range{Filename: filename, Start: diag.Pos{Line: 1}}, "the document expands to more than %d nodes through aliases", maxNodes).
-			Hint("use fewer nested aliases")
-	}
 	ds = append(ds, nz.ds...)
 	if nz.loop || nz.tooBig {
 		doc.Root = nil // a half-expanded tree would only add confusing errors
@@ -182,43 +174,63 @@ type normalizer struct {
 	doc       *Document
 	ds        diag.Diagnostics
 	expanding map[*yaml.Node]bool // nodes being normalised (alias loop guard)
-	done      map[*yaml.Node]bool // nodes already normalised (aliases share them)
-	tooBig    bool
-	loop      bool
-	aliases   int // alias nodes met
+	done      map[*yaml.Node]bool // anchored nodes already normalised (aliases share them)
+	// sizes memoises expanded sizes: aliases share nodes, so the tree
+	// is a graph whose expansion is counted, never walked.
+	sizes  map[*yaml.Node]expansion
+	budget userinput.AliasBudget
+	tooBig bool
+	loop   bool
 }
+
+// expansion is the size of a node as later steps walk it, shared nodes
+// counted at every use.
+type expansion struct{ nodes, bytes int64 }
 
 func (z *normalizer) rng(n *yaml.Node) diag.Range { return z.doc.Range(n) }
 
 // normalize rewrites n in place — the tree is ours — replacing aliases by
 // their targets (which are then shared), expanding merge keys and
 // reporting duplicate keys (the first is kept). It returns the node to use
-// in n's place, or nil to drop it.
+// in n's place, or nil to drop it. Each node is normalised once; every
+// alias then charges its target's expanded size to the file's budget, so
+// the work stays linear in the file and stops at the alias that expands
+// too far.
 func (z *normalizer) normalize(n *yaml.Node) *yaml.Node {
-	if n == nil {
+	if n == nil || z.tooBig {
 		return nil
 	}
 	if n.Kind == yaml.AliasNode {
 		if n.Alias == nil {
 			return nil
 		}
-		z.aliases++
 		if z.expanding[n.Alias] {
-			z.ds.Errorf(z.rng(n), "alias *%s refers to a node that contains it", n.Value).
+			z.ds.Errorf(z.rng(n), "alias *%s refers to a node that contains it", diag.Clip(n.Value)).
 				Hint("an alias can only repeat a node defined outside it")
 			z.loop = true
 			return nil
 		}
-		return z.normalize(n.Alias)
+		t := z.normalize(n.Alias)
+		if t == nil {
+			return nil
+		}
+		if e := z.size(t); !z.budget.Spend(e.nodes, e.bytes) {
+			z.ds.Errorf(z.rng(n), "alias *%s takes what aliases add to the file past %s", diag.Clip(n.Value), z.budget.Exceeded()).
+				Hint("%s", userinput.AliasHint())
+			z.tooBig = true
+			return nil
+		}
+		return t
 	}
 	// Only anchored nodes can be reached twice (through aliases), so only
-	// they are tracked: the maps stay small.
-	anchored := n.Anchor != ""
-	if anchored && z.done[n] {
+	// they are recorded: the maps stay small. The anchor is cleared once
+	// done, so done is asked first.
+	if z.done[n] {
 		return n
 	}
+	anchored := n.Anchor != ""
 	if t := n.Tag; t != "" && !strings.HasPrefix(t, "!!") && t != "!" {
-		d := z.ds.Errorf(z.rng(n), "YAML tag %s is not allowed in chalice.yaml", t)
+		d := z.ds.Errorf(z.rng(n), "YAML tag %s is not allowed in chalice.yaml", diag.Clip(t))
 		if cfnTag(t) {
 			d.Hint("CloudFormation intrinsics belong in a template passed with `chalc package --merge-template FILE`")
 		} else {
@@ -248,24 +260,21 @@ func (z *normalizer) normalize(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-// size counts the nodes of the tree as later steps walk it, with shared
-// (aliased) nodes counted at every use, stopping past limit.
-func size(n *yaml.Node, memo map[*yaml.Node]int, limit int) int {
-	if n == nil {
-		return 0
+// size returns the expanded size of a normalised node: its nodes and the
+// bytes of its scalars, shared nodes counted at every use.
+func (z *normalizer) size(n *yaml.Node) expansion {
+	if e, ok := z.sizes[n]; ok {
+		return e
 	}
-	if s, ok := memo[n]; ok {
-		return s
-	}
-	total := 1
+	e := expansion{nodes: 1, bytes: int64(len(n.Value))}
 	for _, c := range n.Content {
-		total += size(c, memo, limit)
-		if total > limit {
-			break
-		}
+		ce := z.size(c)
+		// Saturate: a graph of shared nodes can count past any integer.
+		e.nodes = min(e.nodes+ce.nodes, 1<<40)
+		e.bytes = min(e.bytes+ce.bytes, 1<<50)
 	}
-	memo[n] = total
-	return total
+	z.sizes[n] = e
+	return e
 }
 
 func cfnTag(t string) bool {
@@ -317,9 +326,9 @@ func (z *normalizer) mapping(n *yaml.Node) []*yaml.Node {
 			continue
 		}
 		if first := find(k.Value); first != nil {
-			z.ds.Errorf(z.rng(k), "duplicate key %q", k.Value).
+			z.ds.Errorf(z.rng(k), "duplicate key %q", diag.Clip(k.Value)).
 				Hint("YAML keeps only one of them; remove or rename this one").
-				Note(z.rng(first), "%q is first defined here", k.Value)
+				Note(z.rng(first), "%q is first defined here", diag.Clip(k.Value))
 			continue
 		}
 		k.Anchor = ""
@@ -387,5 +396,5 @@ func ScalarString(n *Node) string {
 	if n == nil || n.Kind != yaml.ScalarNode {
 		return kindName(n)
 	}
-	return fmt.Sprintf("%q", n.Value)
+	return fmt.Sprintf("%q", diag.Clip(n.Value))
 }

@@ -7,17 +7,18 @@ import (
 	"io"
 	"io/fs"
 	"math"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/internal/suggest"
+	"github.com/chalc-dev/chalc/internal/userinput"
 )
 
 // File is a loaded merge template: its value and where each JSON path
@@ -64,13 +65,22 @@ func (f *File) Pos(path []string) diag.Range {
 // file cannot be read.
 func Load(path, name string) (*File, diag.Diagnostics) {
 	var ds diag.Diagnostics
-	src, err := os.ReadFile(path)
+	src, err := userinput.ReadFile(path, userinput.MaxSourceFile)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			ds.Errorf(diag.Range{Filename: name}, "merge template not found").
+		at := diag.Range{Filename: name}
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			ds.Errorf(at, "merge template not found").
 				Hint("the path is relative to the working directory")
-		} else {
-			ds.Errorf(diag.Range{Filename: name}, "cannot read the merge template: %v", err)
+		case userinput.IsNotRegular(err), userinput.IsTooLarge(err):
+			ds.Errorf(at, "cannot read the merge template: %v", err).
+				Hint("a merge template is a regular JSON or YAML file of at most %s", userinput.Bytes(userinput.MaxSourceFile))
+		default:
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err // the message names the file already
+			}
+			ds.Errorf(at, "cannot read the merge template: %v", err)
 		}
 		return nil, ds
 	}
@@ -138,8 +148,8 @@ func (f *File) parseJSON(src []byte) (any, diag.Diagnostics) {
 
 // pos is the position of byte offset off of src.
 func (f *File) pos(src []byte, off int64) diag.Pos {
-	line, col := lineCol(src, off)
-	return diag.Pos{Line: line, Column: col}
+	var c cursor
+	return c.pos(src, off)
 }
 
 // skipSpace returns the offset of the first byte at or after off that is
@@ -172,6 +182,9 @@ func (f *File) indexJSON(src []byte) diag.Diagnostics {
 		keys map[string]diag.Pos // keys seen in this object
 	}
 	var stack []frame
+	// Tokens come in order: positions are counted on from the last one,
+	// so indexing a large (or one-line, minified) file stays linear.
+	var cur cursor
 	path := func() []string {
 		p := make([]string, 0, len(stack))
 		for _, fr := range stack {
@@ -184,7 +197,7 @@ func (f *File) indexJSON(src []byte) diag.Diagnostics {
 		return p
 	}
 	for {
-		at := f.pos(src, skipSpace(src, dec.InputOffset()))
+		at := cur.pos(src, skipSpace(src, dec.InputOffset()))
 		tok, err := dec.Token()
 		if err != nil {
 			return ds
@@ -193,9 +206,9 @@ func (f *File) indexJSON(src []byte) diag.Diagnostics {
 		if top >= 0 && stack[top].obj && stack[top].want {
 			if k, ok := tok.(string); ok {
 				if first, dup := stack[top].keys[k]; dup {
-					ds.Errorf(diag.Range{Filename: f.Name, Start: at}, "duplicate key %q", k).
+					ds.Errorf(diag.Range{Filename: f.Name, Start: at}, "duplicate key %q", diag.Clip(k)).
 						Hint("JSON keeps only the last of them; remove or rename one").
-						Note(diag.Range{Filename: f.Name, Start: first}, "%q is first defined here", k)
+						Note(diag.Range{Filename: f.Name, Start: first}, "%q is first defined here", diag.Clip(k))
 				} else {
 					stack[top].keys[k] = at
 				}
@@ -228,19 +241,33 @@ func (f *File) indexJSON(src []byte) diag.Diagnostics {
 	}
 }
 
-func lineCol(src []byte, off int64) (int, int) {
-	if off > int64(len(src)) {
-		off = int64(len(src))
+// cursor converts byte offsets of a source to positions (line, and
+// column in characters), counting on from the previous offset asked: a
+// pass over a file in order costs one scan of it.
+type cursor struct {
+	off  int64 // bytes of src counted so far
+	line int   // 0 before the first use
+	col  int
+}
+
+func (c *cursor) pos(src []byte, off int64) diag.Pos {
+	off = max(0, min(off, int64(len(src))))
+	if c.line == 0 || off < c.off {
+		*c = cursor{line: 1, col: 1}
 	}
-	line, col := 1, 1
-	for _, c := range src[:off] {
-		if c == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
+	for c.off < off {
+		switch r, size := utf8.DecodeRune(src[c.off:]); {
+		case r == '\n':
+			c.line, c.col = c.line+1, 1
+			c.off++
+		case c.off+int64(size) > off:
+			c.off = off // an offset inside a character: stop at it
+		default:
+			c.col++
+			c.off += int64(size)
 		}
 	}
-	return line, col
+	return diag.Pos{Line: c.line, Column: c.col}
 }
 
 var jsonNumber = regexp.MustCompile(`^[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$`)
@@ -264,10 +291,6 @@ var shortTags = func() []string {
 	sort.Strings(tags)
 	return tags
 }()
-
-// maxYAMLValues bounds the values a YAML file may expand to through
-// aliases (a "billion laughs" file must fail, not exhaust memory).
-const maxYAMLValues = 1 << 20
 
 var (
 	yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -393,10 +416,43 @@ func yamlErrorLine(src []byte, from int, msg string) int {
 }
 
 // yamlWalker turns YAML nodes into JSON values, recording positions.
+// Aliases are expanded by walking their anchor's node again, each node
+// walked charged to the file's alias budget (a "billion laughs" file, or a
+// long string repeated into a gigabyte of template, must fail, not
+// exhaust memory), so the work is bounded by the budget.
 type yamlWalker struct {
 	f      *File
 	ds     *diag.Diagnostics
-	values int
+	budget userinput.AliasBudget
+	// alias is the outermost alias being expanded (as a value or as a
+	// merge key's source): what the error names when the budget runs
+	// out; nil outside.
+	alias   *yaml.Node
+	stopped bool // the budget ran out: walk no further
+}
+
+// expand runs walk, which walks the node alias names, charging what it
+// walks to the budget.
+func (w *yamlWalker) expand(alias *yaml.Node, walk func()) {
+	if w.alias != nil {
+		walk() // already charged as part of an outer alias
+		return
+	}
+	w.alias = alias
+	walk()
+	w.alias = nil
+}
+
+// charge counts n against the budget when an alias is being expanded; it
+// reports false (once, with the error) when the budget runs out.
+func (w *yamlWalker) charge(n *yaml.Node) bool {
+	if w.alias == nil || w.budget.Spend(1, int64(len(n.Value))) {
+		return true
+	}
+	w.ds.Errorf(w.at(w.alias), "alias *%s takes what aliases add to the merge template past %s", diag.Clip(w.alias.Value), w.budget.Exceeded()).
+		Hint("%s", userinput.AliasHint())
+	w.stopped = true
+	return false
 }
 
 func (w *yamlWalker) at(n *yaml.Node) diag.Range {
@@ -404,19 +460,17 @@ func (w *yamlWalker) at(n *yaml.Node) diag.Range {
 }
 
 func (w *yamlWalker) value(n *yaml.Node, path []string, depth int) any {
-	if w.values++; w.values > maxYAMLValues {
-		if w.values == maxYAMLValues+1 {
-			w.ds.Errorf(w.at(n), "the merge template expands to more than %d values through aliases", maxYAMLValues).
-				Hint("use fewer nested aliases")
-		}
+	if w.stopped || !w.charge(n) {
 		return nil
 	}
 	if depth > 1000 {
 		w.ds.Errorf(w.at(n), "the merge template nests too deeply")
+		w.stopped = true
 		return nil
 	}
 	if n.Kind == yaml.AliasNode {
-		v := w.value(n.Alias, path, depth+1)
+		var v any
+		w.expand(n, func() { v = w.value(n.Alias, path, depth+1) })
 		// The value is where the alias is used; its parts where the
 		// anchor defines them.
 		w.f.positions[Pointer(path)] = diag.Pos{Line: n.Line, Column: n.Column}
@@ -441,7 +495,7 @@ func (w *yamlWalker) value(n *yaml.Node, path []string, depth int) any {
 		return map[string]any{long: inner}
 	}
 	if strings.HasPrefix(tag, "!") && !strings.HasPrefix(tag, "!!") {
-		d := w.ds.Errorf(w.at(n), "unknown YAML tag %s", tag)
+		d := w.ds.Errorf(w.at(n), "unknown YAML tag %s", diag.Clip(tag))
 		if s := suggest.Closest(tag, shortTags); s != "" {
 			d.Hint("did you mean %s?", s)
 		}
@@ -498,9 +552,9 @@ func (w *yamlWalker) mapping(n *yaml.Node, path []string, depth int) map[string]
 		}
 		k := kn.Value
 		if first, dup := keyAt[k]; dup {
-			w.ds.Errorf(w.at(kn), "duplicate key %q", k).
+			w.ds.Errorf(w.at(kn), "duplicate key %q", diag.Clip(k)).
 				Hint("YAML keeps only one of them; remove or rename this one").
-				Note(w.at(first), "%q is first defined here", k)
+				Note(w.at(first), "%q is first defined here", diag.Clip(k))
 			continue
 		}
 		keyAt[k] = kn
@@ -521,15 +575,24 @@ func (w *yamlWalker) mapping(n *yaml.Node, path []string, depth int) map[string]
 				w.ds.Errorf(w.at(src), "a merge key (<<) needs a mapping, not %s", nodeKind(target))
 				continue
 			}
-			for i := 0; i+1 < len(target.Content); i += 2 {
-				k := target.Content[i].Value
-				if _, ok := m[k]; !ok {
-					m[k] = w.value(target.Content[i+1], append(path, k), depth+1)
-				}
+			if target == src {
+				w.mergeFrom(m, target, path, depth)
+			} else {
+				w.expand(src, func() { w.mergeFrom(m, target, path, depth) })
 			}
 		}
 	}
 	return m
+}
+
+// mergeFrom adds the keys of mapping src that m does not have.
+func (w *yamlWalker) mergeFrom(m map[string]any, src *yaml.Node, path []string, depth int) {
+	for i := 0; i+1 < len(src.Content) && !w.stopped; i += 2 {
+		k := src.Content[i].Value
+		if _, ok := m[k]; !ok && w.charge(src.Content[i]) {
+			m[k] = w.value(src.Content[i+1], append(path, k), depth+1)
+		}
+	}
 }
 
 func nodeKind(n *yaml.Node) string {

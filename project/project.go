@@ -48,6 +48,10 @@ type Options struct {
 	// gocheck.SDKCalls leaves the roles without SDK actions, for `chalc
 	// local`, which deploys nothing.
 	SkipGo gocheck.Checks
+	// AllowOutsideProject lets the paths chalice.yaml writes (handlers,
+	// blueprint fragments, policy files) lead outside the project
+	// directory.
+	AllowOutsideProject bool
 	// CacheDir overrides the cache location (default: the user cache
 	// directory's chalc/, or $CHALC_CACHE).
 	CacheDir string
@@ -102,7 +106,7 @@ func (o Options) manifestPath() string {
 // Check loads and checks the project. A *UsageError is returned for an
 // unknown stage; manifest problems are in Checked.Diagnostics.
 func Check(opts Options) (*Checked, error) {
-	set, ds := manifest.Load(opts.manifestPath())
+	set, ds := manifest.LoadWith(opts.manifestPath(), manifest.LoadOptions{AllowOutsideProject: opts.AllowOutsideProject})
 	c := &Checked{Set: set}
 	if set.Root == nil || set.Root.Root == nil || ds.HasErrors() && fatalLoad(ds) {
 		c.Diagnostics = ds.Sorted()

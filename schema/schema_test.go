@@ -876,8 +876,8 @@ functions:
 `,
 			want: `
 chalice.yaml:8:20: error: description is 513 characters long; the limit is 512
-  8 |       description: ` + strings.Repeat("x", 513) + `
-    |                    ` + strings.Repeat("^", 513) + `
+  8 |       description: ` + strings.Repeat("x", 101) + `…
+    |                    ` + strings.Repeat("^", 101) + `
 
 `,
 		},

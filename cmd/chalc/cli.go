@@ -181,6 +181,9 @@ func commands(stdout, stderr io.Writer) *cli.Command {
 		ErrWriter:      stderr,
 		ExitErrHandler: func(context.Context, *cli.Command, error) {},
 		Suggest:        true,
+		// Global, so every command that loads the project takes it.
+		Flags: []cli.Flag{&cli.BoolFlag{Name: "allow-outside-project",
+			Usage: "let paths in chalice.yaml (handlers, blueprints, policy files) lead outside the project directory"}},
 		Commands: []*cli.Command{
 			{
 				Name:      "validate",
@@ -314,9 +317,10 @@ func printDiagnostics(w io.Writer, src diag.Sources, ds diag.Diagnostics) {
 
 func options(cmd *cli.Command, stderr io.Writer) project.Options {
 	return project.Options{
-		Dir:      cmd.String("project"),
-		Stage:    cmd.String("stage"),
-		Progress: func(s string) { fmt.Fprintf(stderr, "chalc: %s\n", s) },
+		Dir:                 cmd.String("project"),
+		Stage:               cmd.String("stage"),
+		AllowOutsideProject: cmd.Bool("allow-outside-project"),
+		Progress:            func(s string) { fmt.Fprintf(stderr, "chalc: %s\n", s) },
 	}
 }
 
