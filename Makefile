@@ -12,7 +12,7 @@ build:
 
 ## demo: package the bundled petstore app into out/
 demo: build
-	bin/chalc package --project testdata/apps/petstore out
+	bin/chalc package --progress --project testdata/apps/petstore out
 
 ## test: everything CI runs — lint, unit/golden/CLI/runtime tests, example apps' own tests
 test: lint

@@ -206,7 +206,7 @@ func commands(stdout, stderr io.Writer) *cli.Command {
 			{
 				Name:      "package",
 				Usage:     "write OUT/sam.json and OUT/deployment.zip",
-				UsageText: "chalc package [--stage S] [--template-format json|yaml] [--merge-template FILE]... [--project DIR] OUT",
+				UsageText: "chalc package [--stage S] [--template-format json|yaml] [--merge-template FILE]... [--progress] [--project DIR] OUT",
 				Description: "Builds the bootstrap for Lambda and writes the SAM template and the deployment package\n" +
 					"into OUT, then prints the aws cloudformation commands that deploy them.",
 				Flags: []cli.Flag{
@@ -214,6 +214,7 @@ func commands(stdout, stderr io.Writer) *cli.Command {
 					&cli.StringFlag{Name: "template-format", Value: "json", Usage: "json or yaml"},
 					&cli.BoolFlag{Name: "compact", Usage: "write minified JSON"},
 					&cli.StringSliceFlag{Name: "merge-template", Usage: "a JSON or YAML template merged onto the generated one (repeatable, applied in order)", TakesFile: true},
+					progressFlag(),
 					projectFlag,
 				},
 				Action: func(ctx context.Context, cmd *cli.Command) error {
@@ -314,8 +315,52 @@ func options(cmd *cli.Command, stderr io.Writer) project.Options {
 	return project.Options{
 		Dir:      cmd.String("project"),
 		Stage:    cmd.String("stage"),
-		Progress: func(s string) { fmt.Fprintf(stderr, "chalc: %s\n", s) },
+		Progress: progressTo(cmd, stderr),
 	}
+}
+
+// progressFlag is the flag of the commands with slow steps (a build, go
+// mod tidy); progressTo reads it. (A new one per command: a flag holds
+// its parsed value.)
+func progressFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "progress", Usage: "say what each slow step does (default: when stderr is a terminal)"}
+}
+
+// progressTo returns where cmd's progress lines go: stderr when it is a
+// terminal or --progress is given (--progress=false silences a terminal),
+// else nil (quiet: logs and scripts get the result, not the steps).
+func progressTo(cmd *cli.Command, stderr io.Writer) func(string) {
+	on := isTerminal(stderr)
+	if cmd.IsSet("progress") {
+		on = cmd.Bool("progress")
+	}
+	if !on {
+		return nil
+	}
+	return func(s string) { fmt.Fprintf(stderr, "chalc: %s\n", s) }
+}
+
+// say reports one step to progress, if any.
+func say(progress func(string), step string) {
+	if progress != nil {
+		progress(step)
+	}
+}
+
+// isTerminal reports whether w is a terminal: a character device other
+// than the null device (portable, and enough to tell a person from a log
+// file or a pipe).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err != nil || !os.SameFile(fi, null)
 }
 
 // check loads and checks the project, printing problems; it returns a
@@ -459,6 +504,7 @@ func packageCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer)
 		return &usageError{cmd: cmd.FullName(), err: err}
 	}
 	opts := options(cmd, stderr)
+	say(opts.Progress, "checking chalice.yaml and the Go handlers")
 	c, err := check(opts, stderr)
 	if err != nil {
 		return err
