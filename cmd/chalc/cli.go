@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -34,20 +33,6 @@ const (
 type exitCode int
 
 func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
-
-// sourceDir is the chalc source checkout this binary was built from, set
-// by `make build` (-ldflags -X main.sourceDir=...). new-project uses it to
-// point new modules at an unpublished chalc.
-var sourceDir string
-
-// Version is chalc's version: the module version when installed with
-// `go install`, else "dev".
-func Version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
 
 // Main runs chalc with args (args[0] is the program name) and returns the
 // exit status.
@@ -293,7 +278,16 @@ func commands(stdout, stderr io.Writer) *cli.Command {
 			{
 				Name:      "new-project",
 				Usage:     "create a new chalc project in directory NAME",
-				UsageText: "chalc new-project NAME",
+				UsageText: "chalc new-project [--chalc-source DIR] [--progress] NAME",
+				Description: "Writes NAME/ with chalice.yaml, go.mod, a handlers package, its test, a README and .gitignore;\n" +
+					"`go test ./...` and `chalc package out/` work in it as written. The project requires this\n" +
+					"chalc's version when the go command can download it; otherwise (a development build, a\n" +
+					"commit nobody pushed) its go.mod replaces chalc with the checkout chalc was built from,\n" +
+					"an absolute path: --chalc-source (or CHALC_SOURCE) names another.",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "chalc-source", Usage: "a chalc checkout for the project's go.mod to use (default: the one chalc was built from, when its version cannot be downloaded)", TakesFile: true},
+					progressFlag(),
+				},
 				Action: func(ctx context.Context, cmd *cli.Command) error {
 					return newProject(ctx, cmd, stdout, stderr)
 				},
