@@ -151,12 +151,14 @@ func published(ctx context.Context, version string) string {
 	return ""
 }
 
+// lastLine is the last line of the go command's message, the most
+// specific one, without a final period (it goes into a sentence).
 func lastLine(s string) string {
 	s = strings.TrimSpace(s)
 	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
 		s = s[i+1:]
 	}
-	return strings.TrimSpace(s)
+	return strings.TrimSuffix(strings.TrimSpace(s), ".")
 }
 
 // builtFrom is the module root this binary was compiled from, as the

@@ -79,8 +79,8 @@ func newProject(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer)
 	}
 	fmt.Fprintf(stdout, "created %s/\n", name)
 	if req.Replace != "" {
-		fmt.Fprintf(stdout, "\n%s: %s/go.mod replaces %s with %s (see %s/README.md to move it)\n",
-			req.Why, name, chalcModule, req.Replace, name)
+		fmt.Fprintf(stdout, "\n%s/go.mod replaces %s with %s: %s (%s/README.md says how to repoint it)\n",
+			name, chalcModule, req.Replace, req.Why, name)
 	}
 	fmt.Fprintf(stdout, "\n  cd %s\n  go test ./...\n  chalc package out/\n", name)
 	return nil
