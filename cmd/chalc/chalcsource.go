@@ -92,8 +92,8 @@ func chalcRequirement(ctx context.Context, version, source string, progress func
 		why = fmt.Sprintf("chalc %s cannot be downloaded: %s", version, reason)
 	}
 	var tried []string
-	for _, dir := range []string{sourceDir, builtFrom()} {
-		if dir == "" {
+	for i, dir := range []string{sourceDir, builtFrom()} {
+		if dir == "" || (i == 1 && dir == sourceDir) {
 			continue
 		}
 		abs, err := chalcCheckout(dir)
@@ -102,7 +102,7 @@ func chalcRequirement(ctx context.Context, version, source string, progress func
 		}
 		tried = append(tried, err.Error())
 	}
-	msg := why + "; and where its source is, is not known"
+	msg := why + "; and the source it was built from is not known"
 	if len(tried) > 0 {
 		msg = why + "; and the source it was built from is gone: " + strings.Join(tried, "; ")
 	}
