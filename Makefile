@@ -4,15 +4,22 @@ GOBIN   ?= $(shell $(GO) env GOPATH)/bin
 APPS    := $(wildcard testdata/apps/*)
 RIE_VERSION := v0.0.0-20261030222936-bef5c4ba774d
 
-.PHONY: build test lint golden bench demo tools clean
+.PHONY: build install test lint golden bench demo tools clean
 
-## build: the chalc binary in bin/ (it remembers this checkout for new-project)
+## build: the chalc binary in bin/ (new projects of an unpublished chalc use this checkout)
 build:
 	$(GO) build -ldflags "-X main.sourceDir=$(CURDIR)" -o bin/chalc ./cmd/chalc
 
+## install: chalc into $(go env GOBIN), else the first $(go env GOPATH)'s bin/ (like `go install`)
+install:
+	$(GO) install -ldflags "-X main.sourceDir=$(CURDIR)" ./cmd/chalc
+	@dir=$$($(GO) env GOBIN); gopath=$$($(GO) env GOPATH); [ -n "$$dir" ] || dir=$${gopath%%:*}/bin; \
+	  echo "installed $$dir/chalc"; \
+	  case ":$$PATH:" in *":$$dir:"*) ;; *) echo "$$dir is not on your PATH: add it, e.g. export PATH=\"$$dir:\$$PATH\"";; esac
+
 ## demo: package the bundled petstore app into out/
 demo: build
-	bin/chalc package --project testdata/apps/petstore out
+	bin/chalc package --progress --project testdata/apps/petstore out
 
 ## test: everything CI runs — lint, unit/golden/CLI/runtime tests, example apps' own tests
 test: lint

@@ -238,12 +238,16 @@ func (p Program) build(ctx context.Context, goCmd, root string, env gocheck.Env,
 	if err := os.WriteFile(overlayFile, overlay, 0o644); err != nil {
 		return err
 	}
-	if progress != nil {
-		progress(fmt.Sprintf("building %s (%s/%s)", p.Name, p.GOOS, p.GOARCH))
-	}
 	flags, err := p.buildArgs(env["GOFLAGS"])
 	if err != nil {
 		return err
+	}
+	if progress != nil {
+		progress(fmt.Sprintf("building %s (%s/%s)", p.Name, p.GOOS, p.GOARCH))
+		if p.stdStale(ctx, goCmd, root, flags) {
+			progress(fmt.Sprintf("note: the first build for %s/%s compiles Go's standard library for it "+
+				"(once; a few minutes on a small machine)", p.GOOS, p.GOARCH))
+		}
 	}
 	args := append([]string{"build", "-overlay", overlayFile, "-o", out}, flags...)
 	cmd := exec.CommandContext(ctx, goCmd, append(args, "./"+p.Dir)...)
@@ -264,6 +268,20 @@ func (p Program) build(ctx context.Context, goCmd, root string, env gocheck.Env,
 		return fmt.Errorf("go build failed:\n%s", msg)
 	}
 	return nil
+}
+
+// stdStale reports whether the go build cache lacks the standard
+// library as p's build compiles it (for its platform, with its flags),
+// which makes the build minutes instead of seconds. The go command answers
+// without building, in tens of milliseconds; the runtime package stands
+// for the rest. When it cannot tell, it says false (nothing to announce).
+func (p Program) stdStale(ctx context.Context, goCmd, root string, flags []string) bool {
+	args := append([]string{"list"}, flags...)
+	cmd := exec.CommandContext(ctx, goCmd, append(args, "-f", "{{.Stale}}", "runtime")...)
+	cmd.Dir = root
+	cmd.Env = p.environ()
+	out, err := cmd.Output()
+	return err == nil && strings.TrimSpace(string(out)) == "true"
 }
 
 // moduleAdvice rewrites go build's output about go.mod/go.sum

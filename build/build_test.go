@@ -252,3 +252,43 @@ func TestBuildGOFLAGS(t *testing.T) {
 		t.Errorf("the program printed %q, want %q (GOFLAGS' tag and -X merged with the program's)", s, "both-tags from-goflags")
 	}
 }
+
+// TestProgress: a build says what it builds, and notes that it compiles
+// the standard library only when the build cache lacks it for the
+// program's platform and flags (the slow first build of a platform).
+func TestProgress(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go build")
+	}
+	top, app := workspace(t)
+	p := flavorProgram()
+	build := func() []string {
+		t.Helper()
+		var lines []string
+		opts := Options{Progress: func(s string) { lines = append(lines, s) }}
+		if err := p.Build(context.Background(), app, filepath.Join(t.TempDir(), "flavor"), opts); err != nil {
+			t.Fatal(err)
+		}
+		return lines
+	}
+	build() // the standard library is in the cache after this
+	want := []string{"building flavor (" + runtime.GOOS + "/" + runtime.GOARCH + ")"}
+	if got := build(); !slices.Equal(got, want) {
+		t.Errorf("progress with the standard library cached:\n got %q\nwant %q", got, want)
+	}
+
+	// With an empty build cache the go command reports the standard
+	// library stale, without building it.
+	flags, err := p.buildArgs("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(top, "svc")
+	if p.stdStale(context.Background(), "go", root, flags) {
+		t.Errorf("stdStale with the standard library cached: true")
+	}
+	t.Setenv("GOCACHE", t.TempDir())
+	if !p.stdStale(context.Background(), "go", root, flags) {
+		t.Errorf("stdStale with an empty build cache: false, want true")
+	}
+}

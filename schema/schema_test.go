@@ -1244,7 +1244,7 @@ func TestPatternsWorded(t *testing.T) {
 	})
 }
 
-// TestKeyPlaces pins MANIFEST.md's "Keys and stages" table.
+// TestKeyPlaces pins docs/manifest.md's "Keys and stages" table.
 func TestKeyPlaces(t *testing.T) {
 	app := strings.Fields("version app_name handlers api routes authorizers functions websocket middleware blueprints stages")
 	perStage := strings.Fields(`debug log_level architecture automatic_layer api_gateway_stage api_gateway_endpoint_type

@@ -19,5 +19,5 @@
 // environment_variables and tags merge instead, lowest layer first — top
 // level, lambda_functions.F, stages.S, stages.S.lambda_functions.F — the
 // more specific key winning. Chalice ignores the top-level
-// lambda_functions entry for these two keys; chalc merges it (MANIFEST.md).
+// lambda_functions entry for these two keys; chalc merges it (docs/manifest.md).
 package stages

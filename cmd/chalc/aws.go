@@ -47,7 +47,7 @@ func deployCommand(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:      "deploy",
 		Usage:     "package the app and create or update its CloudFormation stack",
-		UsageText: "chalc deploy [--stage S] [--stack-name N] [--bucket B] [--merge-template FILE]... [--timeout 1h] [--profile P] [--region R] [--project DIR]",
+		UsageText: "chalc deploy [--stage S] [--stack-name N] [--bucket B] [--merge-template FILE]... [--timeout 1h] [--profile P] [--region R] [--progress] [--project DIR]",
 		Description: "Packages the stage as `chalc package` does, uploads deployment.zip to S3 under its SHA-256\n" +
 			"(skipped when already there), then creates or updates the stack <app_name>-<stage> through a\n" +
 			"change set (CAPABILITY_IAM, CAPABILITY_AUTO_EXPAND), prints each stack event as it happens and,\n" +
@@ -60,6 +60,7 @@ func deployCommand(stdout, stderr io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "bucket", Usage: "the S3 bucket for the packages (default chalc-deploy-<account>-<region>)"},
 			&cli.StringSliceFlag{Name: "merge-template", Usage: "a JSON or YAML template merged onto the generated one (repeatable, applied in order)", TakesFile: true},
 			timeoutFlag(),
+			progressFlag(),
 		),
 		Action: func(ctx context.Context, cmd *cli.Command) error { return deployCmd(ctx, cmd, stdout, stderr) },
 	}
@@ -266,6 +267,7 @@ func deployCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer) 
 		return err
 	}
 	opts := options(cmd, stderr)
+	say(opts.Progress, "checking chalice.yaml and the Go handlers")
 	c, err := check(opts, stderr) // now with the Go handlers
 	if err != nil {
 		return err

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -36,20 +35,6 @@ const (
 type exitCode int
 
 func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
-
-// sourceDir is the chalc source checkout this binary was built from, set
-// by `make build` (-ldflags -X main.sourceDir=...). new-project uses it to
-// point new modules at an unpublished chalc.
-var sourceDir string
-
-// Version is chalc's version: the module version when installed with
-// `go install`, else "dev".
-func Version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
 
 // Main runs chalc with args (args[0] is the program name) and returns the
 // exit status.
@@ -211,7 +196,7 @@ func commands(stdout, stderr io.Writer) *cli.Command {
 			{
 				Name:      "package",
 				Usage:     "write OUT/sam.json and OUT/deployment.zip",
-				UsageText: "chalc package [--stage S] [--template-format json|yaml] [--merge-template FILE]... [--project DIR] OUT",
+				UsageText: "chalc package [--stage S] [--template-format json|yaml] [--merge-template FILE]... [--progress] [--project DIR] OUT",
 				Description: "Builds the bootstrap for Lambda and writes the SAM template and the deployment package\n" +
 					"into OUT, then prints the aws cloudformation commands that deploy them.",
 				Flags: []cli.Flag{
@@ -219,6 +204,7 @@ func commands(stdout, stderr io.Writer) *cli.Command {
 					&cli.StringFlag{Name: "template-format", Value: "json", Usage: "json or yaml"},
 					&cli.BoolFlag{Name: "compact", Usage: "write minified JSON"},
 					&cli.StringSliceFlag{Name: "merge-template", Usage: "a JSON or YAML template merged onto the generated one (repeatable, applied in order)", TakesFile: true},
+					progressFlag(),
 					projectFlag,
 				},
 				Action: func(ctx context.Context, cmd *cli.Command) error {
@@ -297,7 +283,16 @@ func commands(stdout, stderr io.Writer) *cli.Command {
 			{
 				Name:      "new-project",
 				Usage:     "create a new chalc project in directory NAME",
-				UsageText: "chalc new-project NAME",
+				UsageText: "chalc new-project [--chalc-source DIR] [--progress] NAME",
+				Description: "Writes NAME/ with chalice.yaml, go.mod, a handlers package, its test, a README and .gitignore;\n" +
+					"`go test ./...` and `chalc package out/` work in it as written. The project requires this\n" +
+					"chalc's version when the go command can download it; otherwise (a development build, a\n" +
+					"commit nobody pushed) its go.mod replaces chalc with the checkout chalc was built from,\n" +
+					"an absolute path: --chalc-source (or CHALC_SOURCE) names another.",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "chalc-source", Usage: "a chalc checkout for the project's go.mod to use (default: the one chalc was built from, when its version cannot be downloaded)", TakesFile: true},
+					progressFlag(),
+				},
 				Action: func(ctx context.Context, cmd *cli.Command) error {
 					return newProject(ctx, cmd, stdout, stderr)
 				},
@@ -320,8 +315,52 @@ func options(cmd *cli.Command, stderr io.Writer) project.Options {
 		Dir:                 cmd.String("project"),
 		Stage:               cmd.String("stage"),
 		AllowOutsideProject: cmd.Bool("allow-outside-project"),
-		Progress:            func(s string) { fmt.Fprintf(stderr, "chalc: %s\n", s) },
+		Progress:            progressTo(cmd, stderr),
 	}
+}
+
+// progressFlag is the flag of the commands with slow steps (a build, go
+// mod tidy); progressTo reads it. (A new one per command: a flag holds
+// its parsed value.)
+func progressFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "progress", Usage: "say what each slow step does (default: when stderr is a terminal)"}
+}
+
+// progressTo returns where cmd's progress lines go: stderr when it is a
+// terminal or --progress is given (--progress=false silences a terminal),
+// else nil (quiet: logs and scripts get the result, not the steps).
+func progressTo(cmd *cli.Command, stderr io.Writer) func(string) {
+	on := isTerminal(stderr)
+	if cmd.IsSet("progress") {
+		on = cmd.Bool("progress")
+	}
+	if !on {
+		return nil
+	}
+	return func(s string) { fmt.Fprintf(stderr, "chalc: %s\n", s) }
+}
+
+// say reports one step to progress, if any.
+func say(progress func(string), step string) {
+	if progress != nil {
+		progress(step)
+	}
+}
+
+// isTerminal reports whether w is a terminal: a character device other
+// than the null device (portable, and enough to tell a person from a log
+// file or a pipe).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err != nil || !os.SameFile(fi, null)
 }
 
 // check loads and checks the project, printing problems; it returns a
@@ -465,6 +504,7 @@ func packageCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer)
 		return &usageError{cmd: cmd.FullName(), err: err}
 	}
 	opts := options(cmd, stderr)
+	say(opts.Progress, "checking chalice.yaml and the Go handlers")
 	c, err := check(opts, stderr)
 	if err != nil {
 		return err

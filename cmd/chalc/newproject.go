@@ -16,14 +16,12 @@ import (
 	"github.com/chalc-dev/chalc/schema"
 )
 
-const chalcModule = "github.com/chalc-dev/chalc"
-
 var projectName = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // newProject scaffolds NAME/: chalice.yaml, go.mod, a handlers package
-// with one route and one pure function, a test using the test client, and
-// .gitignore. It then generates chalc_gen.go and tidies go.mod, so
-// `chalc package out/` and `go test ./...` work with no edits.
+// with one route and one pure function, a test using the test client, a
+// README and .gitignore. It then generates chalc_gen.go and tidies
+// go.mod, so `chalc package out/` and `go test ./...` work with no edits.
 func newProject(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer) error {
 	if cmd.Args().Len() != 1 {
 		return fmt.Errorf("new-project needs one argument, the project name")
@@ -36,19 +34,20 @@ func newProject(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer)
 		fmt.Fprintf(stderr, "chalc: %s already exists; choose another name or remove it\n", name)
 		return exitCode(exitProblems)
 	}
-	require, replace, err := chalcRequirement()
+	progress := progressTo(cmd, stderr)
+	req, err := chalcRequirement(ctx, Version(), cmd.String("chalc-source"), progress)
 	if err != nil {
 		fmt.Fprintf(stderr, "chalc: %v\n", err)
+		if cmd.IsSet("chalc-source") {
+			return exitCode(exitUsage)
+		}
 		return exitCode(exitProblems)
-	}
-	goMod := fmt.Sprintf("module example.com/%s\n\ngo 1.26\n\nrequire %s %s\n", strings.ToLower(name), chalcModule, require)
-	if replace != "" {
-		goMod += fmt.Sprintf("\n// chalc is not published: use the source chalc was built from.\nreplace %s => %s\n", chalcModule, replace)
 	}
 	files := map[string]string{
 		"chalice.yaml":         strings.ReplaceAll(scaffoldManifest, "NAME", name),
 		"chalice.schema.json":  string(schema.JSON()), // for editor completion
-		"go.mod":               goMod,
+		"go.mod":               scaffoldGoMod(name, req),
+		"README.md":            scaffoldReadme(name, req),
 		".gitignore":           "out/\n",
 		"app/handlers.go":      scaffoldHandlers,
 		"app/handlers_test.go": scaffoldTest,
@@ -62,12 +61,14 @@ func newProject(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer)
 			return err
 		}
 	}
+	say(progress, fmt.Sprintf("go mod tidy in %s (the first time, it downloads the modules chalc's runtime uses)", name))
 	tidy := exec.CommandContext(ctx, "go", "mod", "tidy")
 	tidy.Dir = name
 	if out, err := tidy.CombinedOutput(); err != nil {
 		fmt.Fprintf(stderr, "chalc: go mod tidy failed in %s:\n%s\n", name, out)
 		return exitCode(exitProblems)
 	}
+	say(progress, "checking chalice.yaml and the Go handlers")
 	c, err := check(project.Options{Dir: name}, stderr)
 	if err != nil {
 		return err
@@ -76,34 +77,58 @@ func newProject(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer)
 		fmt.Fprintf(stderr, "chalc: %v\n", err)
 		return exitCode(exitProblems)
 	}
-	fmt.Fprintf(stdout, "created %s/\n\n  cd %s\n  go test ./...\n  chalc package out/\n", name, name)
+	fmt.Fprintf(stdout, "created %s/\n", name)
+	if req.Replace != "" {
+		fmt.Fprintf(stdout, "\n%s/go.mod replaces %s with %s: %s (%s/README.md says how to repoint it)\n",
+			name, chalcModule, req.Replace, req.Why, name)
+	}
+	fmt.Fprintf(stdout, "\n  cd %s\n  go test ./...\n  chalc package out/\n", name)
 	return nil
 }
 
-// chalcRequirement returns the version of chalc a new project requires and,
-// when this chalc is not a published version, the local source to replace
-// it with ($CHALC_SOURCE, else the checkout `make build` recorded).
-func chalcRequirement() (version, replace string, err error) {
-	if v := Version(); v != "dev" {
-		return v, "", nil
+// scaffoldGoMod is the new project's go.mod; `go mod tidy` completes it
+// (and keeps the comment, which modfile attaches to the replace line).
+func scaffoldGoMod(name string, req requirement) string {
+	s := fmt.Sprintf("module example.com/%s\n\ngo 1.26\n\nrequire %s %s\n", strings.ToLower(name), chalcModule, req.Version)
+	if req.Replace != "" {
+		s += fmt.Sprintf("\n// chalc from its source on this machine, not from the module proxy (see\n"+
+			"// README.md). The path is absolute: after moving it, or on another machine, run\n"+
+			"//   go mod edit -replace %s=/path/to/chalc\n"+
+			"replace %s => %s\n", chalcModule, chalcModule, req.Replace)
 	}
-	src := os.Getenv("CHALC_SOURCE")
-	if src == "" {
-		src = sourceDir
-	}
-	if src == "" {
-		return "", "", fmt.Errorf("this chalc is a development build and does not know its source; " +
-			"set CHALC_SOURCE to the chalc checkout (or build chalc with `make build`)")
-	}
-	abs, err := filepath.Abs(src)
-	if err != nil {
-		return "", "", err
-	}
-	if b, err := os.ReadFile(filepath.Join(abs, "go.mod")); err != nil || !strings.Contains(string(b), "module "+chalcModule) {
-		return "", "", fmt.Errorf("%s is not the chalc source (no go.mod for %s)", abs, chalcModule)
-	}
-	return "v0.0.0", abs, nil
+	return s
 }
+
+// scaffoldReadme is the new project's README: the commands, and where
+// its chalc comes from when it is a local checkout.
+func scaffoldReadme(name string, req requirement) string {
+	s := strings.ReplaceAll(readmeCommands, "NAME", name)
+	if req.Replace != "" {
+		s += fmt.Sprintf(readmeSource, req.Why, chalcModule, req.Replace, chalcModule)
+	}
+	return s
+}
+
+const readmeCommands = "# NAME\n\n" +
+	"A chalc app: `chalice.yaml` declares the routes and functions, `app/` holds the Go\n" +
+	"handlers they name.\n\n" +
+	"```\n" +
+	"go test ./...          # the handlers, run as Lambda and API Gateway would\n" +
+	"go generate ./...      # rewrite app/chalc_gen.go after changing chalice.yaml (chalc generate)\n" +
+	"chalc validate         # check chalice.yaml and the handlers' signatures\n" +
+	"chalc local            # the REST API on http://127.0.0.1:8000\n" +
+	"chalc package out/     # out/sam.json (the SAM template) and out/deployment.zip\n" +
+	"chalc deploy           # or package and deploy in one step\n" +
+	"```\n"
+
+const readmeSource = "\n## chalc's source\n\n" +
+	"`go.mod` requires chalc from a checkout on this machine, not from the module proxy\n" +
+	"(%s):\n\n" +
+	"```\nreplace %s => %s\n```\n\n" +
+	"The path is absolute. After moving that checkout, or on another machine, point the\n" +
+	"project at a chalc checkout there:\n\n" +
+	"```\ngo mod edit -replace %s=/path/to/chalc\ngo mod tidy\n```\n\n" +
+	"(`chalc new-project --chalc-source DIR NAME` names the checkout for a new project.)\n"
 
 const scaffoldManifest = `# yaml-language-server: $schema=./chalice.schema.json
 version: 1
@@ -130,6 +155,11 @@ stages:
 
 const scaffoldHandlers = `// Package app holds the handlers chalice.yaml names.
 package app
+
+// chalc_gen.go (func App) is generated from ../chalice.yaml: after
+// changing it, run ` + "`go generate ./...`" + ` (chalc must be on PATH).
+//
+//go:generate chalc generate --project ..
 
 import (
 	"context"

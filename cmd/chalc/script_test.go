@@ -52,6 +52,9 @@ func TestScript(t *testing.T) {
 			"freeport": freePort,
 			"waitget":  waitGet,
 			"fakeaws":  fakeAWS,
+			"copysource": func(ts *testscript.TestScript, neg bool, args []string) {
+				copySource(ts, neg, args, src)
+			},
 		},
 		Setup: func(env *testscript.Env) error {
 			for k, v := range goEnv {
@@ -124,4 +127,51 @@ func waitGet(ts *testscript.TestScript, neg bool, args []string) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	ts.Fatalf("GET %s: no 200 matching %q; last: %s", args[0], args[1], last)
+}
+
+// copysource DIR copies chalc's source, this checkout, into DIR, for
+// scripts that build chalc as a user would (in a git repository of its
+// own: a git worktree is not one the go command stamps versions from).
+// From a git checkout it copies the files git lists, tracked or not but
+// not ignored (no bin/, out/); else every file but .git.
+func copySource(ts *testscript.TestScript, neg bool, args []string, src string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: copysource DIR")
+	}
+	dst := ts.MkAbs(args[0])
+	var files []string
+	out, err := exec.Command("git", "-C", src, "ls-files", "-z", "--cached", "--others", "--exclude-standard").Output()
+	if err == nil {
+		for _, f := range strings.Split(string(out), "\x00") {
+			if f != "" {
+				files = append(files, filepath.FromSlash(f))
+			}
+		}
+	} else {
+		ts.Check(filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && d.Name() == ".git" {
+				return filepath.SkipDir
+			}
+			if d.Type().IsRegular() {
+				rel, _ := filepath.Rel(src, path)
+				files = append(files, rel)
+			}
+			return nil
+		}))
+	}
+	for _, f := range files {
+		from := filepath.Join(src, f)
+		info, err := os.Lstat(from)
+		if err != nil || !info.Mode().IsRegular() {
+			continue // deleted in the working tree, or a symlink
+		}
+		b, err := os.ReadFile(from)
+		ts.Check(err)
+		to := filepath.Join(dst, f)
+		ts.Check(os.MkdirAll(filepath.Dir(to), 0o755))
+		ts.Check(os.WriteFile(to, b, info.Mode().Perm()))
+	}
 }

@@ -87,7 +87,7 @@ type Route struct {
 // Kind says what invokes a function.
 type Kind string
 
-// Function kinds, and the middleware event types of MANIFEST.md.
+// Function kinds, and the middleware event types of docs/manifest.md.
 const (
 	KindAll        Kind = "all" // middleware only
 	KindHTTP       Kind = "http"
