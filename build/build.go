@@ -25,6 +25,19 @@ import (
 	"github.com/chalc-dev/chalc/compiler"
 )
 
+// GoBuildError is a go build of a program that failed: the go command's
+// output, and a hint when chalc knows the fix.
+type GoBuildError struct {
+	Output, Hint string
+}
+
+func (e *GoBuildError) Error() string {
+	if e.Hint != "" {
+		return "go build failed:\n" + e.Output + "\n" + e.Hint
+	}
+	return "go build failed:\n" + e.Output
+}
+
 // Options tune a build.
 type Options struct {
 	// CacheDir holds built zips by content hash; "" disables the cache.
@@ -263,9 +276,9 @@ func (p Program) build(ctx context.Context, goCmd, root string, env gocheck.Env,
 			msg = err.Error()
 		}
 		if fixed, ok := moduleAdvice(msg); ok {
-			return fmt.Errorf("go build failed:\n%s\ngo.mod and go.sum do not record every module the %s needs: run `go mod tidy` in %s", fixed, p.Name, root)
+			return &GoBuildError{Output: fixed, Hint: fmt.Sprintf("go.mod and go.sum do not record every module the %s needs: run `go mod tidy` in %s", p.Name, root)}
 		}
-		return fmt.Errorf("go build failed:\n%s", msg)
+		return &GoBuildError{Output: msg}
 	}
 	return nil
 }

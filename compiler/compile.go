@@ -302,18 +302,18 @@ func (c *checker) blueprints() {
 		if b.URLPrefix.Set {
 			p := b.URLPrefix.V
 			if !strings.HasPrefix(p, "/") {
-				c.ds.Errorf(b.URLPrefix.Range, "url_prefix %q must start with \"/\"", p).Hint("write url_prefix: /%s", strings.TrimLeft(p, "/"))
+				c.ds.Errorf(diag.BlueprintPrefix, b.URLPrefix.Range, "url_prefix %q must start with \"/\"", p).Hint("write url_prefix: /%s", strings.TrimLeft(p, "/"))
 				scope.badPrefix = true
 			}
 			scope.urlPrefix = strings.TrimRight(p, "/")
 			if strings.Contains(p, "{") || strings.Contains(p, "}") {
-				c.ds.Errorf(b.URLPrefix.Range, "url_prefix %q cannot hold {parameters}", p).
+				c.ds.Errorf(diag.BlueprintPrefix, b.URLPrefix.Range, "url_prefix %q cannot hold {parameters}", p).
 					Hint("url_prefix is a fixed path: put {parameters} in the fragment's route paths")
 				scope.badPrefix = true
 			}
 		}
 		if b.NamePrefix.Set && !validName(b.NamePrefix.V) {
-			c.ds.Errorf(b.NamePrefix.Range, "name_prefix %q may only hold letters, digits, \"_\" and \"-\"", b.NamePrefix.V)
+			c.ds.Errorf(diag.BlueprintPrefix, b.NamePrefix.Range, "name_prefix %q may only hold letters, digits, \"_\" and \"-\"", b.NamePrefix.V)
 		}
 		c.fragmentRoutes(scope)
 		c.fragmentFunctions(scope)

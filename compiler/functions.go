@@ -65,7 +65,7 @@ var triggerKinds = map[string]FunctionKind{
 func (c *checker) function(f *manifest.Function, s blueprintScope) {
 	name := s.name(f.Name.V)
 	if what, ok := reservedNames[name]; ok {
-		d := c.ds.Errorf(f.Name.Key, "function name %q is reserved for %s", name, what).Hint("choose another name")
+		d := c.ds.Errorf(diag.FunctionName, f.Name.Key, "function name %q is reserved for %s", name, what).Hint("choose another name")
 		if s.fragment != nil {
 			d.Note(s.entry.NamePrefix.At(), "the name_prefix makes it %q", name)
 		}
@@ -77,7 +77,7 @@ func (c *checker) function(f *manifest.Function, s blueprintScope) {
 	}
 	if len(f.Triggers) > 1 {
 		t := f.Triggers[1]
-		c.ds.Errorf(t.Key, "function %q has two triggers, %s and %s; a function has at most one", f.Name.V, f.Triggers[0].V, t.V).
+		c.ds.Errorf(diag.FunctionTriggers, t.Key, "function %q has two triggers, %s and %s; a function has at most one", f.Name.V, f.Triggers[0].V, t.V).
 			Hint("declare a second function for it; one Go func may back several functions")
 	}
 	if len(f.Triggers) > 0 {
@@ -89,7 +89,7 @@ func (c *checker) function(f *manifest.Function, s blueprintScope) {
 	case FuncCloudWatch:
 		fn.CloudWatch = &CloudWatch{EventPattern: f.CloudWatchEvent.EventPattern.V}
 		if m, ok := fn.CloudWatch.EventPattern.(map[string]any); ok && len(m) == 0 {
-			c.ds.Errorf(f.CloudWatchEvent.EventPattern.Range, "event_pattern cannot be empty").
+			c.ds.Errorf(diag.EventPattern, f.CloudWatchEvent.EventPattern.Range, "event_pattern cannot be empty").
 				Hint("match on at least one field, e.g. {source: [aws.ec2]}")
 		}
 	case FuncS3:
@@ -125,12 +125,12 @@ func (c *checker) s3(s *manifest.S3Source, trigger manifest.Value[string]) *S3 {
 		BucketResourceAt: s.BucketResource.Range}
 	switch {
 	case s.Bucket.Set && s.BucketResource.Set:
-		c.ds.Errorf(s.BucketResource.Key, "set either bucket or bucket_resource, not both").
+		c.ds.Errorf(diag.S3Trigger, s.BucketResource.Key, "set either bucket or bucket_resource, not both").
 			Hint("bucket names an existing bucket; bucket_resource a bucket your merge template declares")
 	case !s.Bucket.Set && !s.BucketResource.Set:
-		c.ds.Errorf(trigger.Key, "s3 needs bucket (an existing bucket's name) or bucket_resource (a bucket in your merge template)")
+		c.ds.Errorf(diag.S3Trigger, trigger.Key, "s3 needs bucket (an existing bucket's name) or bucket_resource (a bucket in your merge template)")
 	case s.Bucket.Set && !awsfacts.BucketName.MatchString(s.Bucket.V):
-		d := c.ds.Errorf(s.Bucket.Range, "%q is not a valid S3 bucket name", s.Bucket.V)
+		d := c.ds.Errorf(diag.S3Trigger, s.Bucket.Range, "%q is not a valid S3 bucket name", s.Bucket.V)
 		if strings.HasPrefix(s.Bucket.V, "arn:") || strings.HasPrefix(s.Bucket.V, "s3://") {
 			d.Hint("give the bucket's name, not its ARN or URL")
 		} else {
@@ -147,7 +147,7 @@ func (c *checker) s3(s *manifest.S3Source, trigger manifest.Value[string]) *S3 {
 			known = known || k == e.V
 		}
 		if !known {
-			d := c.ds.Errorf(e.Range, "%q is not an S3 event type", e.V)
+			d := c.ds.Errorf(diag.S3EventType, e.Range, "%q is not an S3 event type", e.V)
 			if sug := suggestName(e.V, s3Events); sug != "" {
 				d.Hint("did you mean %q?", sug)
 			} else {
@@ -179,7 +179,7 @@ func (c *checker) s3Overlaps() {
 			if bucket == "" {
 				bucket = f.S3.BucketResource
 			}
-			c.ds.Errorf(f.S3.At, "the S3 notifications of functions %q and %q overlap: both get %s for %s in bucket %s, and S3 refuses overlapping configurations",
+			c.ds.Errorf(diag.S3Overlap, f.S3.At, "the S3 notifications of functions %q and %q overlap: both get %s for %s in bucket %s, and S3 refuses overlapping configurations",
 				o.Name, f.Name, event, s3Keys(f.S3, o.S3), bucket).
 				Note(o.S3.At, "%q subscribes here", o.Name).
 				Hint("give them prefixes or suffixes that no key matches both of, or event types that do not overlap, or handle both in one function")
@@ -245,7 +245,7 @@ func (c *checker) sns(s *manifest.SNSSource) *SNS {
 	case strings.HasPrefix(s.Topic.V, "arn:"):
 		c.arn(s.Topic, "sns", "", "an SNS topic")
 	case !awsfacts.TopicName.MatchString(s.Topic.V):
-		c.ds.Errorf(s.Topic.Range, "%q is not an SNS topic name or ARN", s.Topic.V).
+		c.ds.Errorf(diag.SNSTopic, s.Topic.Range, "%q is not an SNS topic name or ARN", s.Topic.V).
 			Hint("topic names are up to 256 letters, digits, \"_\" and \"-\"")
 	}
 	return out
@@ -260,17 +260,17 @@ func (c *checker) sqs(s *manifest.SQSSource, trigger manifest.Value[string]) *SQ
 	out.MaximumBatchingWindow = s.MaximumBatchingWindowInSeconds.V
 	switch {
 	case s.Queue.Set && s.QueueARN.Set:
-		c.ds.Errorf(s.QueueARN.Key, "set either queue or queue_arn, not both").Hint("queue is a name in this account and region; queue_arn any queue")
+		c.ds.Errorf(diag.SQSQueue, s.QueueARN.Key, "set either queue or queue_arn, not both").Hint("queue is a name in this account and region; queue_arn any queue")
 	case !s.Queue.Set && !s.QueueARN.Set:
-		c.ds.Errorf(trigger.Key, "sqs needs queue (the queue's name) or queue_arn")
+		c.ds.Errorf(diag.SQSQueue, trigger.Key, "sqs needs queue (the queue's name) or queue_arn")
 	case s.Queue.Set && (strings.HasPrefix(s.Queue.V, "https:") || strings.HasPrefix(s.Queue.V, "http:")):
-		c.ds.Errorf(s.Queue.Range, "queue must be the queue's name, not its URL").
+		c.ds.Errorf(diag.SQSQueue, s.Queue.Range, "queue must be the queue's name, not its URL").
 			Hint("write queue: %s", s.Queue.V[strings.LastIndex(s.Queue.V, "/")+1:])
 	case s.Queue.Set && strings.HasPrefix(s.Queue.V, "arn:"):
-		c.ds.Errorf(s.Queue.Range, "queue must be the queue's name, not its ARN").
+		c.ds.Errorf(diag.SQSQueue, s.Queue.Range, "queue must be the queue's name, not its ARN").
 			Hint("write queue_arn: %s instead", s.Queue.V)
 	case s.Queue.Set && !awsfacts.QueueName.MatchString(s.Queue.V):
-		c.ds.Errorf(s.Queue.Range, "%q is not an SQS queue name", s.Queue.V).
+		c.ds.Errorf(diag.SQSQueue, s.Queue.Range, "%q is not an SQS queue name", s.Queue.V).
 			Hint("queue names are up to 80 letters, digits, \"_\" and \"-\", with .fifo for FIFO queues")
 	case s.QueueARN.Set:
 		c.arn(s.QueueARN, "sqs", "", "an SQS queue")
@@ -278,13 +278,13 @@ func (c *checker) sqs(s *manifest.SQSSource, trigger manifest.Value[string]) *SQ
 	fifo := strings.HasSuffix(s.Queue.V, ".fifo") || strings.HasSuffix(s.QueueARN.V, ".fifo")
 	switch {
 	case fifo && out.BatchSize > awsfacts.MaxFIFOBatchSize:
-		c.ds.Errorf(s.BatchSize.Range, "batch_size %d is too large for a FIFO queue; the limit is %d", out.BatchSize, awsfacts.MaxFIFOBatchSize).
+		c.ds.Errorf(diag.SQSBatch, s.BatchSize.Range, "batch_size %d is too large for a FIFO queue; the limit is %d", out.BatchSize, awsfacts.MaxFIFOBatchSize).
 			Hint("use batch_size: %d or less", awsfacts.MaxFIFOBatchSize)
 	case fifo && out.MaximumBatchingWindow > 0:
-		c.ds.Errorf(s.MaximumBatchingWindowInSeconds.Range, "FIFO queues do not support a batching window").
+		c.ds.Errorf(diag.SQSBatch, s.MaximumBatchingWindowInSeconds.Range, "FIFO queues do not support a batching window").
 			Hint("remove maximum_batching_window_in_seconds")
 	case !fifo && out.BatchSize > awsfacts.MaxFIFOBatchSize && out.MaximumBatchingWindow < 1:
-		d := c.ds.Errorf(s.BatchSize.Range, "batch_size %d needs a batching window: over %d messages, SQS requires maximum_batching_window_in_seconds of at least 1", out.BatchSize, awsfacts.MaxFIFOBatchSize)
+		d := c.ds.Errorf(diag.SQSBatch, s.BatchSize.Range, "batch_size %d needs a batching window: over %d messages, SQS requires maximum_batching_window_in_seconds of at least 1", out.BatchSize, awsfacts.MaxFIFOBatchSize)
 		if s.MaximumBatchingWindowInSeconds.Set {
 			d.Hint("set maximum_batching_window_in_seconds to 1 or more, or use batch_size: %d", awsfacts.MaxFIFOBatchSize)
 		} else {
@@ -305,12 +305,12 @@ func (c *checker) kinesis(s *manifest.KinesisSource, trigger manifest.Value[stri
 	}
 	switch {
 	case s.Stream.Set && s.StreamARN.Set:
-		c.ds.Errorf(s.StreamARN.Key, "set either stream or stream_arn, not both").
+		c.ds.Errorf(diag.StreamSource, s.StreamARN.Key, "set either stream or stream_arn, not both").
 			Hint("stream is a name in this account and region; stream_arn any stream")
 	case !s.Stream.Set && !s.StreamARN.Set:
-		c.ds.Errorf(trigger.Key, "kinesis needs stream (the stream's name) or stream_arn")
+		c.ds.Errorf(diag.StreamSource, trigger.Key, "kinesis needs stream (the stream's name) or stream_arn")
 	case s.Stream.Set && strings.HasPrefix(s.Stream.V, "arn:"):
-		c.ds.Errorf(s.Stream.Range, "stream must be the stream's name, not its ARN").Hint("write stream_arn: %s instead", s.Stream.V)
+		c.ds.Errorf(diag.StreamSource, s.Stream.Range, "stream must be the stream's name, not its ARN").Hint("write stream_arn: %s instead", s.Stream.V)
 	case s.StreamARN.Set:
 		c.arn(s.StreamARN, "kinesis", "stream/", "a Kinesis stream")
 	}
@@ -327,7 +327,7 @@ func (c *checker) dynamodb(s *manifest.DynamoDBSource) *DynamoDB {
 		out.StartingPosition = s.StartingPosition.V
 	}
 	if s.StreamARN.Set && c.arn(s.StreamARN, "dynamodb", "table/", "a DynamoDB stream") && !strings.Contains(s.StreamARN.V, "/stream/") {
-		c.ds.Errorf(s.StreamARN.Range, "%q is a table ARN, not a stream ARN", s.StreamARN.V).
+		c.ds.Errorf(diag.StreamSource, s.StreamARN.Range, "%q is a table ARN, not a stream ARN", s.StreamARN.V).
 			Hint("the stream ARN ends in /stream/<timestamp>; find it with `aws dynamodbstreams list-streams`")
 	}
 	return out
@@ -353,7 +353,7 @@ func (c *checker) websocket() {
 	ws.Message = add(w.Message, "websocket_message", "$default")
 	ws.Disconnect = add(w.Disconnect, "websocket_disconnect", "$disconnect")
 	if ws.Connect == nil && ws.Message == nil && ws.Disconnect == nil {
-		c.ds.Errorf(w.Range, "websocket needs at least one of connect, message and disconnect")
+		c.ds.Errorf(diag.WebsocketEmpty, w.Range, "websocket needs at least one of connect, message and disconnect")
 		return
 	}
 	c.app.Websocket = ws
@@ -385,7 +385,7 @@ func (c *checker) uniqueNames() {
 	seen := map[string]*Function{}
 	for _, f := range c.app.Functions {
 		if o, ok := seen[f.Name]; ok {
-			d := c.ds.Errorf(f.At, "function name %q is used twice", f.Name).
+			d := c.ds.Errorf(diag.FunctionName, f.At, "function name %q is used twice", f.Name).
 				Note(o.At, "first used here").
 				Hint("function names (functions:, builtin authorizers, with blueprint name_prefix) must be unique")
 			if p, ok := c.namePrefixAt[f]; ok {
@@ -432,7 +432,7 @@ func (c *checker) logicalIDs() {
 		f.LogicalID = id
 		what := fmt.Sprintf("function %q", f.Name)
 		if id == "" {
-			c.ds.Errorf(f.At, "function name %q has no letters or digits to make a logical ID from", f.Name)
+			c.ds.Errorf(diag.FunctionName, f.At, "function name %q has no letters or digits to make a logical ID from", f.Name)
 			continue
 		}
 		claim(id, what, f.At)
@@ -478,7 +478,7 @@ func (c *checker) claimID(id, what string, at diag.Range) {
 		return
 	}
 	if o, ok := c.ids[id]; ok {
-		d := c.ds.Errorf(at, "%s gets the logical ID %s, which %s already has", what, id, o.what).
+		d := c.ds.Errorf(diag.LogicalIDClash, at, "%s gets the logical ID %s, which %s already has", what, id, o.what).
 			Hint("rename one of them: logical IDs drop \"_\" and \"-\" and capitalise each word")
 		if o.at.Filename != "" {
 			d.Note(o.at, "%s is declared here", o.what)
@@ -505,7 +505,7 @@ func (c *checker) configValues() {
 		ids := func(l manifest.List, re *regexp.Regexp, what, example string) {
 			for _, it := range l.Items {
 				if !re.MatchString(it.V) {
-					c.ds.Errorf(it.Range, "%q is not %s", it.V, what).Hint("they look like %s", example)
+					c.ds.Errorf(diag.ResourceID, it.Range, "%q is not %s", it.V, what).Hint("they look like %s", example)
 				}
 			}
 		}
@@ -517,7 +517,7 @@ func (c *checker) configValues() {
 				c.arn(d.CertificateARN, "acm", "certificate/", "an ACM certificate")
 				c.tags(d.Tags, "API Gateway")
 				if len(d.Tags.Entries) > awsfacts.MaxTags {
-					c.ds.Errorf(d.Tags.Key, "the custom domain has %d tags; API Gateway takes at most %d", len(d.Tags.Entries), awsfacts.MaxTags)
+					c.ds.Errorf(diag.TagsCount, d.Tags.Key, "the custom domain has %d tags; API Gateway takes at most %d", len(d.Tags.Entries), awsfacts.MaxTags)
 				}
 			}
 		}
@@ -549,7 +549,7 @@ func (c *checker) arn(v manifest.Value[string], service, resourcePrefix, what st
 	parts := strings.SplitN(v.V, ":", 6)
 	example := exampleARN(service)
 	fail := func(why string) bool {
-		d := c.ds.Errorf(v.Range, "%q is not the ARN of %s: %s", v.V, what, why)
+		d := c.ds.Errorf(diag.ARNInvalid, v.Range, "%q is not the ARN of %s: %s", v.V, what, why)
 		if guess := guessARN(v.V, service, resourcePrefix); guess != "" {
 			d.Hint("did you mean %s? (fill in your account and region)", guess)
 		} else {

@@ -101,12 +101,12 @@ func (c *checker) checkHandlers() {
 		}
 		u.ref.Func = g
 		if g.Generic {
-			c.ds.Errorf(u.ref.At, "handler %s is generic; handlers cannot have type parameters", g.Name).
+			c.ds.Errorf(diag.HandlerSignature, u.ref.At, "handler %s is generic; handlers cannot have type parameters", g.Name).
 				Note(g.At, "%s is declared here", g.Name)
 			continue
 		}
 		if want, ok := c.signatureProblem(u, g); !ok {
-			d := c.ds.Errorf(u.ref.At, "handler %s has the wrong signature for %s", g.Name, describe(u)).
+			d := c.ds.Errorf(diag.HandlerSignature, u.ref.At, "handler %s has the wrong signature for %s", g.Name, describe(u)).
 				Note(g.At, "%s is declared here as %s", g.Name, g.Signature)
 			for _, w := range want {
 				d.Hint("%s", w)
@@ -151,32 +151,32 @@ func (c *checker) missingHandler(ref *HandlerRef) {
 	var d *diag.Diagnostic
 	switch {
 	case o != nil && o.Kind == "type":
-		d = c.ds.Errorf(ref.At, "handler %s names a type of package %s, not a func", ref.Name, p.Name)
+		d = c.ds.Errorf(diag.HandlerMissing, ref.At, "handler %s names a type of package %s, not a func", ref.Name, p.Name)
 		if suggestion == "" {
 			d.Hint("handlers are top-level funcs (methods cannot be handlers): declare a func that uses %s and name it here", ref.Name)
 		}
 	case o != nil && o.FuncType:
-		d = c.ds.Errorf(ref.At, "handler %s is a variable holding a func; handlers must be func declarations", ref.Name)
+		d = c.ds.Errorf(diag.HandlerMissing, ref.At, "handler %s is a variable holding a func; handlers must be func declarations", ref.Name)
 		// chalc reads a handler's signature and doc comment from its
 		// declaration, and a variable may be reassigned.
 		d.Hint("declare it as a func instead: func %s%s { ... }", exported, strings.TrimPrefix(o.Type, "func"))
 		suggestion = ""
 	case o != nil && o.Kind == "constant":
-		d = c.ds.Errorf(ref.At, "handler %s is a constant, not a func", ref.Name)
+		d = c.ds.Errorf(diag.HandlerMissing, ref.At, "handler %s is a constant, not a func", ref.Name)
 		if suggestion == "" {
 			d.Hint("name an exported func of package %s", p.Name)
 		}
 	case o != nil && o.Kind != "func":
-		d = c.ds.Errorf(ref.At, "handler %s is a %s of type %s, not a func", ref.Name, o.Kind, o.Type)
+		d = c.ds.Errorf(diag.HandlerMissing, ref.At, "handler %s is a %s of type %s, not a func", ref.Name, o.Kind, o.Type)
 		if suggestion == "" {
 			d.Hint("name an exported func of package %s", p.Name)
 		}
 	case o != nil:
-		d = c.ds.Errorf(ref.At, "handler %s is not an exported func of package %s", ref.Name, p.Name)
+		d = c.ds.Errorf(diag.HandlerMissing, ref.At, "handler %s is not an exported func of package %s", ref.Name, p.Name)
 		d.Hint("handlers must be exported: name the func %s", exported)
 		suggestion = ""
 	default:
-		d = c.ds.Errorf(ref.At, "handler %s is not an exported func of package %s", ref.Name, p.Name)
+		d = c.ds.Errorf(diag.HandlerMissing, ref.At, "handler %s is not an exported func of package %s", ref.Name, p.Name)
 		switch {
 		case suggestion != "":
 		case exported != ref.Name:
@@ -384,13 +384,13 @@ func (c *checker) checkResult(u handlerUse, g *gocheck.Func) {
 		var d *diag.Diagnostic
 		switch {
 		case j.Field != "":
-			d = c.ds.Errorf(u.ref.At, "handler %s returns %s, whose field %s (%s) encoding/json cannot encode: %s", g.Name, j.Result, j.Field, j.Type, fails).
+			d = c.ds.Errorf(diag.HandlerResult, u.ref.At, "handler %s returns %s, whose field %s (%s) encoding/json cannot encode: %s", g.Name, j.Result, j.Field, j.Type, fails).
 				Hint("tag the field `json:\"-\"`, change its type, or give the type a MarshalJSON method")
 		case j.MapKey:
-			d = c.ds.Errorf(u.ref.At, "handler %s returns %s, whose map keys encoding/json cannot encode: %s", g.Name, j.Type, fails).
+			d = c.ds.Errorf(diag.HandlerResult, u.ref.At, "handler %s returns %s, whose map keys encoding/json cannot encode: %s", g.Name, j.Type, fails).
 				Hint("use string or integer map keys, or give the key type a MarshalText method")
 		default:
-			d = c.ds.Errorf(u.ref.At, "handler %s returns %s, which encoding/json cannot encode: %s", g.Name, j.Type, fails).
+			d = c.ds.Errorf(diag.HandlerResult, u.ref.At, "handler %s returns %s, which encoding/json cannot encode: %s", g.Name, j.Type, fails).
 				Hint("return a value JSON can encode: a struct, map, slice, string, number or bool")
 		}
 		d.Note(g.At, "%s is declared here as %s", g.Name, g.Signature)
@@ -405,10 +405,10 @@ func (c *checker) checkResult(u handlerUse, g *gocheck.Func) {
 	hint := "return &chalice.Response{Body: data, Headers: map[string]string{\"Content-Type\": \"image/png\"}} with one of the app's binary types (Chalice's defaults and api.binary_types), or return a string for text"
 	var d *diag.Diagnostic
 	if mw := c.httpMiddleware(); mw != nil {
-		d = c.ds.Warnf(u.ref.At, "%s, unless middleware sets a binary Content-Type", msg).
+		d = c.ds.Warnf(diag.HandlerResult, u.ref.At, "%s, unless middleware sets a binary Content-Type", msg).
 			Note(mw.Handler.At, "middleware %s could set it", mw.Handler.Name)
 	} else {
-		d = c.ds.Errorf(u.ref.At, "%s", msg)
+		d = c.ds.Errorf(diag.HandlerResult, u.ref.At, "%s", msg)
 	}
 	d.Hint("%s", hint).Note(g.At, "%s is declared here as %s", g.Name, g.Signature)
 }

@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -74,6 +75,12 @@ func renderDiagnostics(file, stage string, goCheck bool) string {
 		ds = append(ds, cds...)
 	}
 	ds = ds.Sorted()
+	for _, d := range ds {
+		// Every diagnostic says what kind of problem it is.
+		if _, ok := d.Code.Info(); !ok {
+			panic(fmt.Sprintf("%s: diagnostic without a catalog code (%q): %s", file, d.Code, d.Error()))
+		}
+	}
 	var b strings.Builder
 	diag.Fprint(&b, set.Sources, ds)
 	if len(ds) > 0 {

@@ -24,7 +24,7 @@ func (c *checker) envVars(m manifest.Map) {
 		name := e.Key.V
 		switch {
 		case awsfacts.ReservedEnvVars[name]:
-			d := c.ds.Errorf(e.Key.Key, "environment variable %s is reserved: Lambda sets it itself and refuses a function that sets it", name)
+			d := c.ds.Errorf(diag.EnvVarName, e.Key.Key, "environment variable %s is reserved: Lambda sets it itself and refuses a function that sets it", name)
 			switch {
 			case strings.Contains(name, "KEY") || strings.Contains(name, "TOKEN"):
 				d.Hint("remove it: the function runs with its role's credentials; allow what it needs in the role's policy")
@@ -34,7 +34,7 @@ func (c *checker) envVars(m manifest.Map) {
 				d.Hint("remove it, or use a name of your own such as APP_%s", strings.TrimLeft(name, "_"))
 			}
 		case !awsfacts.EnvVarName.MatchString(name):
-			d := c.ds.Errorf(e.Key.Key, "environment variable name %q is not valid for Lambda", name).
+			d := c.ds.Errorf(diag.EnvVarName, e.Key.Key, "environment variable name %q is not valid for Lambda", name).
 				Hint("names start with a letter and hold only letters, digits and \"_\", at least 2 characters")
 			if fixed := fixEnvVarName(name); fixed != "" {
 				d.Hint("write %s", fixed)
@@ -64,14 +64,14 @@ func (c *checker) tags(m manifest.Map, of string) {
 		k := e.Key.V
 		switch {
 		case k == "":
-			c.ds.Errorf(e.Key.Key, "a tag key cannot be empty")
+			c.ds.Errorf(diag.Tag, e.Key.Key, "a tag key cannot be empty")
 		case len(k) >= 4 && strings.EqualFold(k[:4], "aws:"):
-			c.ds.Errorf(e.Key.Key, "tag %s uses the prefix aws:, which AWS reserves for its own tags", k).
+			c.ds.Errorf(diag.Tag, e.Key.Key, "tag %s uses the prefix aws:, which AWS reserves for its own tags", k).
 				Hint("choose a key without it, e.g. %s", strings.TrimLeft(k[4:], ":"))
 		case utf8.RuneCountInString(k) > awsfacts.MaxTagKey:
-			c.ds.Errorf(e.Key.Key, "tag key %.20s... is %d characters long; the limit is %d", k, utf8.RuneCountInString(k), awsfacts.MaxTagKey)
+			c.ds.Errorf(diag.Tag, e.Key.Key, "tag key %.20s... is %d characters long; the limit is %d", k, utf8.RuneCountInString(k), awsfacts.MaxTagKey)
 		case !awsfacts.TagChars.MatchString(k):
-			c.ds.Errorf(e.Key.Key, "tag key %q holds a character %s refuses", k, of).
+			c.ds.Errorf(diag.Tag, e.Key.Key, "tag key %q holds a character %s refuses", k, of).
 				Hint("tag keys and values hold letters, digits, spaces and _ . : / = + - @")
 		}
 		if !e.Value.Set || e.Value.Tagged {
@@ -80,14 +80,14 @@ func (c *checker) tags(m manifest.Map, of string) {
 		v := e.Value.V
 		switch {
 		case utf8.RuneCountInString(v) > awsfacts.MaxTagValue:
-			c.ds.Errorf(e.Value.Range, "the value of tag %s is %d characters long; the limit is %d", k, utf8.RuneCountInString(v), awsfacts.MaxTagValue)
+			c.ds.Errorf(diag.Tag, e.Value.Range, "the value of tag %s is %d characters long; the limit is %d", k, utf8.RuneCountInString(v), awsfacts.MaxTagValue)
 		case !awsfacts.TagChars.MatchString(v):
-			c.ds.Errorf(e.Value.Range, "the value of tag %s holds a character %s refuses", k, of).
+			c.ds.Errorf(diag.Tag, e.Value.Range, "the value of tag %s holds a character %s refuses", k, of).
 				Hint("tag keys and values hold letters, digits, spaces and _ . : / = + - @")
 		case len(v) >= 4 && strings.EqualFold(v[:4], "aws:"):
 			// CloudFormation applies it, but a tag with the reserved
 			// prefix can then be neither changed nor removed.
-			c.ds.Warnf(e.Value.Range, "the value of tag %s starts with aws:, which AWS reserves", k).
+			c.ds.Warnf(diag.TagReservedValue, e.Value.Range, "the value of tag %s starts with aws:, which AWS reserves", k).
 				Hint("once applied, a tag whose key or value starts with aws: cannot be updated or removed")
 		}
 	}
@@ -114,21 +114,21 @@ func (c *checker) functionLimits(checked []*stages.Stage) {
 			if n > awsfacts.MaxLayers {
 				switch {
 				case !managed:
-					add(diag.Errorf(f.Layers.From, "layers lists %d layers; Lambda allows at most %d per function", n, awsfacts.MaxLayers).
+					add(diag.Errorf(diag.Layers, f.Layers.From, "layers lists %d layers; Lambda allows at most %d per function", n, awsfacts.MaxLayers).
 						Hint("merge layers, or ship what they hold in the function's own package"), f.Name, st.Name)
 				case f.Layers.Set:
-					add(diag.Errorf(f.Layers.From, "layers lists %d layers and automatic_layer adds chalc's own: %d in all, and Lambda allows at most %d per function", n-1, n, awsfacts.MaxLayers).
+					add(diag.Errorf(diag.Layers, f.Layers.From, "layers lists %d layers and automatic_layer adds chalc's own: %d in all, and Lambda allows at most %d per function", n-1, n, awsfacts.MaxLayers).
 						Note(st.AutomaticLayer.From, "automatic_layer is turned on here").
 						Hint("list at most %d layers here, or turn automatic_layer off", awsfacts.MaxLayers-1), f.Name, st.Name)
 				}
 			}
 			if len(f.Tags)+1 > awsfacts.MaxTags {
 				over := f.Tags[awsfacts.MaxTags-1]
-				add(diag.Errorf(over.From, "a function gets %d tags here plus chalc's own; Lambda allows at most %d", len(f.Tags), awsfacts.MaxTags).
+				add(diag.Errorf(diag.TagsCount, over.From, "a function gets %d tags here plus chalc's own; Lambda allows at most %d", len(f.Tags), awsfacts.MaxTags).
 					Hint("keep at most %d tags (chalc adds its chalc tag to every function)", awsfacts.MaxTags-1), f.Name, st.Name)
 			}
 			if size, largest := environmentSize(f.Environment); size > awsfacts.MaxEnvironment {
-				add(diag.Errorf(largest.From, "a function's environment variables take %d bytes; Lambda allows %d in all", size, awsfacts.MaxEnvironment).
+				add(diag.Errorf(diag.EnvSize, largest.From, "a function's environment variables take %d bytes; Lambda allows %d in all", size, awsfacts.MaxEnvironment).
 					Hint("keep large values in SSM Parameter Store or S3 and read them at start-up").
 					Note(diag.Range{}, "%s is the largest, with %d bytes", largest.Key, kvSize(largest)), f.Name, st.Name)
 			}

@@ -65,7 +65,7 @@ func (c *checker) policyFiles(checked []*stages.Stage) {
 		files[abs] = f
 		if !c.set.PathAllowed(abs) {
 			// Never read: reported at each place naming it.
-			f.problem = &diag.Diagnostic{Message: outsideProject}
+			f.problem = &diag.Diagnostic{Code: diag.PathOutsideProject}
 		} else {
 			f.doc, f.problem = c.readPolicy(abs)
 		}
@@ -103,7 +103,7 @@ func (c *checker) policyFiles(checked []*stages.Stage) {
 				// One warning per file and place, whichever functions use it.
 				if !warnedVPC[u.at.String()+rel] {
 					warnedVPC[u.at.String()+rel] = true
-					c.ds.Warnf(u.at, "%s is the policy of a function in a VPC but does not allow ec2:CreateNetworkInterface", rel).
+					c.ds.Warnf(diag.PolicyFilePermissions, u.at, "%s is the policy of a function in a VPC but does not allow ec2:CreateNetworkInterface", rel).
 						Hint("add ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces and ec2:DeleteNetworkInterface, or Lambda cannot attach the function to the VPC").
 						Note(diag.Range{}, "function %s in stage %s", name, st.Name)
 				}
@@ -127,12 +127,8 @@ func (c *checker) policyFiles(checked []*stages.Stage) {
 	c.ds = append(c.ds, c.policyProblems(uses)...)
 }
 
-// Problems of a policy file that depend on how it is named, left to
-// policyProblems as the message of a diagnostic without a subject.
-const (
-	missingFile    = "missing"
-	outsideProject = "outside the project"
-)
+// A policy file that is missing or outside the project is a diagnostic
+// with only a code: policyProblems says it at each place naming the file.
 
 // readPolicy reads and parses one policy file. A problem that depends on
 // how the file is named (missing) is left to policyProblems: it returns
@@ -145,16 +141,16 @@ func (c *checker) readPolicy(abs string) (any, *diag.Diagnostic) {
 	if err != nil {
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			return nil, &diag.Diagnostic{Message: missingFile}
+			return nil, &diag.Diagnostic{Code: diag.FileNotFound}
 		case userinput.IsNotRegular(err), userinput.IsTooLarge(err):
-			return nil, diag.Errorf(diag.Range{}, "cannot use the policy file %s: %v", diag.DisplayPath(abs), err).
+			return nil, diag.Errorf(diag.FileUnreadable, diag.Range{}, "cannot use the policy file %s: %v", diag.DisplayPath(abs), err).
 				Hint("a policy file is a regular JSON file; IAM's own limits are 10,240 characters for a role's inline policies and 20 KB for a REST API's resource policy")
 		}
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, diag.Errorf(diag.Range{}, "cannot read the policy file %s: %v", diag.DisplayPath(abs), err)
+		return nil, diag.Errorf(diag.FileUnreadable, diag.Range{}, "cannot read the policy file %s: %v", diag.DisplayPath(abs), err)
 	}
 	name := diag.DisplayPath(abs)
 	showSource := func() {
@@ -172,13 +168,13 @@ func (c *checker) readPolicy(abs string) (any, *diag.Diagnostic) {
 			at.Start = offsetPos(src, int(se.Offset)-1)
 		}
 		at.End = diag.Pos{Line: at.Start.Line, Column: at.Start.Column + 1}
-		return nil, diag.Errorf(at, "the policy file is not valid JSON: %s", msg)
+		return nil, diag.Errorf(diag.JSONSyntax, at, "the policy file is not valid JSON: %s", msg)
 	}
 	if why := notPolicy(doc); why != "" {
 		showSource()
 		at := diag.Range{Filename: name, Start: offsetPos(src, len(src)-len(strings.TrimLeft(string(src), " \t\r\n\ufeff")))}
 		at.End = diag.Pos{Line: at.Start.Line, Column: at.Start.Column + 1}
-		return nil, diag.Errorf(at, "the policy file is not an IAM policy document: %s", why).Hint(policyHint)
+		return nil, diag.Errorf(diag.PolicyFile, at, "the policy file is not an IAM policy document: %s", why).Hint(policyHint)
 	}
 	return doc, nil
 }
@@ -250,12 +246,12 @@ func (c *checker) policyProblems(uses []policyUse) diag.Diagnostics {
 		}
 		var d *diag.Diagnostic
 		key := u.file.abs
-		if p.Message == missingFile {
+		if p.Code == diag.FileNotFound {
 			key += "\x00" + u.at.String()
 			if groups.Get(key) == nil {
 				d = c.missingPolicy(u)
 			}
-		} else if p.Message == outsideProject {
+		} else if p.Code == diag.PathOutsideProject {
 			key += "\x00" + u.at.String()
 			if groups.Get(key) == nil {
 				d = c.outsidePolicy(u)
@@ -263,7 +259,7 @@ func (c *checker) policyProblems(uses []policyUse) diag.Diagnostics {
 		} else if p.Subject.Filename == "" {
 			key += "\x00" + u.at.String()
 			if groups.Get(key) == nil {
-				d = diag.Errorf(u.at, "%s", p.Message)
+				d = diag.Errorf(p.Code, u.at, "%s", p.Message)
 				d.Hints = p.Hints
 			}
 		} else if groups.Get(key) == nil {
@@ -301,10 +297,10 @@ func (c *checker) missingPolicy(u policyUse) *diag.Diagnostic {
 	shown := diag.DisplayPath(u.file.abs)
 	manifestName := c.set.Root.Filename
 	if u.named == "" {
-		return diag.Errorf(u.at, "autogen_policy is false but the default policy file %s does not exist", shown).
+		return diag.Errorf(diag.PolicyFileMissing, u.at, "autogen_policy is false but the default policy file %s does not exist", shown).
 			Hint("write the role's policy there, set iam_policy_file: FILE (relative to %s), or remove autogen_policy: false so chalc generates the policy", manifestName)
 	}
-	d := diag.Errorf(u.at, "%s %q not found", u.key, u.named).
+	d := diag.Errorf(diag.PolicyFileMissing, u.at, "%s %q not found", u.key, u.named).
 		Hint("looked for %s; paths are relative to the directory of %s", shown, manifestName)
 	if !filepath.IsAbs(u.named) {
 		alt := filepath.Join(c.app.Dir, ".chalice", filepath.FromSlash(u.named))
@@ -333,7 +329,7 @@ func (c *checker) eventSourceWarning(u policyUse, rel string, fn *Function, stag
 		return
 	}
 	warned[key] = true
-	c.ds.Warnf(u.at, "%s is the policy of %s function %s but does not allow %s", rel, fn.Kind, fn.Name, strings.Join(missing, ", ")).
+	c.ds.Warnf(diag.PolicyFilePermissions, u.at, "%s is the policy of %s function %s but does not allow %s", rel, fn.Kind, fn.Name, strings.Join(missing, ", ")).
 		Hint("allow %s on the %s, or Lambda cannot create the function's event source mapping", strings.Join(need, ", "), eventSourceNoun[fn.Kind]).
 		Note(diag.Range{}, "function %s in stage %s", fn.Name, stage)
 }

@@ -22,7 +22,7 @@ func (c *checker) checkPath(path string, at diag.Range) ([]string, bool) {
 	ok := true
 	bad := func(format string, args ...any) *diag.Diagnostic {
 		ok = false
-		return c.ds.Errorf(at, format, args...)
+		return c.ds.Errorf(diag.RoutePath, at, format, args...)
 	}
 	if path == "" {
 		bad("a route path cannot be empty").Hint("the root of the API is \"/\"")
@@ -134,7 +134,7 @@ func (c *checker) route(r *manifest.Route, s blueprintScope) {
 	if r.ContentTypes.Set {
 		rt.ContentTypes = r.ContentTypes.Strings()
 		if len(rt.ContentTypes) == 0 {
-			c.ds.Errorf(r.ContentTypes.Range, "content_types cannot be empty").
+			c.ds.Errorf(diag.ContentTypes, r.ContentTypes.Range, "content_types cannot be empty").
 				Hint("remove it to accept application/json, or list the accepted types")
 		}
 		c.checkBinaryMix(rt, r.ContentTypes.Range)
@@ -151,7 +151,7 @@ func (c *checker) route(r *manifest.Route, s blueprintScope) {
 	// A path may hold at most one route per method (within one mapping the
 	// YAML duplicate-key check reports it; across blueprints, here).
 	if o, dup := c.routeIndex[method+" "+path]; dup {
-		d := c.ds.Errorf(at, "route %s %s is declared twice", method, path).
+		d := c.ds.Errorf(diag.RouteDuplicate, at, "route %s %s is declared twice", method, path).
 			Note(o.At, "first declared here")
 		if s.fragment != nil {
 			d.Hint("the blueprint's url_prefix maps it onto a route of the app; change the prefix or the path")
@@ -159,7 +159,7 @@ func (c *checker) route(r *manifest.Route, s blueprintScope) {
 		return
 	}
 	if other, conflict := c.paramConflict(path); conflict {
-		c.ds.Errorf(r.Path.Key, "route path %s conflicts with %s: API Gateway allows one parameter name per path position", path, other.Path).
+		c.ds.Errorf(diag.RouteParamConflict, r.Path.Key, "route path %s conflicts with %s: API Gateway allows one parameter name per path position", path, other.Path).
 			Note(other.PathAt, "%s is declared here", other.Path).
 			Hint("use the same {parameter} names in both paths")
 		return
@@ -171,10 +171,10 @@ func (c *checker) route(r *manifest.Route, s blueprintScope) {
 	if r.Scopes.Set && len(r.Scopes.Items) > 0 {
 		switch {
 		case !r.Authorizer.Set:
-			c.ds.Errorf(r.Scopes.Key, "scopes need a cognito_user_pool authorizer on the route").
+			c.ds.Errorf(diag.Scopes, r.Scopes.Key, "scopes need a cognito_user_pool authorizer on the route").
 				Hint("add authorizer: <name of a cognito_user_pool authorizer>")
 		case rt.Authorizer != nil && rt.Authorizer.Type != AuthCognito:
-			c.ds.Errorf(r.Scopes.Key, "scopes only work with a cognito_user_pool authorizer, and %q is %s", r.Authorizer.V, rt.Authorizer.Type).
+			c.ds.Errorf(diag.Scopes, r.Scopes.Key, "scopes only work with a cognito_user_pool authorizer, and %q is %s", r.Authorizer.V, rt.Authorizer.Type).
 				Hint("remove scopes, or use a cognito_user_pool authorizer")
 		}
 	}
@@ -242,7 +242,7 @@ func (c *checker) checkBinaryMix(rt *Route, at diag.Range) {
 		}
 	}
 	if len(bin) > 0 && len(text) > 0 {
-		c.ds.Errorf(at, "content_types mixes binary types (%s) with non-binary ones (%s)", strings.Join(bin, ", "), strings.Join(text, ", ")).
+		c.ds.Errorf(diag.ContentTypes, at, "content_types mixes binary types (%s) with non-binary ones (%s)", strings.Join(bin, ", "), strings.Join(text, ", ")).
 			Hint("a route's request types must all be binary or all be text: split it into two routes")
 	}
 }
@@ -353,17 +353,17 @@ func (c *checker) corsFor(rt *Route, r *manifest.Route) {
 	}
 	for _, o := range c.byPath[rt.Path] {
 		if rt.CORS != nil && o.Method == "OPTIONS" {
-			c.ds.Errorf(o.At, "OPTIONS %s cannot be declared: CORS is on for this path and chalc adds OPTIONS itself", rt.Path).
+			c.ds.Errorf(diag.CORS, o.At, "OPTIONS %s cannot be declared: CORS is on for this path and chalc adds OPTIONS itself", rt.Path).
 				Note(rt.CORSAt, "CORS is enabled here").
 				Hint("remove OPTIONS: API Gateway answers preflight requests for you")
 		}
 		if o.CORS != nil && rt.Method == "OPTIONS" {
-			c.ds.Errorf(rt.At, "OPTIONS %s cannot be declared: CORS is on for this path and chalc adds OPTIONS itself", rt.Path).
+			c.ds.Errorf(diag.CORS, rt.At, "OPTIONS %s cannot be declared: CORS is on for this path and chalc adds OPTIONS itself", rt.Path).
 				Note(o.CORSAt, "CORS is enabled here for %s %s", o.Method, o.Path).
 				Hint("remove OPTIONS: API Gateway answers preflight requests for you")
 		}
 		if rt.CORS != nil && o.CORS != nil && !rt.corsBroken && !o.corsBroken && !slices.Equal(rt.CORS.Headers(), o.CORS.Headers()) {
-			c.ds.Errorf(rt.CORSAt, "%s %s has a different CORS configuration from %s %s", rt.Method, rt.Path, o.Method, o.Path).
+			c.ds.Errorf(diag.CORS, rt.CORSAt, "%s %s has a different CORS configuration from %s %s", rt.Method, rt.Path, o.Method, o.Path).
 				Note(o.CORSAt, "%s %s is configured here", o.Method, o.Path).
 				Hint("API Gateway answers one preflight per path: give every method of %s the same cors:", rt.Path)
 			return
@@ -419,7 +419,7 @@ func (c *checker) authorizers(list []*manifest.Authorizer, s blueprintScope) {
 		}
 		for _, o := range c.app.Authorizers {
 			if o.SecurityName == au.SecurityName {
-				c.ds.Errorf(a.Key.Key, "authorizer %q has the same API Gateway name %q as authorizer %q", a.Key.V, au.SecurityName, o.Key).
+				c.ds.Errorf(diag.Authorizer, a.Key.Key, "authorizer %q has the same API Gateway name %q as authorizer %q", a.Key.V, au.SecurityName, o.Key).
 					Note(o.At, "%q is declared here", o.Key).
 					Hint("give one of them a different name:")
 			}
@@ -465,7 +465,7 @@ func (c *checker) lookupAuthorizer(ref manifest.Value[string], s blueprintScope)
 			names = append(names, a.Key.V)
 		}
 	}
-	d := c.ds.Errorf(ref.Range, "authorizer %q is not declared", ref.V)
+	d := c.ds.Errorf(diag.Authorizer, ref.Range, "authorizer %q is not declared", ref.V)
 	if sug := suggestName(ref.V, names); sug != "" {
 		d.Hint("did you mean %q?", sug)
 	} else if len(names) > 0 {

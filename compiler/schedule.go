@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/manifest"
 )
 
@@ -20,7 +21,7 @@ func (c *checker) schedule(s *manifest.Schedule) *Schedule {
 		return out
 	}
 	for _, msg := range checkScheduleExpression(s.Expression.V) {
-		d := c.ds.Errorf(s.Expression.Range, "%s", msg.text)
+		d := c.ds.Errorf(diag.ScheduleExpression, s.Expression.Range, "%s", msg.text)
 		for _, h := range msg.hints {
 			d.Hint("%s", h)
 		}

@@ -12,6 +12,11 @@
 //
 // The model follows hcl.Diagnostic (a tight subject range plus prose), with
 // the text shape of Go's own compilers so editors can jump to the position.
+// Each diagnostic also carries a stable Code (codes.go, listed with its fix
+// in docs/diagnostics.md): what it means is decided by the code, never by
+// the text. Libraries return diag.Diagnostics (or a type that holds them)
+// for every problem a user can cause, and typed errors for command-line
+// mistakes.
 package diag
 
 import (
@@ -81,6 +86,9 @@ type Note struct {
 // Diagnostic is one problem.
 type Diagnostic struct {
 	Severity Severity
+	// Code says what kind of problem it is (codes.go); code that reacts
+	// to a diagnostic switches on it, never on Message.
+	Code Code
 	// Subject is exactly the construct that is wrong.
 	Subject Range
 	// Message says what is wrong, in one sentence without a final period.
@@ -91,14 +99,14 @@ type Diagnostic struct {
 	Notes []Note
 }
 
-// Errorf returns an error diagnostic at r.
-func Errorf(r Range, format string, args ...any) *Diagnostic {
-	return &Diagnostic{Severity: Error, Subject: r, Message: fmt.Sprintf(format, args...)}
+// Errorf returns an error diagnostic of kind code at r.
+func Errorf(code Code, r Range, format string, args ...any) *Diagnostic {
+	return &Diagnostic{Severity: Error, Code: code, Subject: r, Message: fmt.Sprintf(format, args...)}
 }
 
-// Warnf returns a warning diagnostic at r.
-func Warnf(r Range, format string, args ...any) *Diagnostic {
-	return &Diagnostic{Severity: Warning, Subject: r, Message: fmt.Sprintf(format, args...)}
+// Warnf returns a warning diagnostic of kind code at r.
+func Warnf(code Code, r Range, format string, args ...any) *Diagnostic {
+	return &Diagnostic{Severity: Warning, Code: code, Subject: r, Message: fmt.Sprintf(format, args...)}
 }
 
 // Hint appends a hint and returns d, for chaining.
@@ -166,15 +174,15 @@ func (ds Diagnostics) Errors() int {
 func (ds *Diagnostics) Append(d ...*Diagnostic) { *ds = append(*ds, d...) }
 
 // Errorf appends an error at r and returns it so hints can be chained.
-func (ds *Diagnostics) Errorf(r Range, format string, args ...any) *Diagnostic {
-	d := Errorf(r, format, args...)
+func (ds *Diagnostics) Errorf(code Code, r Range, format string, args ...any) *Diagnostic {
+	d := Errorf(code, r, format, args...)
 	*ds = append(*ds, d)
 	return d
 }
 
 // Warnf appends a warning at r and returns it so hints can be chained.
-func (ds *Diagnostics) Warnf(r Range, format string, args ...any) *Diagnostic {
-	d := Warnf(r, format, args...)
+func (ds *Diagnostics) Warnf(code Code, r Range, format string, args ...any) *Diagnostic {
+	d := Warnf(code, r, format, args...)
 	*ds = append(*ds, d)
 	return d
 }

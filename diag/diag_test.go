@@ -8,9 +8,9 @@ import (
 func TestFprint(t *testing.T) {
 	src := Sources{"chalice.yaml": []byte("version: 1\napp_name: x\nlambda_timout: 30\nroutes:\n  /a: {GET: \"Index\"}\n")}
 	ds := Diagnostics{
-		Errorf(Range{Filename: "chalice.yaml", Start: Pos{5, 13}}, "handler %q not found", "Index").Hint("declare it"),
-		Errorf(Range{Filename: "chalice.yaml", Start: Pos{3, 1}}, "unknown key %q", "lambda_timout").Hint(`did you mean "lambda_timeout"?`),
-		Errorf(Range{}, "no stage"),
+		Errorf(HandlerMissing, Range{Filename: "chalice.yaml", Start: Pos{5, 13}}, "handler %q not found", "Index").Hint("declare it"),
+		Errorf(UnknownKey, Range{Filename: "chalice.yaml", Start: Pos{3, 1}}, "unknown key %q", "lambda_timout").Hint(`did you mean "lambda_timeout"?`),
+		Errorf(UnknownStage, Range{}, "no stage"),
 	}
 	var b strings.Builder
 	Fprint(&b, src, ds.Sorted())

@@ -14,7 +14,7 @@ func TestFprintLongLine(t *testing.T) {
 	src := Sources{"chalice.yaml": []byte("version: 1\nkey: " + long + "\n")}
 	subject := Range{Filename: "chalice.yaml", Start: Pos{2, 5006}, End: Pos{2, 5012}}
 	var b strings.Builder
-	Fprint(&b, src, Diagnostics{Errorf(subject, "value %q is wrong", long).Hint("shorten %q", long)})
+	Fprint(&b, src, Diagnostics{Errorf(SchemaInvalid, subject, "value %q is wrong", long).Hint("shorten %q", long)})
 	out := b.String()
 	if len(out) > 2000 {
 		t.Fatalf("the diagnostic is %d bytes long", len(out))

@@ -128,7 +128,7 @@ func Check(req Request) (*Result, diag.Diagnostics) {
 	g, err := analyse(req.Packages, req.CacheDir, sources)
 	if err != nil {
 		root := ModuleRoot(req.Packages[0].Dir)
-		ds.Errorf(diag.Range{Filename: diag.DisplayPath(root)}, "cannot analyse the handlers' AWS SDK calls: %v", err).
+		ds.Errorf(diag.SDKAnalysis, diag.Range{Filename: diag.DisplayPath(root)}, "cannot analyse the handlers' AWS SDK calls: %v", err).
 			Hint("autogen_policy: false with iam_policy_file gives the role a policy of your own")
 		return res, ds
 	}

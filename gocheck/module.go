@@ -40,7 +40,7 @@ func checkHandlersDir(p Target) *diag.Diagnostic {
 	st, err := os.Stat(p.Dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		d := diag.Errorf(p.at(), "the handlers directory %s does not exist", p.display())
+		d := diag.Errorf(diag.HandlersDir, p.at(), "the handlers directory %s does not exist", p.display())
 		if s := suggestDir(p); s != "" {
 			d.Hint("did you mean %s?", s)
 		} else {
@@ -48,13 +48,13 @@ func checkHandlersDir(p Target) *diag.Diagnostic {
 		}
 		return d
 	case err != nil:
-		return diag.Errorf(p.at(), "cannot read the handlers directory %s: %v", p.display(), err)
+		return diag.Errorf(diag.HandlersDir, p.at(), "cannot read the handlers directory %s: %v", p.display(), err)
 	case !st.IsDir():
-		return diag.Errorf(p.at(), "handlers: %s is a file, not a directory", p.display()).
+		return diag.Errorf(diag.HandlersDir, p.at(), "handlers: %s is a file, not a directory", p.display()).
 			Hint("set handlers: to the directory of the Go package holding the handler funcs")
 	}
 	if !hasGoFiles(p.Dir) {
-		d := diag.Errorf(p.at(), "the handlers directory %s has no Go files", p.display())
+		d := diag.Errorf(diag.HandlersDir, p.at(), "the handlers directory %s has no Go files", p.display())
 		if s := suggestDir(p); s != "" {
 			d.Hint("did you mean %s?", s)
 		} else {
@@ -174,7 +174,7 @@ func moduleCheck(p Target, runtime []RuntimeImport) (ds diag.Diagnostics, handle
 		// says so on stderr. Anything else is left to the type check,
 		// which reports it with more context.
 		if msg := oneLine(stderr.String()); isModuleProblem(msg) {
-			ds.Errorf(p.at(), "the go command cannot load the handlers package %s: %s", p.display(), cleanGoMsg(msg)).
+			ds.Errorf(diag.GoModule, p.at(), "the go command cannot load the handlers package %s: %s", p.display(), cleanGoMsg(msg)).
 				Hint("%s", tidyHint(root, msg))
 			return ds, true
 		}
@@ -258,9 +258,9 @@ func moduleCheck(p Target, runtime []RuntimeImport) (ds diag.Diagnostics, handle
 		all := strings.Join(g.msgs, "\n")
 		var d *diag.Diagnostic
 		if isModuleProblem(all) {
-			d = ds.Errorf(g.at, "%s cannot be built: go.mod and go.sum do not record every module it needs", g.what)
+			d = ds.Errorf(diag.GoModule, g.at, "%s cannot be built: go.mod and go.sum do not record every module it needs", g.what)
 		} else {
-			d = ds.Errorf(g.at, "%s cannot be loaded", g.what)
+			d = ds.Errorf(diag.GoLoad, g.at, "%s cannot be loaded", g.what)
 		}
 		it := "it"
 		if len(g.roots) > 1 {

@@ -106,7 +106,7 @@ func checkPackage(p Target, runtime []RuntimeImport, cacheDir string, sources *m
 	}
 	key, err := sourceKey(p.Dir, sources, runtime)
 	if err != nil {
-		ds.Errorf(p.at(), "cannot read the handlers package %s: %v", p.display(), err)
+		ds.Errorf(diag.HandlersDir, p.at(), "cannot read the handlers package %s: %v", p.display(), err)
 		return nil, ds
 	}
 	var cp *cachedPackage
@@ -122,7 +122,7 @@ func checkPackage(p Target, runtime []RuntimeImport, cacheDir string, sources *m
 	}
 	if cp == nil {
 		if ModuleRoot(p.Dir) == "" {
-			ds.Errorf(p.at(), "the handlers package %s is not in a Go module", p.display()).
+			ds.Errorf(diag.GoModule, p.at(), "the handlers package %s is not in a Go module", p.display()).
 				Hint("run `go mod init example.com/myapp` in the project directory")
 			return nil, ds
 		}
@@ -173,7 +173,7 @@ func goErrorDiagnostics(p Target, errs []goError, src diag.Sources) diag.Diagnos
 	})
 	for i, e := range errs {
 		if i == maxGoErrors {
-			ds.Errorf(p.at(), "the handlers package %s has %d more Go errors", p.display(), len(errs)-maxGoErrors).
+			ds.Errorf(diag.GoError, p.at(), "the handlers package %s has %d more Go errors", p.display(), len(errs)-maxGoErrors).
 				Hint("fix the ones shown first; `go build -gcflags=-e ./...` in %s lists them all", p.display())
 			break
 		}
@@ -182,7 +182,7 @@ func goErrorDiagnostics(p Target, errs []goError, src diag.Sources) diag.Diagnos
 		if e.File != "" {
 			at = goRange(e.File, e.Line, e.Col, src)
 		}
-		d := ds.Errorf(at, "%s", msg)
+		d := ds.Errorf(diag.GoError, at, "%s", msg)
 		for _, line := range strings.Split(more, "\n") {
 			if line = strings.TrimSpace(line); line != "" {
 				d.Note(diag.Range{}, "%s", line)
@@ -342,7 +342,7 @@ func loadPackage(p Target) (*cachedPackage, diag.Diagnostics) {
 	}
 	pkgs, err := packages.Load(cfg, ".")
 	if err != nil {
-		d := ds.Errorf(p.at(), "cannot load the handlers package %s: %s", p.display(), firstLine(err.Error()))
+		d := ds.Errorf(diag.GoLoad, p.at(), "cannot load the handlers package %s: %s", p.display(), firstLine(err.Error()))
 		if strings.Contains(err.Error(), "executable file not found") {
 			d.Hint("chalc needs the go command (Go 1.26 or newer) on PATH")
 		}
@@ -355,7 +355,7 @@ func loadPackage(p Target) (*cachedPackage, diag.Diagnostics) {
 		if msg == "" {
 			msg = fmt.Sprintf("expected one Go package, found %d", len(pkgs))
 		}
-		d := ds.Errorf(p.at(), "the go command cannot load the handlers package %s: %s", p.display(), msg)
+		d := ds.Errorf(diag.GoLoad, p.at(), "the go command cannot load the handlers package %s: %s", p.display(), msg)
 		if isModuleProblem(msg) {
 			d.Hint("%s", tidyHint(ModuleRoot(dir), msg))
 		}

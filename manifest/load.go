@@ -56,15 +56,15 @@ func LoadWith(path string, opts LoadOptions) (*Set, diag.Diagnostics) {
 		r := diag.Range{Filename: diag.DisplayPath(abs)}
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			ds.Errorf(r, "no manifest here").Hint("run `chalc new-project NAME` to start one, or pass --project DIR")
+			ds.Errorf(diag.NoManifest, r, "no manifest here").Hint("run `chalc new-project NAME` to start one, or pass --project DIR")
 		case userinput.IsNotRegular(err):
-			ds.Errorf(r, "cannot read the manifest: %v", err).
+			ds.Errorf(diag.FileUnreadable, r, "cannot read the manifest: %v", err).
 				Hint("%s must be a regular file (or a symlink to one) holding the app's YAML", filepath.Base(abs))
 		case userinput.IsTooLarge(err):
-			ds.Errorf(r, "cannot read the manifest: %v", err).
+			ds.Errorf(diag.FileUnreadable, r, "cannot read the manifest: %v", err).
 				Hint("a manifest of a thousand routes is about 100 KB: check that this is the app's manifest, or move parts of it into blueprint fragments")
 		default:
-			ds.Errorf(r, "cannot read the manifest: %v", unwrapPathError(err))
+			ds.Errorf(diag.FileUnreadable, r, "cannot read the manifest: %v", unwrapPathError(err))
 		}
 		return s, ds
 	}
@@ -85,7 +85,7 @@ func (s *Set) CheckInside(abs string, at diag.Range, key, written string) *diag.
 	if s.PathAllowed(abs) {
 		return nil
 	}
-	d := diag.Errorf(at, "%s %q leads outside the project directory", key, diag.Clip(written))
+	d := diag.Errorf(diag.PathOutsideProject, at, "%s %q leads outside the project directory", key, diag.Clip(written))
 	if !filepath.IsAbs(written) && !strings.HasPrefix(filepath.Clean(filepath.FromSlash(written)), "..") {
 		d.Hint("the path goes through a symlink that leads out of the project")
 	}
@@ -151,7 +151,7 @@ func (l *loader) follow(doc *Document) {
 			for _, p := range append(l.stack[indexOf(l.stack, abs):], abs) {
 				chain = append(chain, diag.DisplayPath(p))
 			}
-			l.ds.Errorf(doc.Range(v), "blueprint %q registers a manifest that registers it: %s", v.Value, strings.Join(chain, " → ")).
+			l.ds.Errorf(diag.BlueprintCycle, doc.Range(v), "blueprint %q registers a manifest that registers it: %s", v.Value, strings.Join(chain, " → ")).
 				Hint("a blueprint is a separate fragment file; the app's manifest cannot be one")
 			continue
 		}
@@ -167,17 +167,17 @@ func (l *loader) follow(doc *Document) {
 			at := doc.Range(v)
 			switch {
 			case errors.Is(err, fs.ErrNotExist):
-				d := l.ds.Errorf(at, "blueprint manifest %q not found", diag.Clip(v.Value))
+				d := l.ds.Errorf(diag.FileNotFound, at, "blueprint manifest %q not found", diag.Clip(v.Value))
 				d.Hint("looked for %s; paths are relative to the directory of %s", diag.DisplayPath(abs), doc.Filename)
 				alt := filepath.Join(filepath.Dir(docPath(doc)), ".chalice", v.Value)
 				if _, err := os.Stat(alt); err == nil {
 					d.Hint("did you mean %q?", filepath.ToSlash(filepath.Join(".chalice", v.Value)))
 				}
 			case userinput.IsNotRegular(err), userinput.IsTooLarge(err):
-				l.ds.Errorf(at, "cannot read blueprint manifest %q: %v", diag.Clip(v.Value), err).
+				l.ds.Errorf(diag.FileUnreadable, at, "cannot read blueprint manifest %q: %v", diag.Clip(v.Value), err).
 					Hint("a blueprint manifest is a regular YAML file of at most %s", userinput.Bytes(userinput.MaxSourceFile))
 			default:
-				l.ds.Errorf(at, "cannot read blueprint manifest %q: %v", diag.Clip(v.Value), unwrapPathError(err))
+				l.ds.Errorf(diag.FileUnreadable, at, "cannot read blueprint manifest %q: %v", diag.Clip(v.Value), unwrapPathError(err))
 			}
 			continue
 		}

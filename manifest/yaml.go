@@ -79,7 +79,7 @@ func Parse(filename string, src []byte) (doc *Document, ds diag.Diagnostics) {
 		// here must become a diagnostic, never a stack trace.
 		if r := recover(); r != nil {
 			doc.Root = nil
-			ds = append(ds, diag.Errorf(diag.Range{Filename: filename, Start: diag.Pos{Line: 1, Column: 1}},
+			ds = append(ds, diag.Errorf(diag.YAMLSyntax, diag.Range{Filename: filename, Start: diag.Pos{Line: 1, Column: 1}},
 				"the YAML parser failed on this file: %v", r))
 		}
 	}()
@@ -110,7 +110,7 @@ func parseSequential(filename string, src []byte) (*yaml.Node, diag.Diagnostics)
 			if len(bytes.TrimSpace(src)) > 0 {
 				msg = "the file has no content, only comments"
 			}
-			ds.Errorf(diag.Range{Filename: filename, Start: diag.Pos{Line: 1}}, "%s", msg).
+			ds.Errorf(diag.YAMLSyntax, diag.Range{Filename: filename, Start: diag.Pos{Line: 1}}, "%s", msg).
 				Hint("start with `version: 1` and `app_name: <name>`")
 			return nil, ds
 		}
@@ -119,7 +119,7 @@ func parseSequential(filename string, src []byte) (*yaml.Node, diag.Diagnostics)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
-		ds.Errorf(diag.Range{Filename: filename, Start: diag.Pos{Line: extra.Line, Column: extra.Column}},
+		ds.Errorf(diag.YAMLSyntax, diag.Range{Filename: filename, Start: diag.Pos{Line: extra.Line, Column: extra.Column}},
 			"a second YAML document starts here; a manifest is one document").
 			Hint("remove the `---` line and merge the two documents")
 	} else if err.Error() != "EOF" {
@@ -157,7 +157,7 @@ func syntaxError(filename string, src []byte, err error) *diag.Diagnostic {
 			col = len([]rune(text[:i])) + 1
 		}
 	}
-	d := diag.Errorf(diag.Range{Filename: filename, Start: diag.Pos{Line: line, Column: col}}, "invalid YAML: %s", msg)
+	d := diag.Errorf(diag.YAMLSyntax, diag.Range{Filename: filename, Start: diag.Pos{Line: line, Column: col}}, "invalid YAML: %s", msg)
 	if strings.Contains(msg, "found character that cannot start any token") {
 		d.Hint("YAML indents with spaces, never tabs")
 	}
@@ -205,7 +205,7 @@ func (z *normalizer) normalize(n *yaml.Node) *yaml.Node {
 			return nil
 		}
 		if z.expanding[n.Alias] {
-			z.ds.Errorf(z.rng(n), "alias *%s refers to a node that contains it", diag.Clip(n.Value)).
+			z.ds.Errorf(diag.YAMLAliasCycle, z.rng(n), "alias *%s refers to a node that contains it", diag.Clip(n.Value)).
 				Hint("an alias can only repeat a node defined outside it")
 			z.loop = true
 			return nil
@@ -215,7 +215,7 @@ func (z *normalizer) normalize(n *yaml.Node) *yaml.Node {
 			return nil
 		}
 		if e := z.size(t); !z.budget.Spend(e.nodes, e.bytes) {
-			z.ds.Errorf(z.rng(n), "alias *%s takes what aliases add to the file past %s", diag.Clip(n.Value), z.budget.Exceeded()).
+			z.ds.Errorf(diag.YAMLAliasBudget, z.rng(n), "alias *%s takes what aliases add to the file past %s", diag.Clip(n.Value), z.budget.Exceeded()).
 				Hint("%s", userinput.AliasHint())
 			z.tooBig = true
 			return nil
@@ -230,7 +230,7 @@ func (z *normalizer) normalize(n *yaml.Node) *yaml.Node {
 	}
 	anchored := n.Anchor != ""
 	if t := n.Tag; t != "" && !strings.HasPrefix(t, "!!") && t != "!" {
-		d := z.ds.Errorf(z.rng(n), "YAML tag %s is not allowed in chalice.yaml", diag.Clip(t))
+		d := z.ds.Errorf(diag.YAMLTag, z.rng(n), "YAML tag %s is not allowed in chalice.yaml", diag.Clip(t))
 		if cfnTag(t) {
 			d.Hint("CloudFormation intrinsics belong in a template passed with `chalc package --merge-template FILE`")
 		} else {
@@ -322,11 +322,11 @@ func (z *normalizer) mapping(n *yaml.Node) []*yaml.Node {
 			continue
 		}
 		if k.Kind != yaml.ScalarNode {
-			z.ds.Errorf(z.rng(k), "mapping keys must be plain strings, not a %s", kindName(k))
+			z.ds.Errorf(diag.YAMLKey, z.rng(k), "mapping keys must be plain strings, not a %s", kindName(k))
 			continue
 		}
 		if first := find(k.Value); first != nil {
-			z.ds.Errorf(z.rng(k), "duplicate key %q", diag.Clip(k.Value)).
+			z.ds.Errorf(diag.DuplicateKey, z.rng(k), "duplicate key %q", diag.Clip(k.Value)).
 				Hint("YAML keeps only one of them; remove or rename this one").
 				Note(z.rng(first), "%q is first defined here", diag.Clip(k.Value))
 			continue
@@ -351,7 +351,7 @@ func (z *normalizer) mapping(n *yaml.Node) []*yaml.Node {
 				continue
 			}
 			if ns.Kind != yaml.MappingNode {
-				z.ds.Errorf(z.rng(s), "a merge key (<<) needs a mapping, not a %s", kindName(ns))
+				z.ds.Errorf(diag.YAMLMergeKey, z.rng(s), "a merge key (<<) needs a mapping, not a %s", kindName(ns))
 				continue
 			}
 			for i := 0; i+1 < len(ns.Content); i += 2 {

@@ -106,19 +106,19 @@ func (c *checker) references() {
 	for _, id := range sortedKeys(resources) {
 		c.logicalID("Resources", id)
 		if what, ok := c.generated[id]; ok {
-			c.ds.Errorf(c.atKey([]string{"Resources", id}), "resource %s has the logical ID of %s", id, what).
+			c.ds.Errorf(diag.TemplateResource, c.atKey([]string{"Resources", id}), "resource %s has the logical ID of %s", id, what).
 				Hint("SAM adds that resource when it transforms the template, and CloudFormation refuses two resources with one ID: rename yours")
 		}
 		r, ok := resources[id].(map[string]any)
 		if !ok {
-			d := c.ds.Errorf(c.atKey([]string{"Resources", id}), "resource %s is %s, not a mapping with a Type", id, kind(resources[id]))
+			d := c.ds.Errorf(diag.TemplateResource, c.atKey([]string{"Resources", id}), "resource %s is %s, not a mapping with a Type", id, kind(resources[id]))
 			if resources[id] == nil {
 				d.Hint("null in a merge template does not delete a resource: it replaces it with null, which CloudFormation rejects")
 			}
 			continue
 		}
 		if typ, ok := r["Type"].(string); !ok || typ == "" {
-			d := c.ds.Errorf(c.atKey([]string{"Resources", id}), "resource %s has no Type", id)
+			d := c.ds.Errorf(diag.TemplateResource, c.atKey([]string{"Resources", id}), "resource %s has no Type", id)
 			if s := suggest.Closest(id, sortedKeys(resources)); s != "" {
 				d.Hint("did you mean %s? A merge template changes a generated resource only under its exact logical ID", s)
 			} else {
@@ -127,12 +127,12 @@ func (c *checker) references() {
 		}
 		for _, dep := range jsonvalue.Strings(r["DependsOn"]) {
 			if !isResource(dep) {
-				d := c.ds.Errorf(c.at([]string{"Resources", id, "DependsOn"}), "resource %s depends on %s, which the template does not define", id, dep)
+				d := c.ds.Errorf(diag.TemplateReference, c.at([]string{"Resources", id, "DependsOn"}), "resource %s depends on %s, which the template does not define", id, dep)
 				c.hintResource(d, dep)
 			}
 		}
 		if cond, ok := r["Condition"].(string); ok && !hasKey(conditions, cond) {
-			d := c.ds.Errorf(c.at([]string{"Resources", id, "Condition"}), "resource %s uses condition %s, which the template does not define", id, cond)
+			d := c.ds.Errorf(diag.TemplateReference, c.at([]string{"Resources", id, "Condition"}), "resource %s uses condition %s, which the template does not define", id, cond)
 			suggestCondition(d, cond, conditions)
 		}
 	}
@@ -140,7 +140,7 @@ func (c *checker) references() {
 	for _, id := range sortedKeys(outputs) {
 		o, _ := outputs[id].(map[string]any)
 		if cond, ok := o["Condition"].(string); ok && !hasKey(conditions, cond) {
-			d := c.ds.Errorf(c.at([]string{"Outputs", id, "Condition"}), "output %s uses condition %s, which the template does not define", id, cond)
+			d := c.ds.Errorf(diag.TemplateReference, c.at([]string{"Outputs", id, "Condition"}), "output %s uses condition %s, which the template does not define", id, cond)
 			suggestCondition(d, cond, conditions)
 		}
 	}
@@ -246,16 +246,16 @@ func hasKey(m map[string]any, k string) bool {
 // logicalID checks the name of a resource, parameter, output or condition.
 func (c *checker) logicalID(sec, id string) {
 	if !awsfacts.LogicalIDPattern.MatchString(id) {
-		c.ds.Errorf(c.atKey([]string{sec, id}), "logical ID %q in %s may only hold letters and digits", id, sec).
+		c.ds.Errorf(diag.TemplateLogicalID, c.atKey([]string{sec, id}), "logical ID %q in %s may only hold letters and digits", id, sec).
 			Hint("CloudFormation rejects any other character")
 	}
 	if len(id) > awsfacts.MaxLogicalID {
-		c.ds.Errorf(c.atKey([]string{sec, id}), "logical ID %s... in %s is %d characters; the limit is %d", id[:20], sec, len(id), awsfacts.MaxLogicalID)
+		c.ds.Errorf(diag.TemplateLogicalID, c.atKey([]string{sec, id}), "logical ID %s... in %s is %d characters; the limit is %d", id[:20], sec, len(id), awsfacts.MaxLogicalID)
 	}
 }
 
 func (c *checker) undefinedCondition(path []string, name string, conditions map[string]any) {
-	d := c.ds.Errorf(c.at(path), "%s: condition %s is not defined in the template's Conditions", Pointer(path), name)
+	d := c.ds.Errorf(diag.TemplateReference, c.at(path), "%s: condition %s is not defined in the template's Conditions", Pointer(path), name)
 	suggestCondition(d, name, conditions)
 }
 
@@ -280,7 +280,13 @@ func (c *checker) undefined(path []string, fn, name string, resourcesOnly bool) 
 		sort.Strings(names)
 	}
 	at := c.at(path)
-	d := c.ds.Errorf(at, "%s: %s names %s, which is not %s of the template", Pointer(path), fn, name, what)
+	code := diag.TemplateReference
+	if at.Filename == c.file {
+		// A generated reference to the user's resource (bucket_resource):
+		// the compiler's checks report it at the manifest line too.
+		code = diag.GeneratedReference
+	}
+	d := c.ds.Errorf(code, at, "%s: %s names %s, which is not %s of the template", Pointer(path), fn, name, what)
 	if c.hintDeployment(d, name) {
 		return
 	}
@@ -363,7 +369,7 @@ func (c *checker) hintResource(d *diag.Diagnostic, name string) {
 func (c *checker) limits(size, compactSize int) {
 	count := func(sec string, max int) {
 		if n := len(section(c.t, sec)); n > max {
-			c.ds.Errorf(diag.Range{Filename: c.file}, "the template has %d %s; CloudFormation allows %d", n, strings.ToLower(sec), max).
+			c.ds.Errorf(diag.TemplateQuota, diag.Range{Filename: c.file}, "the template has %d %s; CloudFormation allows %d", n, strings.ToLower(sec), max).
 				Hint("split the app into two stacks, or move resources to a nested stack")
 		}
 	}
@@ -376,13 +382,13 @@ func (c *checker) limits(size, compactSize int) {
 		if !strings.HasSuffix(c.file, ".json") {
 			flags = "--template-format json --compact"
 		}
-		c.ds.Errorf(diag.Range{Filename: c.file}, "the template is %d bytes; CloudFormation accepts at most %d", size, awsfacts.MaxTemplateBytes).
+		c.ds.Errorf(diag.TemplateSize, diag.Range{Filename: c.file}, "the template is %d bytes; CloudFormation accepts at most %d", size, awsfacts.MaxTemplateBytes).
 			Hint("minified JSON it is %d bytes, which fits: run chalc package with %s", compactSize, flags)
 	case size > awsfacts.MaxTemplateBytes:
-		c.ds.Errorf(diag.Range{Filename: c.file}, "the template is %d bytes (%d minified); CloudFormation accepts at most %d", size, compactSize, awsfacts.MaxTemplateBytes).
+		c.ds.Errorf(diag.TemplateSize, diag.Range{Filename: c.file}, "the template is %d bytes (%d minified); CloudFormation accepts at most %d", size, compactSize, awsfacts.MaxTemplateBytes).
 			Hint("split the app into two stacks")
 	case size > awsfacts.MaxInlineBytes:
-		c.ds.Warnf(diag.Range{Filename: c.file}, "the template is %d bytes, over the %d CloudFormation takes inline", size, awsfacts.MaxInlineBytes).
+		c.ds.Warnf(diag.TemplateSize, diag.Range{Filename: c.file}, "the template is %d bytes, over the %d CloudFormation takes inline", size, awsfacts.MaxInlineBytes).
 			Hint("deploy it through S3: add --s3-bucket BUCKET to `aws cloudformation deploy`")
 	}
 	resources := section(c.t, "Resources")
@@ -393,7 +399,7 @@ func (c *checker) limits(size, compactSize int) {
 		switch typ {
 		case "AWS::Serverless::Function", "AWS::Lambda::Function":
 			if name, ok := props["FunctionName"].(string); ok && len(name) > awsfacts.MaxFunctionName {
-				c.ds.Errorf(c.at([]string{"Resources", id, "Properties", "FunctionName"}), "function %s: FunctionName %q is %d characters; Lambda allows %d", id, name, len(name), awsfacts.MaxFunctionName)
+				c.ds.Errorf(diag.FunctionNameLength, c.at([]string{"Resources", id, "Properties", "FunctionName"}), "function %s: FunctionName %q is %d characters; Lambda allows %d", id, name, len(name), awsfacts.MaxFunctionName)
 			}
 			// chalc's own Environment is checked at the manifest line that
 			// set it; here, only one a merge template wrote.
@@ -406,7 +412,7 @@ func (c *checker) limits(size, compactSize int) {
 						n += len(k) + len(b)
 					}
 					if n > awsfacts.MaxEnvironment {
-						c.ds.Errorf(c.at(envPath), "function %s: its environment variables take %d bytes; Lambda allows %d", id, n, awsfacts.MaxEnvironment).
+						c.ds.Errorf(diag.EnvSize, c.at(envPath), "function %s: its environment variables take %d bytes; Lambda allows %d", id, n, awsfacts.MaxEnvironment).
 							Hint("keep large values in SSM Parameter Store or S3 and read them at start-up")
 					}
 				}
@@ -415,7 +421,7 @@ func (c *checker) limits(size, compactSize int) {
 			if body, ok := props["DefinitionBody"].(map[string]any); ok {
 				if paths, ok := body["paths"].(map[string]any); ok {
 					if n := apiResources(paths); n > awsfacts.APIResourcesQuota {
-						c.ds.Warnf(c.at([]string{"Resources", id}), "REST API %s has %d resources, over API Gateway's default quota of %d", id, n, awsfacts.APIResourcesQuota).
+						c.ds.Warnf(diag.TemplateQuota, c.at([]string{"Resources", id}), "REST API %s has %d resources, over API Gateway's default quota of %d", id, n, awsfacts.APIResourcesQuota).
 							Hint("ask AWS for a higher \"Resources per API\" quota before deploying")
 					}
 				}

@@ -70,17 +70,17 @@ func Load(path, name string) (*File, diag.Diagnostics) {
 		at := diag.Range{Filename: name}
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			ds.Errorf(at, "merge template not found").
+			ds.Errorf(diag.FileNotFound, at, "merge template not found").
 				Hint("the path is relative to the working directory")
 		case userinput.IsNotRegular(err), userinput.IsTooLarge(err):
-			ds.Errorf(at, "cannot read the merge template: %v", err).
+			ds.Errorf(diag.FileUnreadable, at, "cannot read the merge template: %v", err).
 				Hint("a merge template is a regular JSON or YAML file of at most %s", userinput.Bytes(userinput.MaxSourceFile))
 		default:
 			var pe *fs.PathError
 			if errors.As(err, &pe) {
 				err = pe.Err // the message names the file already
 			}
-			ds.Errorf(at, "cannot read the merge template: %v", err)
+			ds.Errorf(diag.FileUnreadable, at, "cannot read the merge template: %v", err)
 		}
 		return nil, ds
 	}
@@ -97,7 +97,7 @@ func Load(path, name string) (*File, diag.Diagnostics) {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		ds.Errorf(f.Pos(nil), "the merge template must be a mapping at the top level, not %s", kind(v)).
+		ds.Errorf(diag.MergeTemplate, f.Pos(nil), "the merge template must be a mapping at the top level, not %s", kind(v)).
 			Hint("a template looks like {\"Resources\": {...}}")
 		return f, ds
 	}
@@ -112,7 +112,7 @@ func (f *File) parseJSON(src []byte) (any, diag.Diagnostics) {
 	var v any
 	if err := dec.Decode(&v); err != nil {
 		if errors.Is(err, io.EOF) {
-			ds.Errorf(diag.Range{Filename: f.Name}, "the merge template is empty").
+			ds.Errorf(diag.MergeTemplate, diag.Range{Filename: f.Name}, "the merge template is empty").
 				Hint("a template looks like {\"Resources\": {...}}")
 			return nil, ds
 		}
@@ -126,7 +126,7 @@ func (f *File) parseJSON(src []byte) (any, diag.Diagnostics) {
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			msg = "unexpected end of file"
 		}
-		d := ds.Errorf(diag.Range{Filename: f.Name, Start: f.pos(src, off)}, "invalid JSON: %s", msg)
+		d := ds.Errorf(diag.JSONSyntax, diag.Range{Filename: f.Name, Start: f.pos(src, off)}, "invalid JSON: %s", msg)
 		trimmed := bytes.TrimSpace(src)
 		switch {
 		case int(off) < len(src) && (src[off] == '}' || src[off] == ']') && bytes.HasSuffix(bytes.TrimSpace(src[:off]), []byte(",")):
@@ -139,7 +139,7 @@ func (f *File) parseJSON(src []byte) (any, diag.Diagnostics) {
 		return nil, ds
 	}
 	if dec.More() {
-		ds.Errorf(diag.Range{Filename: f.Name, Start: f.pos(src, skipSpace(src, dec.InputOffset()))}, "invalid JSON: more than one value").
+		ds.Errorf(diag.JSONSyntax, diag.Range{Filename: f.Name, Start: f.pos(src, skipSpace(src, dec.InputOffset()))}, "invalid JSON: more than one value").
 			Hint("a merge template is one JSON object")
 		return nil, ds
 	}
@@ -206,7 +206,7 @@ func (f *File) indexJSON(src []byte) diag.Diagnostics {
 		if top >= 0 && stack[top].obj && stack[top].want {
 			if k, ok := tok.(string); ok {
 				if first, dup := stack[top].keys[k]; dup {
-					ds.Errorf(diag.Range{Filename: f.Name, Start: at}, "duplicate key %q", diag.Clip(k)).
+					ds.Errorf(diag.DuplicateKey, diag.Range{Filename: f.Name, Start: at}, "duplicate key %q", diag.Clip(k)).
 						Hint("JSON keeps only the last of them; remove or rename one").
 						Note(diag.Range{Filename: f.Name, Start: first}, "%q is first defined here", diag.Clip(k))
 				} else {
@@ -303,7 +303,7 @@ func (f *File) parseYAML(src []byte) (v any, ds diag.Diagnostics) {
 	defer func() {
 		// The YAML library has panicked on hostile input before.
 		if r := recover(); r != nil {
-			v, ds = nil, diag.Diagnostics{diag.Errorf(diag.Range{Filename: f.Name, Start: diag.Pos{Line: 1, Column: 1}},
+			v, ds = nil, diag.Diagnostics{diag.Errorf(diag.YAMLSyntax, diag.Range{Filename: f.Name, Start: diag.Pos{Line: 1, Column: 1}},
 				"the YAML parser failed on this file: %v", r)}
 		}
 	}()
@@ -311,7 +311,7 @@ func (f *File) parseYAML(src []byte) (v any, ds diag.Diagnostics) {
 	var root yaml.Node
 	if err := dec.Decode(&root); err != nil {
 		if errors.Is(err, io.EOF) {
-			ds.Errorf(diag.Range{Filename: f.Name}, "the merge template is empty").
+			ds.Errorf(diag.MergeTemplate, diag.Range{Filename: f.Name}, "the merge template is empty").
 				Hint("a template looks like `Resources: {...}`")
 			return nil, ds
 		}
@@ -320,7 +320,7 @@ func (f *File) parseYAML(src []byte) (v any, ds diag.Diagnostics) {
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
-		ds.Errorf(diag.Range{Filename: f.Name, Start: diag.Pos{Line: extra.Line, Column: extra.Column}},
+		ds.Errorf(diag.YAMLSyntax, diag.Range{Filename: f.Name, Start: diag.Pos{Line: extra.Line, Column: extra.Column}},
 			"a second YAML document starts here; a merge template is one document").
 			Hint("merge the documents into one, or pass each with its own --merge-template")
 		return nil, ds
@@ -329,7 +329,7 @@ func (f *File) parseYAML(src []byte) (v any, ds diag.Diagnostics) {
 		return nil, ds
 	}
 	if len(root.Content) == 0 {
-		ds.Errorf(diag.Range{Filename: f.Name}, "the merge template is empty")
+		ds.Errorf(diag.MergeTemplate, diag.Range{Filename: f.Name}, "the merge template is empty")
 		return nil, ds
 	}
 	w := &yamlWalker{f: f, ds: &ds}
@@ -355,7 +355,7 @@ func (f *File) yamlSyntaxError(src []byte, err error) *diag.Diagnostic {
 			at.Start.Column = len([]rune(text[:i])) + 1
 		}
 	}
-	d := diag.Errorf(at, "invalid YAML: %s", msg)
+	d := diag.Errorf(diag.YAMLSyntax, at, "invalid YAML: %s", msg)
 	switch {
 	case strings.Contains(msg, "found character that cannot start any token"):
 		d.Hint("YAML indents with spaces, never tabs")
@@ -449,7 +449,7 @@ func (w *yamlWalker) charge(n *yaml.Node) bool {
 	if w.alias == nil || w.budget.Spend(1, int64(len(n.Value))) {
 		return true
 	}
-	w.ds.Errorf(w.at(w.alias), "alias *%s takes what aliases add to the merge template past %s", diag.Clip(w.alias.Value), w.budget.Exceeded()).
+	w.ds.Errorf(diag.YAMLAliasBudget, w.at(w.alias), "alias *%s takes what aliases add to the merge template past %s", diag.Clip(w.alias.Value), w.budget.Exceeded()).
 		Hint("%s", userinput.AliasHint())
 	w.stopped = true
 	return false
@@ -464,7 +464,7 @@ func (w *yamlWalker) value(n *yaml.Node, path []string, depth int) any {
 		return nil
 	}
 	if depth > 1000 {
-		w.ds.Errorf(w.at(n), "the merge template nests too deeply")
+		w.ds.Errorf(diag.NestingDepth, w.at(n), "the merge template nests too deeply")
 		w.stopped = true
 		return nil
 	}
@@ -495,7 +495,7 @@ func (w *yamlWalker) value(n *yaml.Node, path []string, depth int) any {
 		return map[string]any{long: inner}
 	}
 	if strings.HasPrefix(tag, "!") && !strings.HasPrefix(tag, "!!") {
-		d := w.ds.Errorf(w.at(n), "unknown YAML tag %s", diag.Clip(tag))
+		d := w.ds.Errorf(diag.YAMLTag, w.at(n), "unknown YAML tag %s", diag.Clip(tag))
 		if s := suggest.Closest(tag, shortTags); s != "" {
 			d.Hint("did you mean %s?", s)
 		}
@@ -552,7 +552,7 @@ func (w *yamlWalker) mapping(n *yaml.Node, path []string, depth int) map[string]
 		}
 		k := kn.Value
 		if first, dup := keyAt[k]; dup {
-			w.ds.Errorf(w.at(kn), "duplicate key %q", diag.Clip(k)).
+			w.ds.Errorf(diag.DuplicateKey, w.at(kn), "duplicate key %q", diag.Clip(k)).
 				Hint("YAML keeps only one of them; remove or rename this one").
 				Note(w.at(first), "%q is first defined here", diag.Clip(k))
 			continue
@@ -572,7 +572,7 @@ func (w *yamlWalker) mapping(n *yaml.Node, path []string, depth int) map[string]
 				target = target.Alias
 			}
 			if target.Kind != yaml.MappingNode {
-				w.ds.Errorf(w.at(src), "a merge key (<<) needs a mapping, not %s", nodeKind(target))
+				w.ds.Errorf(diag.YAMLMergeKey, w.at(src), "a merge key (<<) needs a mapping, not %s", nodeKind(target))
 				continue
 			}
 			if target == src {

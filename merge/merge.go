@@ -67,7 +67,7 @@ func merge(base, overlay any, path []string, file *File, ds *diag.Diagnostics) a
 		}
 		return out
 	case bIsMap != oIsMap && base != nil && overlay != nil && len(path) > 0 && !isIntrinsic(base) && !isIntrinsic(overlay):
-		d := ds.Errorf(file.keyPos(path), "%s: the merge template would replace %s with %s", Pointer(path), kind(base), kind(overlay))
+		d := ds.Errorf(diag.MergeTemplate, file.keyPos(path), "%s: the merge template would replace %s with %s", Pointer(path), kind(base), kind(overlay))
 		if bIsMap {
 			d.Hint("a mapping is merged key by key: write a mapping holding just the keys to change")
 		} else {

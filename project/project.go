@@ -218,7 +218,11 @@ type Packaged struct {
 
 // Package builds the template and the deployment package of a checked
 // app and writes both into opts.Out, only once both are complete.
-func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options) (*Packaged, error) {
+//
+// Any error it returns is a *Problems, an *OutDirError (a usage error),
+// or the context's error.
+func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options) (p *Packaged, err error) {
+	defer func() { err = asProblems(err) }()
 	app := c.App
 	if app == nil {
 		return nil, errors.New("the project has errors")
@@ -277,7 +281,7 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 	for _, d := range checked {
 		// A missing bucket_resource is reported at its manifest line, not
 		// again as the generated event's dangling Ref.
-		if len(buckets) > 0 && strings.Contains(d.Message, "/Events/") && strings.Contains(d.Message, "Ref names") {
+		if len(buckets) > 0 && d.Code == diag.GeneratedReference {
 			continue
 		}
 		probs.Diagnostics = append(probs.Diagnostics, d)
@@ -305,7 +309,7 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 	if err := os.MkdirAll(outAbs, 0o755); err != nil {
 		return nil, err
 	}
-	p := &Packaged{
+	p = &Packaged{
 		Warnings:     &Problems{Diagnostics: probs.Diagnostics.Sorted(), Sources: probs.Sources},
 		TemplatePath: filepath.Join(popts.Out, name),
 		ZipPath:      filepath.Join(popts.Out, "deployment.zip"),
@@ -357,6 +361,29 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 		return nil, err
 	}
 	return p, nil
+}
+
+// asProblems gives an error of a step after the manifest check its
+// diagnostic: a failed go build of the bootstrap, or output chalc cannot
+// write.
+func asProblems(err error) error {
+	var probs *Problems
+	var outDir *OutDirError
+	var build *build.GoBuildError
+	switch {
+	case err == nil, errors.As(err, &probs), errors.As(err, &outDir), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	case errors.As(err, &build):
+		d := diag.Errorf(diag.GoBuild, diag.Range{}, "the go build of the bootstrap failed")
+		for _, line := range strings.Split(build.Output, "\n") {
+			d.Note(diag.Range{}, "%s", line)
+		}
+		if build.Hint != "" {
+			d.Hint("%s", build.Hint)
+		}
+		return &Problems{Diagnostics: diag.Diagnostics{d}, Sources: diag.Sources{}}
+	}
+	return &Problems{Diagnostics: diag.Diagnostics{diag.Errorf(diag.Output, diag.Range{}, "%v", err)}, Sources: diag.Sources{}}
 }
 
 // checkTemplate is merge.Check for the template as it will be deployed.
@@ -435,14 +462,14 @@ func bucketResources(app *compiler.App, tmpl map[string]any, mergeFiles []string
 		r, ok := resources[id].(map[string]any)
 		switch {
 		case !ok:
-			d := ds.Errorf(f.S3.BucketResourceAt, "bucket_resource %s is not a resource of the template", id)
+			d := ds.Errorf(diag.BucketResource, f.S3.BucketResourceAt, "bucket_resource %s is not a resource of the template", id)
 			if len(mergeFiles) == 0 {
 				d.Hint("declare the bucket in a template passed with --merge-template, or use bucket: for an existing bucket")
 			} else {
 				d.Hint("declare %s (Type: AWS::S3::Bucket) in %s", id, strings.Join(mergeFiles, " or "))
 			}
 		case r["Type"] != "AWS::S3::Bucket":
-			ds.Errorf(f.S3.BucketResourceAt, "bucket_resource %s is a %v, not an AWS::S3::Bucket", id, r["Type"])
+			ds.Errorf(diag.BucketResource, f.S3.BucketResourceAt, "bucket_resource %s is a %v, not an AWS::S3::Bucket", id, r["Type"])
 		}
 	}
 	return ds

@@ -126,7 +126,7 @@ func (r *reporter) unexpected(e *jsonschema.ValidationError) {
 	if check == "" {
 		check = fmt.Sprintf("%T", e.ErrorKind)
 	}
-	r.add(e.InstanceLocation, r.valueRange(e.InstanceLocation), "%s is not valid here", r.name(fs, len(fs)-1)).
+	r.add(diag.SchemaInvalid, e.InstanceLocation, r.valueRange(e.InstanceLocation), "%s is not valid here", r.name(fs, len(fs)-1)).
 		Hint("chalc has no message for this schema check (%s); please report it", check)
 }
 
@@ -244,12 +244,12 @@ func key(loc []string) string {
 
 func locKey(loc []string) string { return strings.Join(loc, "\x00") }
 
-func (r *reporter) add(loc []string, at diag.Range, format string, args ...any) *diag.Diagnostic {
+func (r *reporter) add(code diag.Code, loc []string, at diag.Range, format string, args ...any) *diag.Diagnostic {
 	if r.done == nil {
 		r.done = map[string]bool{}
 	}
 	r.done[locKey(loc)] = true
-	return r.ds.Errorf(at, format, args...)
+	return r.ds.Errorf(code, at, format, args...)
 }
 
 // ---- value errors
@@ -283,7 +283,7 @@ func (r *reporter) typeError(loc []string, s obj) {
 	if node != nil && node.Kind == manifest.ScalarNode && jsonType(f.value) == "number" && contains(types, "integer") {
 		got = node.Value
 	}
-	d := r.add(loc, r.valueRange(loc), "%s must be %s, not %s", name, expect, got)
+	d := r.add(diag.SchemaType, loc, r.valueRange(loc), "%s must be %s, not %s", name, expect, got)
 	if node == nil || node.Kind != manifest.ScalarNode {
 		return
 	}
@@ -325,14 +325,14 @@ func (r *reporter) null(loc []string, fs []frame) {
 	name := r.name(fs, len(fs)-1)
 	switch {
 	case len(loc) == 0:
-		d := r.add(loc, r.rng(r.doc.Root), "%s is empty", name)
+		d := r.add(diag.SchemaEmpty, loc, r.rng(r.doc.Root), "%s is empty", name)
 		if exp := r.raw.str(r.root, "x-chalc-expect"); exp != "" {
 			d.Hint("it must be %s", exp)
 		}
 	case isListItem(fs):
-		r.add(loc, r.valueRange(loc), "%s is null; remove it or give it a value", name)
+		r.add(diag.SchemaNull, loc, r.valueRange(loc), "%s is null; remove it or give it a value", name)
 	default:
-		r.add(loc, r.valueRange(loc), "%s is null; remove the key or give it a value", name)
+		r.add(diag.SchemaNull, loc, r.valueRange(loc), "%s is null; remove the key or give it a value", name)
 	}
 }
 
@@ -362,7 +362,7 @@ func (r *reporter) enumError(loc []string, want []any, s obj) {
 	if u := r.raw.str(s, "x-chalc-unit"); u != "" {
 		unit = " (" + u + ")"
 	}
-	d := r.add(loc, r.valueRange(loc), "%s must be one of %s%s, not %s", name, strings.Join(opts, ", "), unit, shown(node))
+	d := r.add(diag.SchemaEnum, loc, r.valueRange(loc), "%s must be one of %s%s, not %s", name, strings.Join(opts, ", "), unit, shown(node))
 	if node == nil || node.Kind != manifest.ScalarNode {
 		return
 	}
@@ -380,7 +380,7 @@ func (r *reporter) enumError(loc []string, want []any, s obj) {
 func (r *reporter) constError(loc []string, want any) {
 	fs := r.frames(loc)
 	_, node := r.nodes(loc)
-	d := r.add(loc, r.valueRange(loc), "%s must be %v, not %s", r.name(fs, len(fs)-1), want, shown(node))
+	d := r.add(diag.SchemaEnum, loc, r.valueRange(loc), "%s must be %v, not %s", r.name(fs, len(fs)-1), want, shown(node))
 	// A quoted number: the right value, the wrong type.
 	if node != nil && node.Kind == manifest.ScalarNode && node.ShortTag() == manifest.TagStr && node.Value == fmt.Sprint(want) {
 		k := ""
@@ -400,7 +400,7 @@ func fillFix(fix, key, value string) string {
 // lengthError reports a string longer than the schema's maxLength.
 func (r *reporter) lengthError(loc []string, got, want int) {
 	fs := r.frames(loc)
-	r.add(loc, r.valueRange(loc), "%s is %d characters long; the limit is %d", r.name(fs, len(fs)-1), got, want)
+	r.add(diag.SchemaLength, loc, r.valueRange(loc), "%s is %d characters long; the limit is %d", r.name(fs, len(fs)-1), got, want)
 }
 
 // emptyMapping reports a mapping that needs at least one key (a path
@@ -411,7 +411,7 @@ func (r *reporter) emptyMapping(loc []string, s obj) {
 	if noun == "" {
 		noun = "key"
 	}
-	d := r.add(loc, r.valueRange(loc), "%s has no %ss", r.name(fs, len(fs)-1), noun)
+	d := r.add(diag.SchemaEmpty, loc, r.valueRange(loc), "%s has no %ss", r.name(fs, len(fs)-1), noun)
 	if ex, ok := r.raw.get(s, "examples").([]any); ok && len(ex) > 0 && len(loc) > 0 {
 		d.Hint("add one, for example: %s: %s", flowString(key(loc)), flow(ex[0]))
 	} else {
@@ -429,7 +429,7 @@ func (r *reporter) misplaced(loc []string, s obj) {
 	if k == nil {
 		at = r.valueRange(loc)
 	}
-	d := r.add(loc, at, "%q is %s", key(loc), r.raw.str(s, "x-chalc-misplaced"))
+	d := r.add(diag.SchemaPlacement, loc, at, "%q is %s", key(loc), r.raw.str(s, "x-chalc-misplaced"))
 	if fix := r.raw.str(s, "x-chalc-fix"); fix != "" {
 		value := "..."
 		if v != nil && v.Kind == manifest.ScalarNode {
@@ -452,13 +452,13 @@ func (r *reporter) rangeError(loc []string, s obj) {
 	got := shown(node)
 	switch {
 	case hasLo && hasHi:
-		r.add(loc, r.valueRange(loc), "%s must be between %s and %s%s, not %s", name, lo, hi, unit, got)
+		r.add(diag.SchemaRange, loc, r.valueRange(loc), "%s must be between %s and %s%s, not %s", name, lo, hi, unit, got)
 	case hasLo:
-		r.add(loc, r.valueRange(loc), "%s must be %s or more%s, not %s", name, lo, unit, got)
+		r.add(diag.SchemaRange, loc, r.valueRange(loc), "%s must be %s or more%s, not %s", name, lo, unit, got)
 	case hasHi:
-		r.add(loc, r.valueRange(loc), "%s must be at most %s%s, not %s", name, hi, unit, got)
+		r.add(diag.SchemaRange, loc, r.valueRange(loc), "%s must be at most %s%s, not %s", name, hi, unit, got)
 	default:
-		r.add(loc, r.valueRange(loc), "%s is out of range: %s", name, got)
+		r.add(diag.SchemaRange, loc, r.valueRange(loc), "%s is out of range: %s", name, got)
 	}
 }
 
@@ -475,14 +475,14 @@ func (r *reporter) patternError(loc []string, pattern string) {
 	name := r.name(fs, len(fs)-1)
 	_, node := r.nodes(loc)
 	if node != nil && node.Value == "" {
-		r.add(loc, r.valueRange(loc), "%s must not be empty", name)
+		r.add(diag.SchemaEmpty, loc, r.valueRange(loc), "%s must not be empty", name)
 		return
 	}
 	text, ok := patternText[pattern]
 	if !ok {
 		text = "must match " + pattern
 	}
-	d := r.add(loc, r.valueRange(loc), "%s %s, not %s", name, text, shown(node))
+	d := r.add(diag.SchemaPattern, loc, r.valueRange(loc), "%s %s, not %s", name, text, shown(node))
 	if node != nil && node.Kind == manifest.ScalarNode && strings.HasPrefix(pattern, "^[A-Za-z0-9_-]") {
 		// A name with spaces or dots: offer it with "-" instead.
 		fixed := strings.Map(func(r rune) rune {
@@ -503,13 +503,13 @@ func (r *reporter) required(loc []string, missing string, s obj) {
 	fs := r.frames(loc)
 	var d *diag.Diagnostic
 	if len(loc) == 0 {
-		d = r.ds.Errorf(r.holderRange(loc), "%s is required", missing)
+		d = r.ds.Errorf(diag.SchemaRequired, r.holderRange(loc), "%s is required", missing)
 	} else {
 		where := r.name(fs, len(fs)-1)
 		if ctx := r.raw.str(s, "x-chalc-context"); ctx != "" {
-			d = r.ds.Errorf(r.holderRange(loc), "%s is required in %s: %s need it", missing, where, ctx)
+			d = r.ds.Errorf(diag.SchemaRequired, r.holderRange(loc), "%s is required in %s: %s need it", missing, where, ctx)
 		} else {
-			d = r.ds.Errorf(r.holderRange(loc), "%s is required in %s", missing, where)
+			d = r.ds.Errorf(diag.SchemaRequired, r.holderRange(loc), "%s is required in %s", missing, where)
 		}
 	}
 	prop, _ := r.raw.object(s, "properties")[missing].(map[string]any)
@@ -535,7 +535,7 @@ func (r *reporter) unknownKey(loc []string, k string, s obj) {
 		if !r.raw.hasProperty(r.raw.branch(f.schema, f.value), k) {
 			return // not a key anywhere: reported as unknown by the outer schema
 		}
-		d := r.ds.Errorf(at, "%q does not apply to %s", k, ctx)
+		d := r.ds.Errorf(diag.SchemaNotApplicable, at, "%q does not apply to %s", k, ctx)
 		if len(allowed) == 1 {
 			d.Hint("%s take only %s", ctx, allowed[0])
 		} else {
@@ -553,9 +553,9 @@ func (r *reporter) unknownKey(loc []string, k string, s obj) {
 				text = "must match " + p
 			}
 			if k == "" {
-				r.ds.Errorf(at, "%s must not be empty", noun)
+				r.ds.Errorf(diag.SchemaEmpty, at, "%s must not be empty", noun)
 			} else {
-				r.ds.Errorf(at, "%s %q %s", noun, k, text)
+				r.ds.Errorf(diag.SchemaPattern, at, "%s %q %s", noun, k, text)
 			}
 			return
 		}
@@ -567,17 +567,17 @@ func (r *reporter) unknownKey(loc []string, k string, s obj) {
 	switch r.raw.str(s, "x-chalc-place") {
 	case "stage":
 		if r.raw.hasProperty(top, k) {
-			r.ds.Errorf(at, "%q can only be set at the top level, not in a stage", k).
+			r.ds.Errorf(diag.SchemaPlacement, at, "%q can only be set at the top level, not in a stage", k).
 				Hint("move it to the top level of the file")
 			return
 		}
 	case "function":
 		if r.raw.hasProperty(stage, k) {
-			r.ds.Errorf(at, "%q is a per-stage setting: set it at the top level or in a stage, not per function", k)
+			r.ds.Errorf(diag.SchemaPlacement, at, "%q is a per-stage setting: set it at the top level or in a stage, not per function", k)
 			return
 		}
 		if r.raw.hasProperty(top, k) {
-			r.ds.Errorf(at, "%q can only be set at the top level, not per function", k)
+			r.ds.Errorf(diag.SchemaPlacement, at, "%q can only be set at the top level, not per function", k)
 			return
 		}
 	case "function definition":
@@ -587,18 +587,18 @@ func (r *reporter) unknownKey(loc []string, k string, s obj) {
 			if v != nil && v.Kind == manifest.ScalarNode {
 				val = flowScalar(v)
 			}
-			r.ds.Errorf(at, "%q is a setting, not part of a function's definition: set it under lambda_functions:", k).
+			r.ds.Errorf(diag.SchemaPlacement, at, "%q is a setting, not part of a function's definition: set it under lambda_functions:", k).
 				Hint("lambda_functions: {%s: {%s: %s}}", key(loc), k, val)
 			return
 		}
 	case "fragment":
 		if k == "blueprints" {
-			r.ds.Errorf(at, "blueprint fragments cannot register blueprints; fragments do not nest").
+			r.ds.Errorf(diag.SchemaFragment, at, "blueprint fragments cannot register blueprints; fragments do not nest").
 				Hint("register every fragment in the app's blueprints: list")
 			return
 		}
 		if r.raw.hasProperty(top, k) {
-			r.ds.Errorf(at, "blueprint fragments cannot set %q; set it in the app's chalice.yaml", k)
+			r.ds.Errorf(diag.SchemaFragment, at, "blueprint fragments cannot set %q; set it in the app's chalice.yaml", k)
 			return
 		}
 	}
@@ -607,7 +607,7 @@ func (r *reporter) unknownKey(loc []string, k string, s obj) {
 	if n := r.raw.str(s, "x-chalc-keys"); n != "" {
 		noun = n
 	}
-	d := r.ds.Errorf(at, "unknown %s %q", noun, k)
+	d := r.ds.Errorf(diag.UnknownKey, at, "unknown %s %q", noun, k)
 	if sug := suggestKey(k, allowed); sug != "" {
 		d.Hint("did you mean %q?", sug)
 	} else if len(allowed) > 0 && len(allowed) <= 8 {
@@ -639,10 +639,10 @@ func (r *reporter) oddScalars(odd []oddScalar) {
 		case n.ShortTag() == manifest.TagFloat && contains(types, "integer"):
 			if digitsOnly(n.Value) {
 				// YAML reads integers beyond 64 bits as floats.
-				r.add(o.loc, r.valueRange(o.loc), "%s is too large: %s", name, n.Value)
+				r.add(diag.SchemaRange, o.loc, r.valueRange(o.loc), "%s is too large: %s", name, n.Value)
 				continue
 			}
-			d := r.add(o.loc, r.valueRange(o.loc), "%s must be %s, not %s", name, r.describe(s), n.Value)
+			d := r.add(diag.SchemaType, o.loc, r.valueRange(o.loc), "%s must be %s, not %s", name, r.describe(s), n.Value)
 			if f, ok := new(big.Float).SetString(strings.ReplaceAll(n.Value, "_", "")); ok {
 				d.Hint("write %s", f.Text('f', -1))
 			}
@@ -661,7 +661,7 @@ func (r *reporter) oddScalars(odd []oddScalar) {
 					k = key(o.loc) + ": "
 				}
 			}
-			r.add(o.loc, r.valueRange(o.loc), "%s must be a string; YAML reads %s as %s", name, n.Value, what).
+			r.add(diag.SchemaType, o.loc, r.valueRange(o.loc), "%s must be a string; YAML reads %s as %s", name, n.Value, what).
 				Hint("quote it: %s%q", k, n.Value)
 		}
 	}

@@ -50,7 +50,7 @@ func CheckNames(m *manifest.Manifest, functions []string) diag.Diagnostics {
 			if known[fc.Name.V] || mightBeUnloaded(fc.Name.V) {
 				continue
 			}
-			d := ds.Errorf(fc.Name.Key, "lambda_functions entry %q names no function of this app", fc.Name.V)
+			d := ds.Errorf(diag.UnknownFunction, fc.Name.Key, "lambda_functions entry %q names no function of this app", fc.Name.V)
 			if s := Suggest(fc.Name.V, functions); s != "" {
 				d.Hint("did you mean %q?", s)
 			} else if len(functions) > 0 {
@@ -178,14 +178,14 @@ func check(g *Grouped, st *Stage) {
 		sub, sg := len(f.SubnetIDs.V) > 0, len(f.SecurityGroupIDs.V) > 0
 		switch {
 		case sub && !sg:
-			g.add(diag.Errorf(f.SubnetIDs.From, "subnet_ids is set but security_group_ids is not").
+			g.add(diag.Errorf(diag.VPCConfig, f.SubnetIDs.From, "subnet_ids is set but security_group_ids is not").
 				Hint("a function in a VPC needs both subnet_ids and security_group_ids; set both, or neither"), f.Name, st.Name)
 		case sg && !sub:
-			g.add(diag.Errorf(f.SecurityGroupIDs.From, "security_group_ids is set but subnet_ids is not").
+			g.add(diag.Errorf(diag.VPCConfig, f.SecurityGroupIDs.From, "security_group_ids is set but subnet_ids is not").
 				Hint("a function in a VPC needs both subnet_ids and security_group_ids; set both, or neither"), f.Name, st.Name)
 		}
 		if f.ManageIAMRole.Set && !f.ManageIAMRole.V && f.IAMRoleARN.V == "" {
-			g.add(diag.Errorf(f.ManageIAMRole.From, "manage_iam_role is false but no iam_role_arn is given").
+			g.add(diag.Errorf(diag.IAMRole, f.ManageIAMRole.From, "manage_iam_role is false but no iam_role_arn is given").
 				Hint("add iam_role_arn: \"arn:aws:iam::123456789012:role/NAME\" next to it, or remove manage_iam_role"), f.Name, st.Name)
 		}
 	}
@@ -194,13 +194,13 @@ func check(g *Grouped, st *Stage) {
 	hasVPCE, hasPolicy := len(st.EndpointVPCE.V) > 0, st.PolicyFile.V != ""
 	switch {
 	case private && !hasVPCE && !hasPolicy:
-		g.add(diag.Errorf(st.EndpointType.From, "a PRIVATE endpoint needs api_gateway_endpoint_vpce or api_gateway_policy_file").
+		g.add(diag.Errorf(diag.Endpoint, st.EndpointType.From, "a PRIVATE endpoint needs api_gateway_endpoint_vpce or api_gateway_policy_file").
 			Hint("add api_gateway_endpoint_vpce: vpce-0123456789abcdef0 to allow calls from that VPC endpoint"), "", st.Name)
 	case private && hasVPCE && hasPolicy:
-		g.add(diag.Errorf(st.PolicyFile.From, "api_gateway_policy_file and api_gateway_endpoint_vpce cannot both be set").
+		g.add(diag.Errorf(diag.Endpoint, st.PolicyFile.From, "api_gateway_policy_file and api_gateway_endpoint_vpce cannot both be set").
 			Hint("the policy file replaces the policy chalc writes for the VPC endpoint: keep one"), "", st.Name)
 	case !private && hasVPCE:
-		g.add(diag.Errorf(st.EndpointVPCE.From, "api_gateway_endpoint_vpce needs api_gateway_endpoint_type: PRIVATE").
+		g.add(diag.Errorf(diag.Endpoint, st.EndpointVPCE.From, "api_gateway_endpoint_vpce needs api_gateway_endpoint_type: PRIVATE").
 			Hint("set api_gateway_endpoint_type: PRIVATE (it is %s here), or remove the VPC endpoint", st.EndpointType.V), "", st.Name)
 	}
 }
@@ -218,7 +218,7 @@ func checkEdgeCertificate(g *Grouped, st *Stage) {
 	if len(parts) < 6 || parts[0] != "arn" || parts[1] != "aws" || parts[2] != "acm" || parts[3] == "" || parts[3] == "us-east-1" {
 		return // not an ACM ARN (reported elsewhere), or another partition
 	}
-	de := diag.Errorf(d.CertificateARN.Range, "the certificate of an EDGE endpoint's custom domain must be in us-east-1, not %s", parts[3]).
+	de := diag.Errorf(diag.Certificate, d.CertificateARN.Range, "the certificate of an EDGE endpoint's custom domain must be in us-east-1, not %s", parts[3]).
 		Hint("request or import the certificate in us-east-1 (CloudFront serves edge-optimized domains), or set api_gateway_endpoint_type: REGIONAL to use a certificate of the stack's region")
 	if st.EndpointType.Set {
 		de.Note(st.EndpointType.From, "the endpoint type is set here")

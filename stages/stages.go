@@ -188,7 +188,7 @@ func Resolve(m *manifest.Manifest, stage string, functions []string) (*Stage, di
 	var ds diag.Diagnostics
 	st := findStage(m, stage)
 	if st == nil && stage != DefaultStage {
-		d := ds.Errorf(diag.Range{}, "unknown stage %q", stage)
+		d := ds.Errorf(diag.UnknownStage, diag.Range{}, "unknown stage %q", stage)
 		names := Names(m)
 		if s := Suggest(stage, names); s != "" {
 			d.Hint("did you mean %q?", s)
