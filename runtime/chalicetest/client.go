@@ -2,6 +2,7 @@ package chalicetest
 
 import (
 	"context"
+	"io"
 	"slices"
 	"sort"
 	"strings"
@@ -39,6 +40,7 @@ type Option func(*options)
 
 type options struct {
 	stage string
+	log   io.Writer
 }
 
 // Stage selects the stage whose settings and environment variables the
@@ -48,10 +50,17 @@ func Stage(name string) Option {
 	return func(o *options) { o.stage = name }
 }
 
+// LogOutput sends the app's log lines (chalice.Logger) to w instead of
+// os.Stdout.
+func LogOutput(w io.Writer) Option {
+	return func(o *options) { o.log = w }
+}
+
 // New returns a client for app. It applies the stage's environment (with
-// t.Setenv) and builds the API Gateway emulation and its handlers; a
-// stage the app does not have, or an app that runtime/dispatch refuses,
-// stops the test with t.Fatal.
+// t.Setenv), sets up chalice.Logger for the stage as the Lambda bootstrap
+// does (until the test ends), and builds the API Gateway emulation and
+// its handlers; a stage the app does not have, or an app that
+// runtime/dispatch refuses, stops the test with t.Fatal.
 func New(t testing.TB, app *chalice.App, opts ...Option) *Client {
 	t.Helper()
 	o := options{stage: "dev"}
@@ -68,6 +77,11 @@ func New(t testing.TB, app *chalice.App, opts ...Option) *Client {
 		sort.Strings(names)
 		t.Fatalf("chalicetest: app %s has no stage %q; its stages are: %s", app.Name(), o.stage, strings.Join(names, ", "))
 	}
+	restoreLog, err := chalice.SetUpLogger(app.Name(), st, o.log)
+	if err != nil {
+		t.Fatalf("chalicetest: stage %s: %v", o.stage, err)
+	}
+	t.Cleanup(restoreLog)
 	c := &Client{t: t, app: app, stage: o.stage, handlers: map[string]lambda.Handler{}}
 	c.env = stageenv.New(app, st)
 	// The between-calls environment, restored when the test ends.
