@@ -40,7 +40,9 @@ func Stage(name string) Option {
 // here too.
 //
 // The handler's Invoke takes the raw event JSON and returns the response
-// JSON, as lambda.Handler; it is safe for concurrent use.
+// JSON, as lambda.Handler. It is safe for concurrent use, the bytes it
+// returns are the caller's, and it neither panics nor returns more than
+// MaxResponseSize bytes (see the package doc).
 func Handler(app *chalice.App, function string, opts ...Option) (lambda.Handler, error) {
 	o := options{stage: "dev"}
 	for _, opt := range opts {
@@ -70,7 +72,7 @@ func Handler(app *chalice.App, function string, opts ...Option) (lambda.Handler,
 	if err != nil {
 		return nil, fmt.Errorf("dispatch: %w", err)
 	}
-	return h, nil
+	return &guarded{function: function, h: h}, nil
 }
 
 // stageOf returns the named stage, checking its log level.

@@ -365,7 +365,7 @@ func TestStartPrepare(t *testing.T) {
 		name string
 		env  map[string]string
 		args []string
-		want string // the type of handler, or the error
+		want string // the type of handler (inside guarded), or the error
 	}{
 		{"_HANDLER", map[string]string{"_HANDLER": "api_handler", "AWS_LAMBDA_FUNCTION_HANDLER": "on_note"}, []string{"bootstrap", "on_job"}, "*dispatch.restHandler"},
 		{"AWS_LAMBDA_FUNCTION_HANDLER", map[string]string{"AWS_LAMBDA_FUNCTION_HANDLER": "on_note"}, []string{"bootstrap", "on_job"}, "*dispatch.eventHandler[github.com/chalc-dev/chalc/runtime/chalice.SNSEvent]"},
@@ -377,6 +377,9 @@ func TestStartPrepare(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			h, err := prepare(app, "dev", env(tc.env), tc.args)
 			got := fmt.Sprintf("%T", h)
+			if g, ok := h.(*guarded); ok {
+				got = fmt.Sprintf("%T", g.h)
+			}
 			if err != nil {
 				got = err.Error()
 			}
