@@ -3,7 +3,6 @@ package chalicetest
 import (
 	"context"
 	"io"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -100,7 +99,8 @@ func New(t testing.TB, app *chalice.App, opts ...Option) *Client {
 }
 
 // handler returns the dispatch handler of a function, built once and
-// wrapped to apply the function's environment.
+// wrapped to apply the function's environment. Dispatch handlers are
+// safe for concurrent use and return bytes the caller owns.
 func (c *Client) handler(name string) (lambda.Handler, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -110,9 +110,6 @@ func (c *Client) handler(name string) (lambda.Handler, error) {
 	h, err := dispatch.Handler(c.app, name, dispatch.Stage(c.stage))
 	if err != nil {
 		return nil, err
-	}
-	if f, ok := c.app.Lookup(name); ok && f.Kind == chalice.KindPureLambda {
-		h = serialHandler{mu: new(sync.Mutex), h: h}
 	}
 	h = c.env.Wrap(name, h)
 	c.handlers[name] = h
@@ -124,20 +121,4 @@ func (c *Client) handler(name string) (lambda.Handler, error) {
 // calls made from a Cleanup work too.
 func (c *Client) context() context.Context {
 	return context.Background()
-}
-
-// serialHandler runs one invocation at a time and copies its output:
-// aws-lambda-go's lambda.NewHandler (behind pure functions) returns bytes
-// of a pooled buffer it has already put back, which a concurrent
-// invocation may overwrite.
-type serialHandler struct {
-	mu *sync.Mutex
-	h  lambda.Handler
-}
-
-func (h serialHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	out, err := h.h.Invoke(ctx, payload)
-	return slices.Clone(out), err
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -417,5 +418,34 @@ func TestStart(t *testing.T) {
 	}
 	if want := "chalc runtime: dispatch: app testapp has no function \"missing\""; !strings.HasPrefix(msg.String(), want) {
 		t.Errorf("stderr = %q; want %q...", msg.String(), want)
+	}
+}
+
+// TestPureConcurrentResults: concurrent invocations of a pure function
+// each get their own result, and keep it after later invocations (the
+// bytes are the caller's, not aws-lambda-go's pooled buffer).
+func TestPureConcurrentResults(t *testing.T) {
+	app := chalice.New("testapp", chalice.Config{})
+	app.Function(chalice.Function{Name: "echo", Kind: chalice.KindPureLambda, Pure: func(ctx context.Context, in map[string]int) (map[string]int, error) {
+		return in, nil
+	}})
+	h := mustHandler(t, app, "echo")
+	const n = 64
+	outs := make([][]byte, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			out, err := h.Invoke(context.Background(), fmt.Appendf(nil, `{"i":%d}`, i))
+			if err != nil {
+				t.Error(err)
+			}
+			outs[i] = out
+		})
+	}
+	wg.Wait()
+	for i, out := range outs {
+		if want := fmt.Sprintf(`{"i":%d}`, i); string(out) != want {
+			t.Errorf("invocation %d kept %s; want %s", i, out, want)
+		}
 	}
 }
