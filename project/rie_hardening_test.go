@@ -207,29 +207,42 @@ func TestRIEPureFunctionFailures(t *testing.T) {
 	}
 }
 
+// rieHardeningGet sends a GET of a route's path (its own resource) to
+// api_handler and decodes the proxy response.
+func rieHardeningGet(t *testing.T, e *rie.Emulator, path string) rieProxyResponse {
+	t.Helper()
+	status, body := rieHardeningInvoke(t, e, rieRequest{Method: "GET", Resource: path, Path: path}.event())
+	if status != 200 {
+		t.Fatalf("GET %s: emulator status %d: %s", path, status, rieShort(body))
+	}
+	r, err := rieDecodeProxy([]byte(body))
+	if err != nil {
+		t.Fatalf("GET %s: bad proxy response: %v\n%s", path, err, rieShort(body))
+	}
+	return r
+}
+
+// TestRIELogLevel: the bootstrap sets up the app's log for the stage
+// (log_level: INFO), so a handler's INFO line is written, named after
+// the app.
+func TestRIELogLevel(t *testing.T) {
+	e := rieHardeningStart(t, "api_handler")
+	if r := rieHardeningGet(t, e, "/pid"); r.StatusCode != 200 {
+		t.Fatalf("GET /pid = %d %s", r.StatusCode, r.Body)
+	}
+	rieWaitOutput(t, e, "hardening - INFO - pid requested\n")
+}
+
 // TestRIERouteResponseTooLarge: a route whose response is over Lambda's
 // limit answers 502 with the reason in Chalice's error shape, logged with
-// the size; the next request is served by the same process. The app's
-// INFO line shows that the bootstrap set up the stage's log level.
+// the size; the next request is served by the same process.
 func TestRIERouteResponseTooLarge(t *testing.T) {
 	e := rieHardeningStart(t, "api_handler")
-	get := func(path string) rieProxyResponse {
-		t.Helper()
-		status, body := rieHardeningInvoke(t, e, rieRequest{Method: "GET", Resource: path, Path: path}.event())
-		if status != 200 {
-			t.Fatalf("GET %s: emulator status %d: %s", path, status, rieShort(body))
-		}
-		r, err := rieDecodeProxy([]byte(body))
-		if err != nil {
-			t.Fatalf("GET %s: bad proxy response: %v\n%s", path, err, rieShort(body))
-		}
-		return r
-	}
+	get := func(path string) rieProxyResponse { t.Helper(); return rieHardeningGet(t, e, path) }
 	first := get("/pid")
 	if first.StatusCode != 200 || !strings.HasPrefix(first.Body, `{"pid":`) {
 		t.Fatalf("GET /pid = %d %s", first.StatusCode, first.Body)
 	}
-	rieWaitOutput(t, e, "hardening - INFO - pid requested\n")
 
 	// The 7 MB body in the proxy response.
 	size := 7<<20 + len(`{"headers":{},"multiValueHeaders":{},"statusCode":200,"body":""}`)

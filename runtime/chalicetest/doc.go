@@ -54,5 +54,7 @@
 // refuses) stop the test with t.Fatal; requests never do: a Lambda
 // failure behind an HTTP request is the gateway's 502 (or an authorizer's
 // 500) with the cause in Response.Err, and Lambda.Invoke returns the
-// function's error.
+// function's error. A handler's panic is such a failure, as in Lambda
+// (runtime/dispatch recovers it: a *dispatch.PanicError, logged with its
+// stack); a route's is the router's 500.
 package chalicetest
