@@ -50,9 +50,10 @@
 //     authorizer runs through runtime/dispatch with a TOKEN event whose
 //     methodArn is arn:aws:execute-api:REGION:ACCOUNT:API_ID/API_STAGE/METHOD/PATH
 //     (the request path without its leading "/"). Its "Unauthorized"
-//     error is 401 {"message":"Unauthorized"}; any other error or an
-//     answer without principalId or policyDocument is 500
-//     {"message":null} (AuthorizerConfigurationException). The policy is
+//     error is 401 {"message":"Unauthorized"}; any other error (a panic
+//     too: runtime/dispatch recovers it) or an answer without principalId
+//     or policyDocument is 500 {"message":null}
+//     (AuthorizerConfigurationException), logged. The policy is
 //     evaluated as IAM does for execute-api:Invoke on the methodArn: a
 //     matching Deny wins, else a matching Allow admits ("*" and "?"
 //     wildcards in Action and Resource), else 403

@@ -29,16 +29,39 @@ const LevelCritical = slog.Level(12)
 // WARNING (slog.LevelWarn, 4), ERROR (slog.LevelError, 8) and CRITICAL
 // (LevelCritical, 12) that it reaches; anything below DEBUG is DEBUG.
 //
-// The logger is usable at any time. Until the runtime starts, the app
-// name is "app" and the level ERROR; runtime/dispatch.Start then sets the
-// app's name and the stage's level (Stage.Level). The returned logger
-// never changes: loggers derived from it (With, WithGroup) follow the
+// The logger is usable at any time. Until an app starts, the app name is
+// "app" and the level ERROR; SetUpLogger then sets the app's name and the
+// stage's level wherever the app runs. The returned logger never
+// changes: loggers derived from it (With, WithGroup) follow the
 // reconfiguration.
 func Logger() *slog.Logger { return defaultLogger }
 
+// SetUpLogger configures Logger for an app running one of its stages:
+// lines are named appName, records below the stage's level (Stage.Level)
+// are dropped, and lines go to w (os.Stdout when nil). The Lambda
+// bootstrap (runtime/dispatch.Start), `chalc local` (runtime/devserver)
+// and the test client (runtime/chalicetest) all call it, so that an app
+// logs the same lines wherever it runs. An unknown LogLevel is an error
+// and changes nothing. restore puts back the configuration SetUpLogger
+// replaced (the test client calls it when the test ends).
+func SetUpLogger(appName string, st Stage, w io.Writer) (restore func(), err error) {
+	level, err := st.Level()
+	if err != nil {
+		return nil, err
+	}
+	if w == nil {
+		w = os.Stdout
+	}
+	logState.mu.Lock()
+	oldName, oldLevel, oldW := *logState.name.Load(), logState.level.Level(), logState.w
+	logState.mu.Unlock()
+	ConfigureLogger(appName, level, w)
+	return func() { ConfigureLogger(oldName, oldLevel, oldW) }, nil
+}
+
 // ConfigureLogger sets the app name and minimum level of Logger, and its
-// output when w is not nil (the default is os.Stdout). The runtime calls
-// it at start; tests may call it to capture the output.
+// output when w is not nil (the default is os.Stdout). Tests may call it
+// to capture the output; an app's runtime calls SetUpLogger.
 func ConfigureLogger(appName string, level slog.Level, w io.Writer) {
 	logState.name.Store(&appName)
 	logState.level.Set(level)

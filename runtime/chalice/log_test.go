@@ -61,3 +61,42 @@ func TestLevels(t *testing.T) {
 		}
 	}
 }
+
+// TestSetUpLogger: the app's name, the stage's level (log_level, else
+// DEBUG with debug, else ERROR), the output; restore puts back what was
+// there; a bad level changes nothing.
+func TestSetUpLogger(t *testing.T) {
+	t.Cleanup(func() { ConfigureLogger("app", slog.LevelError, os.Stdout) })
+	var before, buf bytes.Buffer
+	ConfigureLogger("before", slog.LevelWarn, &before)
+
+	for _, st := range []Stage{{LogLevel: "INFO"}, {Debug: true}, {}} {
+		restore, err := SetUpLogger("petstore", st, &buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		Logger().Debug("debug")
+		Logger().Info("info")
+		Logger().Error("error")
+		restore()
+	}
+	want := `petstore - INFO - info
+petstore - ERROR - error
+petstore - DEBUG - debug
+petstore - INFO - info
+petstore - ERROR - error
+petstore - ERROR - error
+`
+	if got := buf.String(); got != want {
+		t.Errorf("log:\n%s\nwant:\n%s", got, want)
+	}
+
+	if _, err := SetUpLogger("petstore", Stage{LogLevel: "LOUD"}, &buf); err == nil {
+		t.Error("SetUpLogger accepted log level LOUD")
+	}
+	Logger().Info("hidden")
+	Logger().Warn("warn")
+	if got, want := before.String(), "before - WARNING - warn\n"; got != want {
+		t.Errorf("after restore and a refused set-up:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -2,7 +2,7 @@ package chalicetest
 
 import (
 	"context"
-	"slices"
+	"io"
 	"sort"
 	"strings"
 	"sync"
@@ -39,6 +39,7 @@ type Option func(*options)
 
 type options struct {
 	stage string
+	log   io.Writer
 }
 
 // Stage selects the stage whose settings and environment variables the
@@ -48,10 +49,17 @@ func Stage(name string) Option {
 	return func(o *options) { o.stage = name }
 }
 
+// LogOutput sends the app's log lines (chalice.Logger) to w instead of
+// os.Stdout.
+func LogOutput(w io.Writer) Option {
+	return func(o *options) { o.log = w }
+}
+
 // New returns a client for app. It applies the stage's environment (with
-// t.Setenv) and builds the API Gateway emulation and its handlers; a
-// stage the app does not have, or an app that runtime/dispatch refuses,
-// stops the test with t.Fatal.
+// t.Setenv), sets up chalice.Logger for the stage as the Lambda bootstrap
+// does (until the test ends), and builds the API Gateway emulation and
+// its handlers; a stage the app does not have, or an app that
+// runtime/dispatch refuses, stops the test with t.Fatal.
 func New(t testing.TB, app *chalice.App, opts ...Option) *Client {
 	t.Helper()
 	o := options{stage: "dev"}
@@ -68,6 +76,11 @@ func New(t testing.TB, app *chalice.App, opts ...Option) *Client {
 		sort.Strings(names)
 		t.Fatalf("chalicetest: app %s has no stage %q; its stages are: %s", app.Name(), o.stage, strings.Join(names, ", "))
 	}
+	restoreLog, err := chalice.SetUpLogger(app.Name(), st, o.log)
+	if err != nil {
+		t.Fatalf("chalicetest: stage %s: %v", o.stage, err)
+	}
+	t.Cleanup(restoreLog)
 	c := &Client{t: t, app: app, stage: o.stage, handlers: map[string]lambda.Handler{}}
 	c.env = stageenv.New(app, st)
 	// The between-calls environment, restored when the test ends.
@@ -86,7 +99,8 @@ func New(t testing.TB, app *chalice.App, opts ...Option) *Client {
 }
 
 // handler returns the dispatch handler of a function, built once and
-// wrapped to apply the function's environment.
+// wrapped to apply the function's environment. Dispatch handlers are
+// safe for concurrent use and return bytes the caller owns.
 func (c *Client) handler(name string) (lambda.Handler, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -96,9 +110,6 @@ func (c *Client) handler(name string) (lambda.Handler, error) {
 	h, err := dispatch.Handler(c.app, name, dispatch.Stage(c.stage))
 	if err != nil {
 		return nil, err
-	}
-	if f, ok := c.app.Lookup(name); ok && f.Kind == chalice.KindPureLambda {
-		h = serialHandler{mu: new(sync.Mutex), h: h}
 	}
 	h = c.env.Wrap(name, h)
 	c.handlers[name] = h
@@ -110,20 +121,4 @@ func (c *Client) handler(name string) (lambda.Handler, error) {
 // calls made from a Cleanup work too.
 func (c *Client) context() context.Context {
 	return context.Background()
-}
-
-// serialHandler runs one invocation at a time and copies its output:
-// aws-lambda-go's lambda.NewHandler (behind pure functions) returns bytes
-// of a pooled buffer it has already put back, which a concurrent
-// invocation may overwrite.
-type serialHandler struct {
-	mu *sync.Mutex
-	h  lambda.Handler
-}
-
-func (h serialHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	out, err := h.h.Invoke(ctx, payload)
-	return slices.Clone(out), err
 }

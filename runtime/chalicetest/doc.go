@@ -41,9 +41,20 @@
 // parallel test). Calls whose function environment differs from the one
 // between calls are serialized; others may run concurrently.
 //
+// # Logging
+//
+// New sets up the app's log (chalice.Logger) for the stage as the Lambda
+// bootstrap does: lines named after the app, at the stage's level
+// (log_level, else DEBUG with debug: true, else ERROR), on os.Stdout
+// unless LogOutput says otherwise; the previous set-up is restored when
+// the test ends. The logger is one per process: tests that run in
+// parallel with clients of different apps or stages share it.
+//
 // Failures to build the client (an unknown stage, an app runtime/dispatch
 // refuses) stop the test with t.Fatal; requests never do: a Lambda
 // failure behind an HTTP request is the gateway's 502 (or an authorizer's
 // 500) with the cause in Response.Err, and Lambda.Invoke returns the
-// function's error.
+// function's error. A handler's panic is such a failure, as in Lambda
+// (runtime/dispatch recovers it: a *dispatch.PanicError, logged with its
+// stack); a route's is the router's 500.
 package chalicetest

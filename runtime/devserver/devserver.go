@@ -7,7 +7,9 @@
 // emulation (runtime/apigw: routing, CORS preflight, builtin authorizers,
 // binary bodies; see that package for what is not enforced), with the
 // stage's environment variables applied per function as Lambda would
-// (runtime/stageenv), and logs one line per request to stderr.
+// (runtime/stageenv), and logs one line per request to stderr; the app's
+// own log (chalice.Logger) goes to stdout, set up for the stage as in
+// Lambda.
 //
 // chalc owns the listening socket, so that the port stays bound while it
 // rebuilds and replaces the server: the server inherits it as file
@@ -67,6 +69,9 @@ type Options struct {
 	Stage string
 	// Log receives one line per request; nil is quiet.
 	Log io.Writer
+	// AppLog receives the app's log lines (chalice.Logger, set up for the
+	// stage as in Lambda); nil is os.Stdout, as in Lambda.
+	AppLog io.Writer
 	// Ready is called once the gateway is built; connections are
 	// accepted when it returns.
 	Ready func()
@@ -75,9 +80,10 @@ type Options struct {
 // Serve serves app's REST API on ln until ctx is done, then shuts down
 // gracefully (requests in flight get ShutdownTimeout to finish). It
 // closes ln. It sets the stage's between-calls environment variables in
-// the process (stageenv.Env.Defaults). An app the gateway refuses (an
-// unknown stage, a mistyped middleware) is an error before anything is
-// served.
+// the process (stageenv.Env.Defaults) and sets up chalice.Logger for the
+// stage (chalice.SetUpLogger) until it returns. An app the gateway
+// refuses (an unknown stage, a mistyped middleware) is an error before
+// anything is served.
 func Serve(ctx context.Context, ln net.Listener, app *chalice.App, opts Options) error {
 	defer ln.Close()
 	stage := opts.Stage
@@ -93,6 +99,11 @@ func Serve(ctx context.Context, ln net.Listener, app *chalice.App, opts Options)
 		sort.Strings(names)
 		return fmt.Errorf("app %s has no stage %q; its stages are: %s", app.Name(), stage, strings.Join(names, ", "))
 	}
+	restoreLog, err := chalice.SetUpLogger(app.Name(), st, opts.AppLog)
+	if err != nil {
+		return fmt.Errorf("stage %s: %w", stage, err)
+	}
+	defer restoreLog()
 	env := stageenv.New(app, st)
 	for _, v := range env.Defaults() {
 		if err := os.Setenv(v.Name, v.Value); err != nil {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -120,4 +121,80 @@ func TestRunOutsideChalc(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "run `chalc local` instead") {
 		t.Errorf("run: %v", err)
 	}
+}
+
+// logApp logs at every level from its one route.
+func logApp() *chalice.App {
+	app := chalice.New("logs", chalice.Config{Stages: map[string]chalice.Stage{
+		"dev":   {LogLevel: "INFO"},
+		"debug": {Debug: true},
+		"prod":  {},
+	}})
+	app.Route(chalice.Route{Path: "/", Method: "GET", Handler: func(ctx context.Context, req *chalice.Request) (any, error) {
+		chalice.Logger().Debug("debug line")
+		chalice.Logger().Info("info line")
+		chalice.Logger().Error("error line")
+		return nil, nil
+	}})
+	return app
+}
+
+// TestServeAppLog: the app's log is set up for the served stage, as the
+// Lambda bootstrap sets it up: the app's name, the stage's level
+// (log_level, else DEBUG with debug, else ERROR), on Options.AppLog.
+func TestServeAppLog(t *testing.T) {
+	for _, tc := range []struct{ stage, want string }{
+		{"dev", "logs - INFO - info line\nlogs - ERROR - error line\n"},
+		{"debug", "logs - DEBUG - debug line\nlogs - INFO - info line\nlogs - ERROR - error line\n"},
+		{"prod", "logs - ERROR - error line\n"},
+	} {
+		t.Run(tc.stage, func(t *testing.T) {
+			var appLog syncbuf.Buffer
+			base, stop := serve(t, logApp(), Options{Stage: tc.stage, AppLog: &appLog})
+			resp, err := http.Get(base + "/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Errorf("GET / = %d", resp.StatusCode)
+			}
+			stop()
+			if got := appLog.String(); got != tc.want {
+				t.Errorf("app log:\n%s\nwant:\n%s", got, tc.want)
+			}
+		})
+	}
+}
+
+// serve runs Serve on a fresh listener until stop is called (or the
+// test ends) and returns the server's base URL.
+func serve(t *testing.T, app *chalice.App, opts Options) (base string, stop func()) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan struct{})
+	done := make(chan error, 1)
+	opts.Ready = func() { close(ready) }
+	go func() { done <- Serve(ctx, ln, app, opts) }()
+	select {
+	case <-ready:
+	case err := <-done:
+		cancel()
+		t.Fatalf("Serve: %v", err)
+	}
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("Serve: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return "http://" + ln.Addr().String(), stop
 }

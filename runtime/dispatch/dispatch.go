@@ -40,7 +40,9 @@ func Stage(name string) Option {
 // here too.
 //
 // The handler's Invoke takes the raw event JSON and returns the response
-// JSON, as lambda.Handler; it is safe for concurrent use.
+// JSON, as lambda.Handler. It is safe for concurrent use, the bytes it
+// returns are the caller's, and it neither panics nor returns more than
+// MaxResponseSize bytes (see the package doc).
 func Handler(app *chalice.App, function string, opts ...Option) (lambda.Handler, error) {
 	o := options{stage: "dev"}
 	for _, opt := range opts {
@@ -70,7 +72,7 @@ func Handler(app *chalice.App, function string, opts ...Option) (lambda.Handler,
 	if err != nil {
 		return nil, fmt.Errorf("dispatch: %w", err)
 	}
-	return h, nil
+	return &guarded{function: function, h: h}, nil
 }
 
 // stageOf returns the named stage, checking its log level.
@@ -120,8 +122,8 @@ var (
 // The function name is read from the environment variable _HANDLER (the
 // function's Handler property, which Lambda sets), else
 // AWS_LAMBDA_FUNCTION_HANDLER, else the last command-line argument (as the
-// Lambda Runtime Interface Emulator passes it). Start configures
-// chalice.Logger with the app's name and the stage's log level, builds the
+// Lambda Runtime Interface Emulator passes it). Start sets up
+// chalice.Logger for the stage (chalice.SetUpLogger, on stdout), builds the
 // handler once with Handler (an unknown function, a bad stage or a
 // mistyped middleware prints the reason on stderr and exits with status
 // 1, before any invocation), and hands it to lambda.Start, which accepts
@@ -153,7 +155,8 @@ func prepare(app *chalice.App, stage string, getenv func(string) string, args []
 	if err != nil {
 		return nil, err
 	}
-	level, _ := st.Level() // checked by stageOf
-	chalice.ConfigureLogger(app.Name(), level, nil)
+	if _, err := chalice.SetUpLogger(app.Name(), st, nil); err != nil {
+		return nil, err
+	}
 	return Handler(app, name, Stage(stage))
 }

@@ -45,7 +45,10 @@
 //     (Chalice's wording). Binary bodies are base64-encoded with
 //     "isBase64Encoded": true.
 //   - The Lambda response is {"headers":{...},"multiValueHeaders":{...},
-//     "statusCode":N,"body":"..."}, header names sorted.
+//     "statusCode":N,"body":"..."}, header names sorted. One over Lambda's
+//     limit (MaxResponseSize bytes) is logged with its size and replaced
+//     by 502 {"Code":"ResponseTooLarge","Message":"The response is N bytes, over Lambda's limit of 6291456 bytes."}
+//     with the route's CORS headers (the middleware does not see it).
 //
 // # Middleware
 //
@@ -75,8 +78,7 @@
 // Event functions decode the event into its chalice type and call the
 // handler; a handler error fails the invocation (so Lambda retries), a
 // result is returned as JSON (a chalice.BatchResponse for
-// report_batch_item_failures). Panics are not recovered: the Lambda
-// runtime reports them. Scheduled and cloudwatch functions both receive a
+// report_batch_item_failures). Scheduled and cloudwatch functions both receive a
 // chalice.CloudWatchEvent. Pure functions are run by aws-lambda-go's own
 // reflection (lambda.NewHandler), built once, their signature checked at
 // start.
@@ -91,4 +93,16 @@
 // (an *UnauthorizedError) becomes the invocation error "Unauthorized"
 // (ErrUnauthorized), which API Gateway answers with 401; any other error
 // fails the invocation (API Gateway answers 500).
+//
+// # Panics and response size
+//
+// No invocation ends the process, so that the next event does not pay a
+// cold start (aws-lambda-go exits after a panic, and after the Runtime
+// API refuses a response over Lambda's size limit). A panic in any
+// function's handler or middleware is logged ("Caught exception in
+// function F", the panic value and the stack) and fails the invocation
+// with a *PanicError ("panic: <value>"); a route's panic is the router's
+// 500 (see above). A function's result over MaxResponseSize bytes is
+// logged and fails the invocation with a *ResponseTooLargeError; a
+// route's is the 502 above.
 package dispatch

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -365,7 +366,7 @@ func TestStartPrepare(t *testing.T) {
 		name string
 		env  map[string]string
 		args []string
-		want string // the type of handler, or the error
+		want string // the type of handler (inside guarded), or the error
 	}{
 		{"_HANDLER", map[string]string{"_HANDLER": "api_handler", "AWS_LAMBDA_FUNCTION_HANDLER": "on_note"}, []string{"bootstrap", "on_job"}, "*dispatch.restHandler"},
 		{"AWS_LAMBDA_FUNCTION_HANDLER", map[string]string{"AWS_LAMBDA_FUNCTION_HANDLER": "on_note"}, []string{"bootstrap", "on_job"}, "*dispatch.eventHandler[github.com/chalc-dev/chalc/runtime/chalice.SNSEvent]"},
@@ -377,6 +378,9 @@ func TestStartPrepare(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			h, err := prepare(app, "dev", env(tc.env), tc.args)
 			got := fmt.Sprintf("%T", h)
+			if g, ok := h.(*guarded); ok {
+				got = fmt.Sprintf("%T", g.h)
+			}
 			if err != nil {
 				got = err.Error()
 			}
@@ -414,5 +418,34 @@ func TestStart(t *testing.T) {
 	}
 	if want := "chalc runtime: dispatch: app testapp has no function \"missing\""; !strings.HasPrefix(msg.String(), want) {
 		t.Errorf("stderr = %q; want %q...", msg.String(), want)
+	}
+}
+
+// TestPureConcurrentResults: concurrent invocations of a pure function
+// each get their own result, and keep it after later invocations (the
+// bytes are the caller's, not aws-lambda-go's pooled buffer).
+func TestPureConcurrentResults(t *testing.T) {
+	app := chalice.New("testapp", chalice.Config{})
+	app.Function(chalice.Function{Name: "echo", Kind: chalice.KindPureLambda, Pure: func(ctx context.Context, in map[string]int) (map[string]int, error) {
+		return in, nil
+	}})
+	h := mustHandler(t, app, "echo")
+	const n = 64
+	outs := make([][]byte, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			out, err := h.Invoke(context.Background(), fmt.Appendf(nil, `{"i":%d}`, i))
+			if err != nil {
+				t.Error(err)
+			}
+			outs[i] = out
+		})
+	}
+	wg.Wait()
+	for i, out := range outs {
+		if want := fmt.Sprintf(`{"i":%d}`, i); string(out) != want {
+			t.Errorf("invocation %d kept %s; want %s", i, out, want)
+		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -99,7 +98,26 @@ func (h *restHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error
 		resp = h.internalError(req, err.Error())
 		out, err = appendProxyResponse(nil, resp, &h.binary)
 	}
+	if len(out) > MaxResponseSize {
+		chalice.Logger().Error(fmt.Sprintf("Invalid response for path %s: %d bytes, over Lambda's limit of %d bytes",
+			req.Path, len(out), MaxResponseSize))
+		out, err = appendProxyResponse(nil, h.tooLarge(req, len(out)), &h.binary)
+	}
 	return out, err
+}
+
+// tooLarge is the answer to a request whose response would be over
+// Lambda's size limit: 502, as API Gateway answers a failed invocation,
+// with Chalice's error body and the route's CORS headers.
+func (h *restHandler) tooLarge(req *chalice.Request, size int) *chalice.Response {
+	resp := errorResponse(502, "ResponseTooLarge",
+		fmt.Sprintf("The response is %d bytes, over Lambda's limit of %d bytes.", size, MaxResponseSize), nil)
+	if pe := h.paths[req.Path]; pe != nil {
+		if re := pe.lookup(req.Method); re != nil {
+			resp = withCORS(resp, re.cors)
+		}
+	}
+	return resp
 }
 
 // serve runs the HTTP middleware chain under the built-in error handler,
@@ -246,10 +264,6 @@ func (h *restHandler) internalError(req *chalice.Request, detail string) *chalic
 		}
 	}
 	return errorResponse(500, "InternalServerError", "An internal server error occurred.", nil)
-}
-
-func panicDetail(p any) string {
-	return fmt.Sprintf("panic: %v\n\n%s", p, debug.Stack())
 }
 
 // errorResponse is Chalice's error_response: {"Code", "Message"}.

@@ -126,9 +126,9 @@ func (e *Env) enter(function string) (leave func()) {
 	}
 }
 
-// Wrap returns h with the environment of function applied around each
-// invocation (its signature fits apigw.WrapHandler). The output is
-// copied: aws-lambda-go's handlers may return bytes of a pooled buffer.
+// Wrap returns h, a runtime/dispatch handler, with the environment of
+// function applied around each invocation (its signature fits
+// apigw.WrapHandler).
 func (e *Env) Wrap(function string, h lambda.Handler) lambda.Handler {
 	return envHandler{e: e, function: function, h: h}
 }
@@ -142,6 +142,5 @@ type envHandler struct {
 func (h envHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	leave := h.e.enter(h.function)
 	defer leave()
-	out, err := h.h.Invoke(ctx, payload)
-	return slices.Clone(out), err
+	return h.h.Invoke(ctx, payload)
 }
