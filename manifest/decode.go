@@ -1,9 +1,12 @@
 package manifest
 
 import (
+	"fmt"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/chalc-dev/chalc/diag"
 )
@@ -120,6 +123,80 @@ func (d *decoder) strMap(k, v *Node) Map {
 	return out
 }
 
+// The model's structs name their manifest keys in `key:"..."` tags, and
+// fields decodes a mapping into one: each field by its type (Value[string],
+// Value[int], Value[bool], List, Map, or one of the composite types below).
+// A key without a field is left to the schema.
+
+// keyField is one tagged field: where it is and how it is decoded.
+type keyField struct {
+	index  []int
+	decode func(d *decoder, k, v *Node, dst reflect.Value)
+}
+
+// keyFields caches the tagged fields of each struct type, by key.
+var keyFields sync.Map // reflect.Type → map[string]keyField
+
+func fieldsOf(t reflect.Type) map[string]keyField {
+	if m, ok := keyFields.Load(t); ok {
+		return m.(map[string]keyField)
+	}
+	m := map[string]keyField{}
+	for _, f := range reflect.VisibleFields(t) {
+		key := f.Tag.Get("key")
+		if key == "" {
+			continue
+		}
+		dec := fieldDecoder(f.Type)
+		if dec == nil {
+			panic(fmt.Sprintf("manifest: no decoder for %s.%s (%s)", t.Name(), f.Name, f.Type))
+		}
+		m[key] = keyField{index: f.Index, decode: dec}
+	}
+	keyFields.Store(t, m)
+	return m
+}
+
+// fieldDecoder decodes a value into a field of type t, one of the types
+// the model uses; nil for any other.
+func fieldDecoder(t reflect.Type) func(d *decoder, k, v *Node, dst reflect.Value) {
+	set := func(x any, dst reflect.Value) { dst.Set(reflect.ValueOf(x)) }
+	switch t {
+	case reflect.TypeFor[Value[string]]():
+		return func(d *decoder, k, v *Node, dst reflect.Value) { set(d.str(k, v), dst) }
+	case reflect.TypeFor[Value[int]]():
+		return func(d *decoder, k, v *Node, dst reflect.Value) { set(d.integer(k, v), dst) }
+	case reflect.TypeFor[Value[bool]]():
+		return func(d *decoder, k, v *Node, dst reflect.Value) { set(d.boolean(k, v), dst) }
+	case reflect.TypeFor[List]():
+		return func(d *decoder, k, v *Node, dst reflect.Value) { set(d.list(k, v), dst) }
+	case reflect.TypeFor[Map]():
+		return func(d *decoder, k, v *Node, dst reflect.Value) { set(d.strMap(k, v), dst) }
+	case reflect.TypeFor[*CORS]():
+		return func(d *decoder, k, v *Node, dst reflect.Value) { set(d.cors(k, v), dst) }
+	case reflect.TypeFor[*Domain]():
+		return func(d *decoder, k, v *Node, dst reflect.Value) { set(d.domain(v), dst) }
+	}
+	return nil
+}
+
+// field decodes the key k (value v) into the struct ptr points at, and
+// reports whether the struct has a field for it.
+func (d *decoder) field(ptr any, k, v *Node) bool {
+	dst := reflect.ValueOf(ptr).Elem()
+	f, ok := fieldsOf(dst.Type())[k.Value]
+	if ok {
+		f.decode(d, k, v, dst.FieldByIndex(f.index))
+	}
+	return ok
+}
+
+// fields decodes every key of the mapping n that the struct ptr points at
+// has a field for.
+func (d *decoder) fields(n *Node, ptr any) {
+	pairs(n, func(k, v *Node) { d.field(ptr, k, v) })
+}
+
 // any converts a node to plain JSON-compatible Go values (event patterns).
 func anyValue(n *Node) any {
 	if n == nil {
@@ -168,13 +245,10 @@ func Decode(doc *Document, frags map[string]*Fragment) *Manifest {
 	d := &decoder{doc: doc}
 	m := &Manifest{Doc: doc}
 	pairs(doc.Root, func(k, v *Node) {
+		if d.field(m, k, v) {
+			return
+		}
 		switch k.Value {
-		case "version":
-			m.Version = d.integer(k, v)
-		case "app_name":
-			m.AppName = d.str(k, v)
-		case "handlers":
-			m.Handlers = d.str(k, v)
 		case "api":
 			m.API = d.api(v)
 		case "routes":
@@ -200,12 +274,12 @@ func Decode(doc *Document, frags map[string]*Fragment) *Manifest {
 						st.LambdaFunctions = d.lambdaFunctions(cv)
 						return
 					}
-					d.configKey(&st.Config, ck, cv)
+					d.field(&st.Config, ck, cv)
 				})
 				m.Stages = append(m.Stages, st)
 			})
 		default:
-			d.configKey(&m.Config, k, v)
+			d.field(&m.Config, k, v)
 		}
 	})
 	return m
@@ -218,7 +292,7 @@ func DecodeFragment(doc *Document) *Fragment {
 	pairs(doc.Root, func(k, v *Node) {
 		switch k.Value {
 		case "handlers":
-			f.Handlers = d.str(k, v)
+			f.Handlers = d.str(k, v) // a fragment's only plain key
 		case "routes":
 			f.Routes = d.routes(v, f)
 		case "authorizers":
@@ -236,14 +310,7 @@ func DecodeFragment(doc *Document) *Fragment {
 
 func (d *decoder) api(v *Node) API {
 	var a API
-	pairs(v, func(k, v *Node) {
-		switch k.Value {
-		case "binary_types":
-			a.BinaryTypes = d.list(k, v)
-		case "cors":
-			a.CORS = d.cors(k, v)
-		}
-	})
+	d.fields(v, &a)
 	return a
 }
 
@@ -254,20 +321,7 @@ func (d *decoder) cors(k, v *Node) *CORS {
 		c.Enabled = d.boolean(k, v).V
 	case v.Kind == MappingNode:
 		c.Enabled, c.Object = true, true
-		pairs(v, func(k, v *Node) {
-			switch k.Value {
-			case "allow_origin":
-				c.AllowOrigin = d.str(k, v)
-			case "allow_headers":
-				c.AllowHeaders = d.list(k, v)
-			case "expose_headers":
-				c.ExposeHeaders = d.list(k, v)
-			case "max_age":
-				c.MaxAge = d.integer(k, v)
-			case "allow_credentials":
-				c.AllowCredentials = d.boolean(k, v)
-			}
-		})
+		d.fields(v, c)
 	default:
 		return nil
 	}
@@ -285,26 +339,7 @@ func (d *decoder) routes(v *Node, f *Fragment) []*Route {
 			case ScalarNode:
 				r.Handler = d.str(mk, mv)
 			case MappingNode:
-				pairs(mv, func(k, v *Node) {
-					switch k.Value {
-					case "handler":
-						r.Handler = d.str(k, v)
-					case "authorizer":
-						r.Authorizer = d.str(k, v)
-					case "scopes":
-						r.Scopes = d.list(k, v)
-					case "api_key_required":
-						r.APIKeyRequired = d.boolean(k, v)
-					case "content_types":
-						r.ContentTypes = d.list(k, v)
-					case "summary":
-						r.Summary = d.str(k, v)
-					case "description":
-						r.Description = d.str(k, v)
-					case "cors":
-						r.CORS = d.cors(k, v)
-					}
-				})
+				d.fields(mv, r)
 				if !r.Handler.Set && r.Handler.Key.Start.Line == 0 {
 					r.Handler.Key = d.rng(mk)
 				}
@@ -321,28 +356,7 @@ func (d *decoder) authorizers(v *Node, f *Fragment) []*Authorizer {
 	var out []*Authorizer
 	pairs(v, func(ak, av *Node) {
 		a := &Authorizer{Fragment: f, Key: Value[string]{V: ak.Value, Set: true, Key: d.rng(ak), Range: d.rng(ak)}}
-		pairs(av, func(k, v *Node) {
-			switch k.Value {
-			case "type":
-				a.Type = d.str(k, v)
-			case "handler":
-				a.Handler = d.str(k, v)
-			case "name":
-				a.Name = d.str(k, v)
-			case "header":
-				a.Header = d.str(k, v)
-			case "ttl_seconds":
-				a.TTLSeconds = d.integer(k, v)
-			case "execution_role":
-				a.ExecutionRole = d.str(k, v)
-			case "provider_arns":
-				a.ProviderARNs = d.list(k, v)
-			case "authorizer_uri":
-				a.AuthorizerURI = d.str(k, v)
-			case "invoke_role_arn":
-				a.InvokeRoleARN = d.str(k, v)
-			}
-		})
+		d.fields(av, a)
 		out = append(out, a)
 	})
 	return out
@@ -369,73 +383,20 @@ func (d *decoder) functions(v *Node, f *Fragment) []*Function {
 				})
 				fn.CloudWatchEvent = c
 			case "s3":
-				s := &S3Source{Range: d.rng(v)}
-				pairs(v, func(k, v *Node) {
-					switch k.Value {
-					case "bucket":
-						s.Bucket = d.str(k, v)
-					case "bucket_resource":
-						s.BucketResource = d.str(k, v)
-					case "events":
-						s.Events = d.list(k, v)
-					case "prefix":
-						s.Prefix = d.str(k, v)
-					case "suffix":
-						s.Suffix = d.str(k, v)
-					}
-				})
-				fn.S3 = s
+				fn.S3 = &S3Source{Range: d.rng(v)}
+				d.fields(v, fn.S3)
 			case "sns":
-				s := &SNSSource{Range: d.rng(v)}
-				pairs(v, func(k, v *Node) {
-					if k.Value == "topic" {
-						s.Topic = d.str(k, v)
-					}
-				})
-				fn.SNS = s
+				fn.SNS = &SNSSource{Range: d.rng(v)}
+				d.fields(v, fn.SNS)
 			case "sqs":
-				s := &SQSSource{Range: d.rng(v)}
-				pairs(v, func(k, v *Node) {
-					switch k.Value {
-					case "queue":
-						s.Queue = d.str(k, v)
-					case "queue_arn":
-						s.QueueARN = d.str(k, v)
-					case "maximum_concurrency":
-						s.MaximumConcurrency = d.integer(k, v)
-					default:
-						d.batching(&s.Batching, k, v)
-					}
-				})
-				fn.SQS = s
+				fn.SQS = &SQSSource{Range: d.rng(v)}
+				d.fields(v, fn.SQS)
 			case "kinesis":
-				s := &KinesisSource{Range: d.rng(v)}
-				pairs(v, func(k, v *Node) {
-					switch k.Value {
-					case "stream":
-						s.Stream = d.str(k, v)
-					case "stream_arn":
-						s.StreamARN = d.str(k, v)
-					case "starting_position":
-						s.StartingPosition = d.str(k, v)
-					default:
-						d.batching(&s.Batching, k, v)
-					}
-				})
-				fn.Kinesis = s
+				fn.Kinesis = &KinesisSource{Range: d.rng(v)}
+				d.fields(v, fn.Kinesis)
 			case "dynamodb":
-				s := &DynamoDBSource{Range: d.rng(v)}
-				pairs(v, func(k, v *Node) {
-					switch k.Value {
-					case "stream_arn":
-						s.StreamARN = d.str(k, v)
-					case "starting_position":
-						s.StartingPosition = d.str(k, v)
-					default:
-						d.batching(&s.Batching, k, v)
-					}
-				})
-				fn.DynamoDB = s
+				fn.DynamoDB = &DynamoDBSource{Range: d.rng(v)}
+				d.fields(v, fn.DynamoDB)
 			default:
 				trigger = false
 			}
@@ -451,48 +412,20 @@ func (d *decoder) functions(v *Node, f *Fragment) []*Function {
 	return out
 }
 
-// batching decodes the keys shared by the polled event sources.
-func (d *decoder) batching(b *Batching, k, v *Node) {
-	switch k.Value {
-	case "batch_size":
-		b.BatchSize = d.integer(k, v)
-	case "maximum_batching_window_in_seconds":
-		b.MaximumBatchingWindowInSeconds = d.integer(k, v)
-	case "report_batch_item_failures":
-		b.ReportBatchItemFailures = d.boolean(k, v)
-	}
-}
-
 func (d *decoder) schedule(k, v *Node) *Schedule {
 	s := &Schedule{Range: d.rng(v)}
 	switch v.Kind {
 	case ScalarNode:
 		s.Expression = d.str(k, v)
 	case MappingNode:
-		pairs(v, func(k, v *Node) {
-			switch k.Value {
-			case "expression":
-				s.Expression = d.str(k, v)
-			case "description":
-				s.Description = d.str(k, v)
-			}
-		})
+		d.fields(v, s)
 	}
 	return s
 }
 
 func (d *decoder) websocket(k, v *Node) *Websocket {
 	w := &Websocket{Range: d.rng(k)}
-	pairs(v, func(k, v *Node) {
-		switch k.Value {
-		case "connect":
-			w.Connect = d.str(k, v)
-		case "message":
-			w.Message = d.str(k, v)
-		case "disconnect":
-			w.Disconnect = d.str(k, v)
-		}
-	})
+	d.fields(v, w)
 	return w
 }
 
@@ -508,14 +441,7 @@ func (d *decoder) middleware(v *Node, f *Fragment) []*Middleware {
 			mw.Handler = d.str(it, it)
 		case MappingNode:
 			mw.Handler.Key = d.rng(it)
-			pairs(it, func(k, v *Node) {
-				switch k.Value {
-				case "handler":
-					mw.Handler = d.str(k, v)
-				case "event_type":
-					mw.EventType = d.str(k, v)
-				}
-			})
+			d.fields(it, mw)
 		default:
 			continue
 		}
@@ -534,16 +460,7 @@ func (d *decoder) blueprints(v *Node, frags map[string]*Fragment) []*Blueprint {
 			continue
 		}
 		b := &Blueprint{Range: d.rng(it)}
-		pairs(it, func(k, v *Node) {
-			switch k.Value {
-			case "manifest":
-				b.Manifest = d.str(k, v)
-			case "url_prefix":
-				b.URLPrefix = d.str(k, v)
-			case "name_prefix":
-				b.NamePrefix = d.str(k, v)
-			}
-		})
+		d.fields(it, b)
 		if b.Manifest.Set && frags != nil {
 			b.Fragment = frags[resolvePath(d.doc, b.Manifest.V)]
 		}
@@ -556,7 +473,7 @@ func (d *decoder) lambdaFunctions(v *Node) []*FunctionConfig {
 	var out []*FunctionConfig
 	pairs(v, func(fk, fv *Node) {
 		fc := &FunctionConfig{Name: Value[string]{V: fk.Value, Set: true, Key: d.rng(fk), Range: d.rng(fk)}}
-		pairs(fv, func(k, v *Node) { d.configKey(&fc.Config, k, v) })
+		d.fields(fv, &fc.Config)
 		out = append(out, fc)
 	})
 	return out
@@ -567,76 +484,6 @@ func (d *decoder) domain(v *Node) *Domain {
 		return nil
 	}
 	dm := &Domain{Range: d.rng(v)}
-	pairs(v, func(k, v *Node) {
-		switch k.Value {
-		case "domain_name":
-			dm.DomainName = d.str(k, v)
-		case "certificate_arn":
-			dm.CertificateARN = d.str(k, v)
-		case "tls_version":
-			dm.TLSVersion = d.str(k, v)
-		case "url_prefix":
-			dm.URLPrefix = d.str(k, v)
-		case "tags":
-			dm.Tags = d.strMap(k, v)
-		}
-	})
+	d.fields(v, dm)
 	return dm
-}
-
-// configKey decodes one configuration key into c; unknown keys are left to
-// the schema.
-func (d *decoder) configKey(c *Config, k, v *Node) {
-	switch k.Value {
-	case "debug":
-		c.Debug = d.boolean(k, v)
-	case "log_level":
-		c.LogLevel = d.str(k, v)
-	case "architecture":
-		c.Architecture = d.str(k, v)
-	case "automatic_layer":
-		c.AutomaticLayer = d.boolean(k, v)
-	case "api_gateway_stage":
-		c.APIGatewayStage = d.str(k, v)
-	case "api_gateway_endpoint_type":
-		c.APIGatewayEndpointType = d.str(k, v)
-	case "api_gateway_endpoint_vpce":
-		c.APIGatewayEndpointVPCE = d.list(k, v)
-	case "api_gateway_policy_file":
-		c.APIGatewayPolicyFile = d.str(k, v)
-	case "minimum_compression_size":
-		c.MinimumCompressionSize = d.integer(k, v)
-	case "api_gateway_custom_domain":
-		c.APIGatewayCustomDomain = d.domain(v)
-	case "websocket_api_custom_domain":
-		c.WebsocketAPICustomDomain = d.domain(v)
-	case "environment_variables":
-		c.EnvironmentVariables = d.strMap(k, v)
-	case "tags":
-		c.Tags = d.strMap(k, v)
-	case "lambda_memory_size":
-		c.LambdaMemorySize = d.integer(k, v)
-	case "lambda_timeout":
-		c.LambdaTimeout = d.integer(k, v)
-	case "layers":
-		c.Layers = d.list(k, v)
-	case "reserved_concurrency":
-		c.ReservedConcurrency = d.integer(k, v)
-	case "subnet_ids":
-		c.SubnetIDs = d.list(k, v)
-	case "security_group_ids":
-		c.SecurityGroupIDs = d.list(k, v)
-	case "manage_iam_role":
-		c.ManageIAMRole = d.boolean(k, v)
-	case "iam_role_arn":
-		c.IAMRoleARN = d.str(k, v)
-	case "autogen_policy":
-		c.AutogenPolicy = d.boolean(k, v)
-	case "iam_policy_file":
-		c.IAMPolicyFile = d.str(k, v)
-	case "xray":
-		c.XRay = d.boolean(k, v)
-	case "log_retention_in_days":
-		c.LogRetentionInDays = d.integer(k, v)
-	}
 }

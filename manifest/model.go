@@ -68,9 +68,9 @@ type Map struct {
 // with every value's position. Blueprint fragments hang off Blueprints.
 type Manifest struct {
 	Doc      *Document
-	Version  Value[int]
-	AppName  Value[string]
-	Handlers Value[string]
+	Version  Value[int]    `key:"version"`
+	AppName  Value[string] `key:"app_name"`
+	Handlers Value[string] `key:"handlers"`
 
 	API         API
 	Routes      []*Route
@@ -90,8 +90,8 @@ type Manifest struct {
 
 // API is the `api:` block.
 type API struct {
-	BinaryTypes List
-	CORS        *CORS
+	BinaryTypes List  `key:"binary_types"`
+	CORS        *CORS `key:"cors"`
 }
 
 // CORS is a route's or the API's `cors:` value: true, false or an object.
@@ -101,11 +101,11 @@ type CORS struct {
 	Enabled bool // false for `cors: false`
 	Object  bool // written as a mapping
 
-	AllowOrigin      Value[string]
-	AllowHeaders     List
-	ExposeHeaders    List
-	MaxAge           Value[int]
-	AllowCredentials Value[bool]
+	AllowOrigin      Value[string] `key:"allow_origin"`
+	AllowHeaders     List          `key:"allow_headers"`
+	ExposeHeaders    List          `key:"expose_headers"`
+	MaxAge           Value[int]    `key:"max_age"`
+	AllowCredentials Value[bool]   `key:"allow_credentials"`
 }
 
 // Route is one path+method of `routes:` (short and long forms alike).
@@ -113,14 +113,14 @@ type Route struct {
 	Path   Value[string]
 	Method Value[string] // as written; the schema requires upper case
 
-	Handler        Value[string]
-	Authorizer     Value[string]
-	Scopes         List
-	APIKeyRequired Value[bool]
-	ContentTypes   List
-	Summary        Value[string]
-	Description    Value[string]
-	CORS           *CORS // nil when the route does not say
+	Handler        Value[string] `key:"handler"`
+	Authorizer     Value[string] `key:"authorizer"`
+	Scopes         List          `key:"scopes"`
+	APIKeyRequired Value[bool]   `key:"api_key_required"`
+	ContentTypes   List          `key:"content_types"`
+	Summary        Value[string] `key:"summary"`
+	Description    Value[string] `key:"description"`
+	CORS           *CORS         `key:"cors"` // nil when the route does not say
 
 	// Fragment is the blueprint fragment declaring the route, nil for the app.
 	Fragment *Fragment
@@ -129,15 +129,15 @@ type Route struct {
 // Authorizer is one entry of `authorizers:`.
 type Authorizer struct {
 	Key           Value[string] // the map key, referenced by routes
-	Type          Value[string] // builtin | iam | cognito_user_pool | custom
-	Handler       Value[string]
-	Name          Value[string]
-	Header        Value[string]
-	TTLSeconds    Value[int]
-	ExecutionRole Value[string]
-	ProviderARNs  List
-	AuthorizerURI Value[string]
-	InvokeRoleARN Value[string]
+	Type          Value[string] `key:"type"` // builtin | iam | cognito_user_pool | custom
+	Handler       Value[string] `key:"handler"`
+	Name          Value[string] `key:"name"`
+	Header        Value[string] `key:"header"`
+	TTLSeconds    Value[int]    `key:"ttl_seconds"`
+	ExecutionRole Value[string] `key:"execution_role"`
+	ProviderARNs  List          `key:"provider_arns"`
+	AuthorizerURI Value[string] `key:"authorizer_uri"`
+	InvokeRoleARN Value[string] `key:"invoke_role_arn"`
 
 	Fragment *Fragment
 }
@@ -165,8 +165,8 @@ type Function struct {
 // Schedule is `schedule:` in its short (string) or long form.
 type Schedule struct {
 	Range       diag.Range
-	Expression  Value[string]
-	Description Value[string]
+	Expression  Value[string] `key:"expression"`
+	Description Value[string] `key:"description"`
 }
 
 // CloudWatchEvent is `cloudwatch_event:`.
@@ -178,65 +178,65 @@ type CloudWatchEvent struct {
 // S3Source is `s3:`.
 type S3Source struct {
 	Range          diag.Range
-	Bucket         Value[string]
-	BucketResource Value[string]
-	Events         List
-	Prefix         Value[string]
-	Suffix         Value[string]
+	Bucket         Value[string] `key:"bucket"`
+	BucketResource Value[string] `key:"bucket_resource"`
+	Events         List          `key:"events"`
+	Prefix         Value[string] `key:"prefix"`
+	Suffix         Value[string] `key:"suffix"`
 }
 
 // SNSSource is `sns:`.
 type SNSSource struct {
 	Range diag.Range
-	Topic Value[string]
+	Topic Value[string] `key:"topic"`
 }
 
 // Batching holds the keys every polled event source (sqs, kinesis,
 // dynamodb) takes.
 type Batching struct {
-	BatchSize                      Value[int]
-	MaximumBatchingWindowInSeconds Value[int]
-	ReportBatchItemFailures        Value[bool]
+	BatchSize                      Value[int]  `key:"batch_size"`
+	MaximumBatchingWindowInSeconds Value[int]  `key:"maximum_batching_window_in_seconds"`
+	ReportBatchItemFailures        Value[bool] `key:"report_batch_item_failures"`
 }
 
 // SQSSource is `sqs:`.
 type SQSSource struct {
 	Range              diag.Range
-	Queue              Value[string]
-	QueueARN           Value[string]
-	MaximumConcurrency Value[int]
+	Queue              Value[string] `key:"queue"`
+	QueueARN           Value[string] `key:"queue_arn"`
+	MaximumConcurrency Value[int]    `key:"maximum_concurrency"`
 	Batching
 }
 
 // KinesisSource is `kinesis:`.
 type KinesisSource struct {
 	Range            diag.Range
-	Stream           Value[string]
-	StreamARN        Value[string]
-	StartingPosition Value[string]
+	Stream           Value[string] `key:"stream"`
+	StreamARN        Value[string] `key:"stream_arn"`
+	StartingPosition Value[string] `key:"starting_position"`
 	Batching
 }
 
 // DynamoDBSource is `dynamodb:`.
 type DynamoDBSource struct {
 	Range            diag.Range
-	StreamARN        Value[string]
-	StartingPosition Value[string]
+	StreamARN        Value[string] `key:"stream_arn"`
+	StartingPosition Value[string] `key:"starting_position"`
 	Batching
 }
 
 // Websocket is `websocket:`: handler names per websocket event.
 type Websocket struct {
 	Range      diag.Range
-	Connect    Value[string]
-	Message    Value[string]
-	Disconnect Value[string]
+	Connect    Value[string] `key:"connect"`
+	Message    Value[string] `key:"message"`
+	Disconnect Value[string] `key:"disconnect"`
 }
 
 // Middleware is one entry of `middleware:`.
 type Middleware struct {
-	Handler   Value[string]
-	EventType Value[string] // default "all"
+	Handler   Value[string] `key:"handler"`
+	EventType Value[string] `key:"event_type"` // default "all"
 	Fragment  *Fragment
 }
 
@@ -244,9 +244,9 @@ type Middleware struct {
 // could not be loaded (a diagnostic says why).
 type Blueprint struct {
 	Range      diag.Range
-	Manifest   Value[string]
-	URLPrefix  Value[string]
-	NamePrefix Value[string]
+	Manifest   Value[string] `key:"manifest"`
+	URLPrefix  Value[string] `key:"url_prefix"`
+	NamePrefix Value[string] `key:"name_prefix"`
 	Fragment   *Fragment
 }
 
@@ -268,11 +268,11 @@ type Fragment struct {
 // Domain is api_gateway_custom_domain / websocket_api_custom_domain.
 type Domain struct {
 	Range          diag.Range
-	DomainName     Value[string]
-	CertificateARN Value[string]
-	TLSVersion     Value[string]
-	URLPrefix      Value[string]
-	Tags           Map
+	DomainName     Value[string] `key:"domain_name"`
+	CertificateARN Value[string] `key:"certificate_arn"`
+	TLSVersion     Value[string] `key:"tls_version"`
+	URLPrefix      Value[string] `key:"url_prefix"`
+	Tags           Map           `key:"tags"`
 }
 
 // Config is the configuration keys valid at one layer: the top level, a
@@ -280,33 +280,33 @@ type Domain struct {
 // keys are allowed; the schema enforces which).
 type Config struct {
 	// per stage
-	Debug                    Value[bool]
-	LogLevel                 Value[string]
-	Architecture             Value[string]
-	AutomaticLayer           Value[bool]
-	APIGatewayStage          Value[string]
-	APIGatewayEndpointType   Value[string]
-	APIGatewayEndpointVPCE   List
-	APIGatewayPolicyFile     Value[string]
-	MinimumCompressionSize   Value[int]
-	APIGatewayCustomDomain   *Domain
-	WebsocketAPICustomDomain *Domain
+	Debug                    Value[bool]   `key:"debug"`
+	LogLevel                 Value[string] `key:"log_level"`
+	Architecture             Value[string] `key:"architecture"`
+	AutomaticLayer           Value[bool]   `key:"automatic_layer"`
+	APIGatewayStage          Value[string] `key:"api_gateway_stage"`
+	APIGatewayEndpointType   Value[string] `key:"api_gateway_endpoint_type"`
+	APIGatewayEndpointVPCE   List          `key:"api_gateway_endpoint_vpce"`
+	APIGatewayPolicyFile     Value[string] `key:"api_gateway_policy_file"`
+	MinimumCompressionSize   Value[int]    `key:"minimum_compression_size"`
+	APIGatewayCustomDomain   *Domain       `key:"api_gateway_custom_domain"`
+	WebsocketAPICustomDomain *Domain       `key:"websocket_api_custom_domain"`
 
 	// per stage and function
-	EnvironmentVariables Map
-	Tags                 Map
-	LambdaMemorySize     Value[int]
-	LambdaTimeout        Value[int]
-	Layers               List
-	ReservedConcurrency  Value[int]
-	SubnetIDs            List
-	SecurityGroupIDs     List
-	ManageIAMRole        Value[bool]
-	IAMRoleARN           Value[string]
-	AutogenPolicy        Value[bool]
-	IAMPolicyFile        Value[string]
-	XRay                 Value[bool]
-	LogRetentionInDays   Value[int]
+	EnvironmentVariables Map           `key:"environment_variables"`
+	Tags                 Map           `key:"tags"`
+	LambdaMemorySize     Value[int]    `key:"lambda_memory_size"`
+	LambdaTimeout        Value[int]    `key:"lambda_timeout"`
+	Layers               List          `key:"layers"`
+	ReservedConcurrency  Value[int]    `key:"reserved_concurrency"`
+	SubnetIDs            List          `key:"subnet_ids"`
+	SecurityGroupIDs     List          `key:"security_group_ids"`
+	ManageIAMRole        Value[bool]   `key:"manage_iam_role"`
+	IAMRoleARN           Value[string] `key:"iam_role_arn"`
+	AutogenPolicy        Value[bool]   `key:"autogen_policy"`
+	IAMPolicyFile        Value[string] `key:"iam_policy_file"`
+	XRay                 Value[bool]   `key:"xray"`
+	LogRetentionInDays   Value[int]    `key:"log_retention_in_days"`
 }
 
 // FunctionConfig is one entry of a `lambda_functions:` block.
