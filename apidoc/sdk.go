@@ -1,6 +1,7 @@
 package apidoc
 
 import (
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -16,6 +17,20 @@ var SDKTypes = []string{"javascript"}
 
 // UnsupportedSDKError is an --sdk-type SDK does not support.
 type UnsupportedSDKError struct{ Type string }
+
+// The fixed parts of the generated client, kept as files so they can be
+// read, linted and checked as JavaScript (node --check in the tests).
+var (
+	// jsErrorType is the client's error type.
+	//go:embed js/error.js
+	jsErrorType string
+	// jsSend is the request machinery every method shares.
+	//go:embed js/send.js
+	jsSend string
+	// tsClientOptions types createClient's options and the error.
+	//go:embed js/client.d.ts
+	tsClientOptions string
+)
 
 func (e *UnsupportedSDKError) Error() string {
 	return fmt.Sprintf("unsupported --sdk-type %q (supported: %s)", e.Type, strings.Join(SDKTypes, ", "))
@@ -161,7 +176,7 @@ func jsClient(app *compiler.App, ops []Operation) []byte {
 	}
 	p("};\n\n")
 
-	b.WriteString(jsRuntimeTop)
+	b.WriteString(jsErrorType)
 
 	p("/**\n")
 	p(" * createClient returns a client of the %s API.\n", app.Name)
@@ -205,157 +220,16 @@ func jsClient(app *compiler.App, ops []Operation) []byte {
 	}
 	p("  };\n")
 	p("}\n\n")
-	b.WriteString(jsRuntimeBottom)
+	b.WriteString(jsSend)
 	return []byte(b.String())
 }
-
-// jsRuntimeTop is the client's error type.
-const jsRuntimeTop = `/**
- * ApiError is what a method's promise rejects with when the API answers
- * with a status outside 200-299.
- */
-export class ApiError extends Error {
-  constructor(status, body, headers) {
-    super(errorMessage(status, body));
-    this.name = "ApiError";
-    /** The HTTP status. */
-    this.status = status;
-    /**
-     * Chalice's error Code (NotFoundError, BadRequestError, ...), or API
-     * Gateway's error type (x-amzn-ErrorType) for its own errors.
-     */
-    this.code = errorCode(body, headers);
-    /** The decoded body: {Code, Message} for the app's errors. */
-    this.body = body;
-    /** The response headers. */
-    this.headers = headers;
-  }
-}
-
-`
-
-// jsRuntimeBottom is the request machinery every method shares.
-const jsRuntimeBottom = `async function send(fetch, base, clientHeaders, operation, args, options) {
-  const { query, headers, body } = options ?? {};
-  let path = operation.path;
-  operation.params.forEach((name, i) => {
-    const value = args[i];
-    if (value === undefined || value === null || value === "") {
-      throw new TypeError(operation.name + ": the path parameter " + name + " is required");
-    }
-    path = path.replace("{" + name + "}", () => encodeURIComponent(String(value)));
-  });
-  const requestHeaders = new Headers();
-  setHeaders(requestHeaders, clientHeaders);
-  setHeaders(requestHeaders, headers);
-  const init = { method: operation.method, headers: requestHeaders };
-  if (body !== undefined) {
-    if (!requestHeaders.has("content-type")) {
-      requestHeaders.set("content-type", operation.contentTypes[0]);
-    }
-    init.body = encodeBody(operation, body, requestHeaders.get("content-type"));
-  } else if (operation.emptyBodyType !== undefined && !requestHeaders.has("content-type")) {
-    requestHeaders.set("content-type", operation.emptyBodyType);
-  }
-  const response = await fetch(base + path + queryString(query), init);
-  const data = await decode(response);
-  if (!response.ok) {
-    throw new ApiError(response.status, data, response.headers);
-  }
-  return data;
-}
-
-function setHeaders(target, source) {
-  for (const [name, value] of Object.entries(source ?? {})) {
-    if (value !== undefined && value !== null) {
-      target.set(name, String(value));
-    }
-  }
-}
-
-function queryString(query) {
-  const parts = [];
-  for (const [key, value] of Object.entries(query ?? {})) {
-    for (const v of Array.isArray(value) ? value : [value]) {
-      if (v !== undefined && v !== null) {
-        parts.push(encodeURIComponent(key) + "=" + encodeURIComponent(String(v)));
-      }
-    }
-  }
-  return parts.length === 0 ? "" : "?" + parts.join("&");
-}
-
-function encodeBody(operation, body, contentType) {
-  if (typeof body === "string" || body instanceof ArrayBuffer || ArrayBuffer.isView(body) ||
-      (typeof Blob === "function" && body instanceof Blob) || body instanceof URLSearchParams) {
-    return body;
-  }
-  const type = mediaType(contentType);
-  if (isJSON(type)) {
-    return JSON.stringify(body);
-  }
-  if (type === "application/x-www-form-urlencoded" && body !== null && typeof body === "object") {
-    return new URLSearchParams(body).toString();
-  }
-  throw new TypeError(operation.name + ": a " + type + " body must be a string or bytes");
-}
-
-async function decode(response) {
-  const type = mediaType(response.headers.get("content-type") ?? "application/json");
-  if (isJSON(type)) {
-    const text = await response.text();
-    if (text === "") {
-      return null;
-    }
-    try {
-      return JSON.parse(text);
-    } catch {
-      return text; // Chalice sends a string result as it is
-    }
-  }
-  if (type.startsWith("text/")) {
-    return response.text();
-  }
-  return new Uint8Array(await response.arrayBuffer());
-}
-
-function mediaType(contentType) {
-  return contentType.split(";")[0].trim().toLowerCase();
-}
-
-function isJSON(type) {
-  return type === "application/json" || type.endsWith("+json");
-}
-
-function errorCode(body, headers) {
-  if (body !== null && typeof body === "object" && typeof body.Code === "string") {
-    return body.Code;
-  }
-  const type = headers.get("x-amzn-errortype");
-  return type ? type.split(":")[0] : undefined;
-}
-
-function errorMessage(status, body) {
-  if (body !== null && typeof body === "object") {
-    for (const key of ["Message", "message"]) {
-      if (typeof body[key] === "string") {
-        return body[key];
-      }
-    }
-  }
-  if (typeof body === "string" && body !== "") {
-    return body;
-  }
-  return "HTTP " + status;
-}
-`
 
 func jsTypes(app *compiler.App, ops []Operation) []byte {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	p("// %s\n//\n", GeneratedHeader)
 	p("// TypeScript typings of apig-client.js, the client of the %s API (stage %s).\n\n", app.Name, stageName(app))
-	b.WriteString(tsCommon)
+	b.WriteString(tsClientOptions)
 	p("/** The %s API. Each method resolves with the decoded response body. */\n", app.Name)
 	p("export interface Client {\n")
 	for i, op := range ops {
@@ -381,63 +255,6 @@ func jsTypes(app *compiler.App, ops []Operation) []byte {
 	p("export declare function createClient(options: ClientOptions): Client;\n")
 	return []byte(b.String())
 }
-
-const tsCommon = `/** The options of createClient. */
-export interface ClientOptions {
-  /**
-   * The API's URL, with its stage: the stack's EndpointURL output, or
-   * http://127.0.0.1:8000 for ` + "`chalc local`" + `.
-   */
-  baseUrl: string;
-  /** Headers sent with every request (x-api-key, an authorizer's token, ...). */
-  headers?: Record<string, string>;
-  /** The fetch function to use (default: the global fetch). */
-  fetch?: typeof fetch;
-}
-
-/** A query string value: an array repeats the key; null and undefined are left out. */
-export type QueryValue = string | number | boolean | null | undefined | ReadonlyArray<string | number | boolean>;
-
-/** The options of a method whose request has no body (GET, HEAD). */
-export interface RequestOptions {
-  /** Query string parameters. */
-  query?: Record<string, QueryValue>;
-  /** Headers of this request, over the client's. */
-  headers?: Record<string, string>;
-}
-
-/** The options of a method whose request may have a body. */
-export interface BodyRequestOptions extends RequestOptions {
-  /**
-   * The request body. A string or bytes (ArrayBuffer, a typed array, Blob,
-   * URLSearchParams) is sent as it is; any other value is JSON-encoded for
-   * a JSON content type, or form-encoded for
-   * application/x-www-form-urlencoded. The Content-Type is the route's
-   * first content type unless headers set one.
-   */
-  body?: unknown;
-}
-
-/** The body of an error the app answers, as Chalice writes it. */
-export interface ErrorBody {
-  Code: string;
-  Message: string;
-}
-
-/** What a method's promise rejects with when the API answers with a status outside 200-299. */
-export declare class ApiError extends Error {
-  readonly name: "ApiError";
-  /** The HTTP status. */
-  readonly status: number;
-  /** Chalice's error Code, or API Gateway's error type (x-amzn-ErrorType) for its own errors. */
-  readonly code: string | undefined;
-  /** The decoded body: an ErrorBody for the app's errors, {message} for API Gateway's. */
-  readonly body: ErrorBody | { message?: string | null; Message?: string } | string | Uint8Array | null;
-  /** The response headers. */
-  readonly headers: Headers;
-}
-
-`
 
 func jsReadme(app *compiler.App, ops []Operation) []byte {
 	var b strings.Builder
