@@ -468,6 +468,7 @@ var patternText = map[string]string{
 	"^[A-Za-z0-9_-]+$": `may only contain letters, digits, "_" and "-"`,
 	"^[A-Za-z0-9_-]*$": `may only contain letters, digits, "_" and "-"`,
 	"^(?i:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY)$": "is an HTTP method",
+	"^x-": "starts with x- (an extension key chalc ignores)",
 }
 
 func (r *reporter) patternError(loc []string, pattern string) {

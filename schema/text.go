@@ -121,6 +121,9 @@ func suggestKey(k string, cands []string) string {
 	if ties > 0 {
 		return ""
 	}
+	if best == "" {
+		best = suggest.PartOf(k, cands) // ttl → ttl_seconds
+	}
 	return best
 }
 
