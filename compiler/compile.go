@@ -178,9 +178,8 @@ func (c *checker) goCheck() {
 			p.ImportPath, p.Name, p.Funcs, p.Objects, p.Checked = gp.ImportPath, gp.Name, gp.Funcs, gp.Objects, true
 		}
 	}
-	if c.ds.HasErrors() {
-		return
-	}
+	// Handlers are checked against every package that loaded, even when
+	// another problem (chalc's runtime missing from go.mod) was found.
 	c.checkHandlers()
 	if res.SDK != nil && !c.ds.HasErrors() {
 		c.sdkActions(res.SDK)

@@ -138,6 +138,30 @@ func describe(u handlerUse) string {
 	return "this handler"
 }
 
+// goHandlerName is the exported Go name a Chalice user's handler name
+// most likely means: without a package or module prefix (app.login →
+// login), snake_case joined (get_user → getUser), the first letter upper
+// case (Login, GetUser).
+func goHandlerName(name string) string {
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		name = name[i+1:]
+	}
+	var b strings.Builder
+	upper := true
+	for _, r := range name {
+		switch {
+		case r == '_':
+			upper = true
+		case upper:
+			b.WriteRune(unicode.ToUpper(r))
+			upper = false
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
 func (c *checker) missingHandler(ref *HandlerRef) {
 	p := ref.Package
 	var names []string
@@ -147,6 +171,11 @@ func (c *checker) missingHandler(ref *HandlerRef) {
 	sort.Strings(names)
 	suggestion := suggestName(ref.Name, names)
 	exported := exportName(ref.Name)
+	if goName := goHandlerName(ref.Name); goName != ref.Name && p.Funcs[goName] != nil {
+		// Python's app.login, a lower-case or snake_case name: the
+		// exported Go func it stands for.
+		suggestion = goName
+	}
 	o := p.Objects[ref.Name]
 	var d *diag.Diagnostic
 	switch {

@@ -59,6 +59,16 @@ type App struct {
 // notification up (runtime/s3notify), and only then links the AWS SDK.
 func (a *App) NeedsS3Notify() bool { return a.s3NotifyAt() != nil }
 
+// RuntimePackages are the packages of chalc's runtime the app's generated
+// code imports, which the app's module must provide.
+func (a *App) RuntimePackages() []string {
+	paths := []string{gocheck.ChalicePath, gocheck.DispatchPath}
+	if a.NeedsS3Notify() {
+		paths = append(paths, gocheck.S3NotifyPath)
+	}
+	return paths
+}
+
 // s3NotifyAt is the s3 trigger that needs runtime/s3notify, or nil.
 func (a *App) s3NotifyAt() *Function {
 	for _, f := range a.Functions {

@@ -242,6 +242,10 @@ func moduleCheck(p Target, runtime []RuntimeImport) (ds diag.Diagnostics, handle
 				var at diag.Range
 				if g == handlers {
 					e := parseGoError(lp.Error.Pos, "")
+					if e.File != "" && !filepath.IsAbs(e.File) {
+						// go list names files relative to where it ran.
+						e.File = filepath.Join(p.Dir, e.File)
+					}
 					if e.File != "" {
 						at = diag.Range{Filename: diag.DisplayPath(e.File), Start: diag.Pos{Line: e.Line, Column: e.Col}}
 					}
@@ -281,33 +285,18 @@ func moduleCheck(p Target, runtime []RuntimeImport) (ds diag.Diagnostics, handle
 			d.Notes = append(d.Notes, n)
 		}
 		switch {
-		case g == handlers || !isModuleProblem(all):
-			d.Hint("%s", tidyHint(root, all))
-		case generatedImports(p.Dir, g.roots):
+		case g == handlers || !isModuleProblem(all) || strings.Contains(all, "vendor"):
 			d.Hint("%s", tidyHint(root, all))
 		default:
-			// `go mod tidy` records what the module's files import, and
-			// chalc_gen.go does not import these yet. (go's own advice,
-			// go get <package>@v0.0.0, asks the module proxy about
-			// every prefix of the path first.)
-			d.Hint("run `chalc generate` (chalc_gen.go then imports %s), then %s", it, strings.TrimPrefix(tidyHint(root, all), "run "))
+			// chalc generate writes chalc_gen.go, which imports these,
+			// and records what they need (RecordRuntime), offline when
+			// the module cache has it. (go's own advice, go get
+			// <package>@v0.0.0, asks the module proxy about every
+			// prefix of the path first.)
+			d.Hint("run `chalc generate`: it records what chalc's runtime needs in go.mod and go.sum")
 		}
 	}
 	return ds, handlersBroken
-}
-
-// generatedImports reports whether dir's chalc_gen.go imports every path.
-func generatedImports(dir string, paths []string) bool {
-	b, err := os.ReadFile(filepath.Join(dir, GeneratedFile))
-	if err != nil {
-		return false
-	}
-	for _, p := range paths {
-		if !bytes.Contains(b, []byte(`"`+p+`"`)) {
-			return false
-		}
-	}
-	return true
 }
 
 // isModuleProblem: the go command's message is about go.mod/go.sum

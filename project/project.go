@@ -155,6 +155,20 @@ func Generate(c *Checked) (bool, error) {
 	return build.WriteGenerated(c.App)
 }
 
+// RecordRuntimeModules makes the app's go.mod and go.sum record what the
+// runtime packages chalc_gen.go imports need (gocheck.RecordRuntime) and
+// returns what changed, a line each; nothing when nothing was missing.
+func RecordRuntimeModules(ctx context.Context, c *Checked) ([]string, error) {
+	if c.App == nil {
+		return nil, errors.New("the project has errors")
+	}
+	root := gocheck.ModuleRoot(c.App.Handlers.Dir)
+	if root == "" {
+		return nil, nil // the Go check has said so
+	}
+	return gocheck.RecordRuntime(ctx, root, c.App.RuntimePackages())
+}
+
 // GenerateCheck reports whether chalc_gen.go is current, without writing.
 func GenerateCheck(c *Checked) (current bool, path string, err error) {
 	src, err := build.GenerateApp(c.App)

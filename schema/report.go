@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -295,6 +296,11 @@ func (r *reporter) typeError(loc []string, s obj) {
 			k = key(loc) + ": "
 		}
 	}
+	if method, handler, ok := missingColon(node.Value); ok && strings.Contains(r.raw.str(s, "x-chalc-fix"), "{GET: {value}}") {
+		// "POST Login" under a path: the colon after the method is missing.
+		d.Hint("a colon is missing after the method: write %s: %s", method, handler)
+		return
+	}
 	if fix := r.raw.str(s, "x-chalc-fix"); fix != "" {
 		d.Hint("write %s", fillFix(fix, key(loc), flowScalar(node)))
 		return
@@ -390,6 +396,19 @@ func (r *reporter) constError(loc []string, want any) {
 		d.Hint("remove the quotes: %s%v", k, want)
 	}
 }
+
+// missingColon splits "POST Login", an HTTP method and a handler name
+// written without the colon between them.
+func missingColon(v string) (method, handler string, ok bool) {
+	m, h, found := strings.Cut(strings.TrimSpace(v), " ")
+	h = strings.TrimSpace(h)
+	if !found || h == "" || strings.ContainsAny(h, " :{}[]") || !methodKey.MatchString(m) {
+		return "", "", false
+	}
+	return strings.ToUpper(m), h, true
+}
+
+var methodKey = regexp.MustCompile(`^(?i:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$`)
 
 // fillFix fills an x-chalc-fix template: {key} is the key, {KEY} the key
 // in upper case, {value} the value as written.

@@ -485,6 +485,16 @@ func generate(cmd *cli.Command, stdout, stderr io.Writer) error {
 	} else {
 		fmt.Fprintf(stdout, "%s is up to date\n", rel(path))
 	}
+	// What chalc_gen.go imports must be in go.mod and go.sum: record it
+	// as `go mod tidy` would, and say so.
+	changes, err := project.RecordRuntimeModules(context.Background(), c)
+	if err != nil {
+		fmt.Fprintf(stderr, "chalc: %v\n", err)
+		return exitCode(exitProblems)
+	}
+	for _, ch := range changes {
+		fmt.Fprintf(stdout, "%s\n", ch)
+	}
 	return nil
 }
 
