@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"go/format"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,6 +31,8 @@ type gen struct {
 	buf     bytes.Buffer
 	aliases map[*compiler.Package]string
 	usesCtx bool
+	// usesSourceDir: App() records where the generated file is.
+	usesSourceDir bool
 }
 
 func (g *gen) p(format string, args ...any) { fmt.Fprintf(&g.buf, format, args...) }
@@ -71,7 +74,13 @@ func (g *gen) file() ([]byte, error) {
 	g.p("package %s\n\n", g.app.Handlers.Name)
 	g.p("import (\n")
 	if g.usesCtx {
-		g.p("\t\"context\"\n\n")
+		g.p("\t\"context\"\n")
+	}
+	if g.usesSourceDir {
+		g.p("\t\"path/filepath\"\n\t\"runtime\"\n")
+	}
+	if g.usesCtx || g.usesSourceDir {
+		g.p("\n")
 	}
 	g.p("\t%q\n", gocheck.ChalicePath)
 	g.p("\t// dispatch serves the App in Lambda; importing it here keeps it in\n")
@@ -90,6 +99,14 @@ func (g *gen) file() ([]byte, error) {
 	}
 	g.p(")\n\n")
 	g.p("%s", bodySrc)
+	if g.usesSourceDir {
+		g.p("\n// chalcGenDir is this file's directory, where Sources' paths start:\n")
+		g.p("// chalicetest compares them with the manifest (\"\" in a -trimpath build).\n")
+		g.p("func chalcGenDir() string {\n")
+		g.p("\t_, file, _, ok := runtime.Caller(0)\n")
+		g.p("\tif !ok || !filepath.IsAbs(file) {\n\t\treturn \"\"\n\t}\n")
+		g.p("\treturn filepath.Dir(file)\n}\n")
+	}
 	src, err := format.Source(g.buf.Bytes())
 	if err != nil {
 		return nil, fmt.Errorf("generated code does not parse (a chalc bug): %v\n%s", err, g.buf.Bytes())
@@ -138,7 +155,21 @@ func (g *gen) appBody() {
 		}
 		g.p("},\n")
 	}
-	g.p("\t\t},\n\t})\n")
+	g.p("\t\t},\n")
+	if len(a.Inputs) > 0 {
+		g.p("\t\tSources: []chalice.Source{\n")
+		for _, in := range a.Inputs {
+			rel, err := filepath.Rel(a.Handlers.Dir, in.Path)
+			if err != nil {
+				rel = in.Path
+			}
+			g.p("\t\t\t{Path: %q, SHA256: %q},\n", filepath.ToSlash(rel), in.SHA256)
+		}
+		g.p("\t\t},\n")
+		g.p("\t\tSourceDir: chalcGenDir(),\n")
+		g.usesSourceDir = true
+	}
+	g.p("\t})\n")
 	for _, r := range a.Routes {
 		g.route(r)
 	}

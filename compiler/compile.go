@@ -101,6 +101,11 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 		ManifestPath: set.Root.Path,
 		Dir:          filepath.Dir(set.Root.Path),
 	}
+	for _, doc := range append([]*manifest.Document{set.Root}, set.Fragments...) {
+		if src, ok := set.Sources[doc.Filename]; ok && doc.Path != "" {
+			c.app.Inputs = append(c.app.Inputs, Input{Path: doc.Path, SHA256: inputDigest(src)})
+		}
+	}
 	c.packages()
 	c.binaryTypes() // fills app.BinaryTypes: Chalice's defaults plus api.binary_types
 	c.routes()

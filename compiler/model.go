@@ -1,7 +1,10 @@
 package compiler
 
 import (
+	"bytes"
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"sync"
@@ -25,6 +28,10 @@ type App struct {
 	Dir          string
 	ManifestPath string
 	Manifest     *manifest.Manifest
+	// Inputs are the manifest files the app was compiled from (the
+	// manifest, then each blueprint fragment), with their digests, which
+	// the generated code records so tests can tell it is stale.
+	Inputs []Input
 
 	// Handlers is the app's own handlers package; Packages lists it first,
 	// then each blueprint fragment's package.
@@ -52,6 +59,21 @@ type App struct {
 	// stage (nil when none is set); APIPolicyFile is its absolute path.
 	APIPolicyDocument any
 	APIPolicyFile     string
+}
+
+// Input is one manifest file and the digest of its content: SHA-256 with
+// "\r\n" read as "\n" (the runtime's chalice.SourceDigest, which checks
+// it).
+type Input struct {
+	Path   string // absolute
+	SHA256 string
+}
+
+// inputDigest is chalice.SourceDigest (the compile side does not import
+// the runtime; a test pins that the two agree).
+func inputDigest(content []byte) string {
+	sum := sha256.Sum256(bytes.ReplaceAll(content, []byte("\r\n"), []byte("\n")))
+	return hex.EncodeToString(sum[:])
 }
 
 // NeedsS3Notify reports whether a function subscribes to an existing

@@ -30,6 +30,22 @@ type Config struct {
 	BinaryTypes []string
 	// Stages holds the per-stage settings; "dev" always exists.
 	Stages map[string]Stage
+	// Sources are the manifest files (chalice.yaml and its blueprint
+	// fragments) the generated code was made from, with their digests:
+	// CheckSources tells when they have changed since.
+	Sources []Source
+	// SourceDir is the absolute directory of the generated code, where
+	// Sources' paths start; "" when unknown (a -trimpath build).
+	SourceDir string
+}
+
+// Source is one manifest file the generated code was made from.
+type Source struct {
+	// Path is the file's path relative to the directory of the package
+	// holding chalc_gen.go (where `go test` runs), with forward slashes.
+	Path string
+	// SHA256 is the hex digest of its content, line endings as "\n".
+	SHA256 string
 }
 
 // Stage is one stage's run-time settings.

@@ -4,6 +4,8 @@ package app
 
 import (
 	"context"
+	"path/filepath"
+	"runtime"
 
 	"github.com/chalc-dev/chalc/runtime/chalice"
 	// dispatch serves the App in Lambda; importing it here keeps it in
@@ -20,6 +22,10 @@ func App() *chalice.App {
 		Stages: map[string]chalice.Stage{
 			"dev": {Debug: false, LogLevel: "ERROR", APIGatewayStage: "api"},
 		},
+		Sources: []chalice.Source{
+			{Path: "../chalice.yaml", SHA256: "09174dc93f3fc18ed8b0fd66cf4dcbd59a14f16cc6f0e05cbbbf521c455796db"},
+		},
+		SourceDir: chalcGenDir(),
 	})
 	app.Route(chalice.Route{
 		Path: "/public", Method: "GET", HandlerName: "Public",
@@ -92,4 +98,14 @@ func App() *chalice.App {
 		},
 	})
 	return app
+}
+
+// chalcGenDir is this file's directory, where Sources' paths start:
+// chalicetest compares them with the manifest ("" in a -trimpath build).
+func chalcGenDir() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok || !filepath.IsAbs(file) {
+		return ""
+	}
+	return filepath.Dir(file)
 }

@@ -4,6 +4,8 @@ package app
 
 import (
 	"context"
+	"path/filepath"
+	"runtime"
 
 	"github.com/chalc-dev/chalc/runtime/chalice"
 	// dispatch serves the App in Lambda; importing it here keeps it in
@@ -20,6 +22,10 @@ func App() *chalice.App {
 		Stages: map[string]chalice.Stage{
 			"dev": {Debug: false, LogLevel: "ERROR", APIGatewayStage: "api"},
 		},
+		Sources: []chalice.Source{
+			{Path: "../chalice.yaml", SHA256: "365142d58fe049e0de63585a2e3e9f92c337c2c73e9b6be920768f76fc828c77"},
+		},
+		SourceDir: chalcGenDir(),
 	})
 	app.Function(chalice.Function{Name: "sns_by_name", Kind: chalice.KindSNS, HandlerName: "SnsByName",
 		SNS: func(ctx context.Context, e chalice.SNSEvent) (any, error) {
@@ -72,4 +78,14 @@ func App() *chalice.App {
 		},
 	})
 	return app
+}
+
+// chalcGenDir is this file's directory, where Sources' paths start:
+// chalicetest compares them with the manifest ("" in a -trimpath build).
+func chalcGenDir() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok || !filepath.IsAbs(file) {
+		return ""
+	}
+	return filepath.Dir(file)
 }

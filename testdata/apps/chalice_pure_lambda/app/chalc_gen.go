@@ -3,6 +3,9 @@
 package app
 
 import (
+	"path/filepath"
+	"runtime"
+
 	"github.com/chalc-dev/chalc/runtime/chalice"
 	// dispatch serves the App in Lambda; importing it here keeps it in
 	// the module graph for `go mod vendor`.
@@ -18,6 +21,10 @@ func App() *chalice.App {
 		Stages: map[string]chalice.Stage{
 			"dev": {Debug: false, LogLevel: "ERROR", APIGatewayStage: "api"},
 		},
+		Sources: []chalice.Source{
+			{Path: "../chalice.yaml", SHA256: "303c5c4c11a02691b12f0753a78b0589386afa7b749115f90c447ae12ab19433"},
+		},
+		SourceDir: chalcGenDir(),
 	})
 	app.Function(chalice.Function{Name: "plain_handler", Kind: chalice.KindPureLambda, HandlerName: "PlainHandler",
 		Pure: PlainHandler,
@@ -29,4 +36,14 @@ func App() *chalice.App {
 		Pure: OddName,
 	})
 	return app
+}
+
+// chalcGenDir is this file's directory, where Sources' paths start:
+// chalicetest compares them with the manifest ("" in a -trimpath build).
+func chalcGenDir() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok || !filepath.IsAbs(file) {
+		return ""
+	}
+	return filepath.Dir(file)
 }

@@ -4,6 +4,8 @@ package app
 
 import (
 	"context"
+	"path/filepath"
+	"runtime"
 
 	"github.com/chalc-dev/chalc/runtime/chalice"
 	// dispatch serves the App in Lambda; importing it here keeps it in
@@ -20,6 +22,10 @@ func App() *chalice.App {
 		Stages: map[string]chalice.Stage{
 			"dev": {Debug: false, LogLevel: "ERROR", APIGatewayStage: "api"},
 		},
+		Sources: []chalice.Source{
+			{Path: "../chalice.yaml", SHA256: "8e783e4fe75e1f82263647304a57c219f44e097bbafba804347e4cb43da5e115"},
+		},
+		SourceDir: chalcGenDir(),
 	})
 	app.Route(chalice.Route{
 		Path: "/", Method: "GET", HandlerName: "Index",
@@ -147,4 +153,14 @@ func App() *chalice.App {
 		},
 	})
 	return app
+}
+
+// chalcGenDir is this file's directory, where Sources' paths start:
+// chalicetest compares them with the manifest ("" in a -trimpath build).
+func chalcGenDir() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok || !filepath.IsAbs(file) {
+		return ""
+	}
+	return filepath.Dir(file)
 }

@@ -4,6 +4,8 @@ package app
 
 import (
 	"context"
+	"path/filepath"
+	"runtime"
 
 	"github.com/chalc-dev/chalc/runtime/chalice"
 	// dispatch serves the App in Lambda; importing it here keeps it in
@@ -20,6 +22,10 @@ func App() *chalice.App {
 		Stages: map[string]chalice.Stage{
 			"dev": {Debug: false, LogLevel: "ERROR", APIGatewayStage: "api"},
 		},
+		Sources: []chalice.Source{
+			{Path: "../chalice.yaml", SHA256: "581302a295f09eb144cba19ef4f6305f45154b9c2a53ef4437ffb788fec2e3d5"},
+		},
+		SourceDir: chalcGenDir(),
 	})
 	app.Function(chalice.Function{Name: "every_five", Kind: chalice.KindScheduled, HandlerName: "EveryFive",
 		CloudWatch: func(ctx context.Context, e chalice.CloudWatchEvent) (any, error) {
@@ -57,4 +63,14 @@ func App() *chalice.App {
 		},
 	})
 	return app
+}
+
+// chalcGenDir is this file's directory, where Sources' paths start:
+// chalicetest compares them with the manifest ("" in a -trimpath build).
+func chalcGenDir() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok || !filepath.IsAbs(file) {
+		return ""
+	}
+	return filepath.Dir(file)
 }

@@ -4,6 +4,8 @@ package app
 
 import (
 	"context"
+	"path/filepath"
+	"runtime"
 
 	"github.com/chalc-dev/chalc/runtime/chalice"
 	// dispatch serves the App in Lambda; importing it here keeps it in
@@ -21,6 +23,10 @@ func App() *chalice.App {
 			"dev":  {Debug: false, LogLevel: "ERROR", APIGatewayStage: "api"},
 			"prod": {Debug: false, LogLevel: "ERROR", APIGatewayStage: "v1"},
 		},
+		Sources: []chalice.Source{
+			{Path: "../chalice.yaml", SHA256: "2e42393bce8af55623d6bcbff9db1b4a9af8d9ee093e9768c727b64fc9f20689"},
+		},
+		SourceDir: chalcGenDir(),
 	})
 	app.Route(chalice.Route{
 		Path: "/health", Method: "GET", HandlerName: "Health",
@@ -45,4 +51,14 @@ func App() *chalice.App {
 		},
 	})
 	return app
+}
+
+// chalcGenDir is this file's directory, where Sources' paths start:
+// chalicetest compares them with the manifest ("" in a -trimpath build).
+func chalcGenDir() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok || !filepath.IsAbs(file) {
+		return ""
+	}
+	return filepath.Dir(file)
 }

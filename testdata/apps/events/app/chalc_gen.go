@@ -4,6 +4,8 @@ package app
 
 import (
 	"context"
+	"path/filepath"
+	"runtime"
 
 	"github.com/chalc-dev/chalc/runtime/chalice"
 	// dispatch serves the App in Lambda; importing it here keeps it in
@@ -21,6 +23,10 @@ func App() *chalice.App {
 		Stages: map[string]chalice.Stage{
 			"dev": {Debug: false, LogLevel: "ERROR", APIGatewayStage: "api"},
 		},
+		Sources: []chalice.Source{
+			{Path: "../chalice.yaml", SHA256: "8bfe41f1ff2395749f936213e3b649a81b5ff895e7b4c153913f0493439c7199"},
+		},
+		SourceDir: chalcGenDir(),
 	})
 	app.Function(chalice.Function{Name: "every_hour", Kind: chalice.KindScheduled, HandlerName: "EveryHour",
 		CloudWatch: func(ctx context.Context, e chalice.CloudWatchEvent) (any, error) {
@@ -80,4 +86,14 @@ func App() *chalice.App {
 	chalice.Use[any, any](app, chalice.KindAll, "Trace", Trace)
 	chalice.Use[chalice.SQSEvent, any](app, chalice.KindSQS, "SkipTestMessages", SkipTestMessages)
 	return app
+}
+
+// chalcGenDir is this file's directory, where Sources' paths start:
+// chalicetest compares them with the manifest ("" in a -trimpath build).
+func chalcGenDir() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok || !filepath.IsAbs(file) {
+		return ""
+	}
+	return filepath.Dir(file)
 }

@@ -4,6 +4,8 @@ package app
 
 import (
 	"context"
+	"path/filepath"
+	"runtime"
 
 	"github.com/chalc-dev/chalc/runtime/chalice"
 	// dispatch serves the App in Lambda; importing it here keeps it in
@@ -29,6 +31,10 @@ func App() *chalice.App {
 				"audit":       {"LOG_FORMAT": "json"},
 			}},
 		},
+		Sources: []chalice.Source{
+			{Path: "../chalice.yaml", SHA256: "063a193a5026ec62471f6b99bf1315daf0b1ee79399ed2f1a626b6ea196187c6"},
+		},
+		SourceDir: chalcGenDir(),
 	})
 	app.Route(chalice.Route{
 		Path: "/status", Method: "GET", HandlerName: "Status",
@@ -46,4 +52,14 @@ func App() *chalice.App {
 		Pure: Audit,
 	})
 	return app
+}
+
+// chalcGenDir is this file's directory, where Sources' paths start:
+// chalicetest compares them with the manifest ("" in a -trimpath build).
+func chalcGenDir() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok || !filepath.IsAbs(file) {
+		return ""
+	}
+	return filepath.Dir(file)
 }

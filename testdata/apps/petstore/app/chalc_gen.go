@@ -4,6 +4,8 @@ package app
 
 import (
 	"context"
+	"path/filepath"
+	"runtime"
 
 	"github.com/chalc-dev/chalc/runtime/chalice"
 	// dispatch serves the App in Lambda; importing it here keeps it in
@@ -27,6 +29,10 @@ func App() *chalice.App {
 				"report":      {"STORE_NAME": "Friendly Pets", "TABLE_NAME": "pets-prod"},
 			}},
 		},
+		Sources: []chalice.Source{
+			{Path: "../chalice.yaml", SHA256: "9164e0ddbc7172be1bd119241b84f8159b8da251223c9b87e47d533a84eecbe6"},
+		},
+		SourceDir: chalcGenDir(),
 	})
 	app.Route(chalice.Route{
 		Path: "/", Method: "GET", HandlerName: "Index",
@@ -112,4 +118,14 @@ func App() *chalice.App {
 		Pure: Report,
 	})
 	return app
+}
+
+// chalcGenDir is this file's directory, where Sources' paths start:
+// chalicetest compares them with the manifest ("" in a -trimpath build).
+func chalcGenDir() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok || !filepath.IsAbs(file) {
+		return ""
+	}
+	return filepath.Dir(file)
 }

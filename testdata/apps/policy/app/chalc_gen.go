@@ -4,6 +4,8 @@ package app
 
 import (
 	"context"
+	"path/filepath"
+	"runtime"
 
 	"github.com/chalc-dev/chalc/runtime/chalice"
 	// dispatch serves the App in Lambda; importing it here keeps it in
@@ -37,6 +39,10 @@ func App() *chalice.App {
 				"audit":       {"BUCKET": "policy-photos", "TABLE": "policy-index"},
 			}},
 		},
+		Sources: []chalice.Source{
+			{Path: "../chalice.yaml", SHA256: "2089f0e0b5e4847cc916845eb517debb6af3840b1af74aa69ff13b6745e2b2a5"},
+		},
+		SourceDir: chalcGenDir(),
 	})
 	app.Route(chalice.Route{
 		Path: "/photos", Method: "GET", HandlerName: "ListPhotos",
@@ -84,4 +90,14 @@ func App() *chalice.App {
 	chalice.Use[*chalice.Request, *chalice.Response](app, chalice.KindHTTP, "CountRequests", CountRequests)
 	chalice.Use[chalice.SQSEvent, any](app, chalice.KindSQS, "SkipSeen", SkipSeen)
 	return app
+}
+
+// chalcGenDir is this file's directory, where Sources' paths start:
+// chalicetest compares them with the manifest ("" in a -trimpath build).
+func chalcGenDir() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok || !filepath.IsAbs(file) {
+		return ""
+	}
+	return filepath.Dir(file)
 }

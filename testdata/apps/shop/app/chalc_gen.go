@@ -4,6 +4,8 @@ package app
 
 import (
 	"context"
+	"path/filepath"
+	"runtime"
 
 	"github.com/chalc-dev/chalc/runtime/chalice"
 	// dispatch serves the App in Lambda; importing it here keeps it in
@@ -21,6 +23,11 @@ func App() *chalice.App {
 		Stages: map[string]chalice.Stage{
 			"dev": {Debug: false, LogLevel: "ERROR", APIGatewayStage: "api"},
 		},
+		Sources: []chalice.Source{
+			{Path: "../chalice.yaml", SHA256: "2a9d06d4dc523c506149b1b48cc779e6a2d263bf5dcc106a988c05b20cddf9ff"},
+			{Path: "../blueprints/admin/admin.yaml", SHA256: "003cf2ed3d1d98b53e9e530989b26da5b56d899b4d337d7f9e2c28994ce51a5f"},
+		},
+		SourceDir: chalcGenDir(),
 	})
 	app.Route(chalice.Route{
 		Path: "/products", Method: "GET", HandlerName: "ListProducts",
@@ -85,4 +92,14 @@ func App() *chalice.App {
 	})
 	chalice.Use[*chalice.Request, *chalice.Response](app, chalice.KindHTTP, "Audit", handlers.Audit)
 	return app
+}
+
+// chalcGenDir is this file's directory, where Sources' paths start:
+// chalicetest compares them with the manifest ("" in a -trimpath build).
+func chalcGenDir() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok || !filepath.IsAbs(file) {
+		return ""
+	}
+	return filepath.Dir(file)
 }
