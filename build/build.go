@@ -143,14 +143,29 @@ type Program struct {
 
 // bootstrap is the Lambda bootstrap of app's stage.
 func bootstrap(app *compiler.App) Program {
+	c := BootstrapConfig(app.Stage.Architecture.V)
+	return Program{
+		Name:    "bootstrap",
+		Dir:     "_chalc_bootstrap",
+		Main:    GenerateMain(app),
+		GOOS:    c.GOOS,
+		GOARCH:  c.GOARCH,
+		Env:     c.Env,
+		Flags:   c.Flags,
+		Tags:    c.Tags,
+		LDFlags: c.LDFlags,
+	}
+}
+
+// BootstrapConfig is how the Lambda bootstrap is built for a stage's
+// architecture (x86_64 or arm64): the Go check of `chalc package` and
+// `chalc deploy` prepares this build.
+func BootstrapConfig(architecture string) gocheck.BuildConfig {
 	arch := "amd64"
-	if app.Stage.Architecture.V == "arm64" {
+	if architecture == "arm64" {
 		arch = "arm64"
 	}
-	return Program{
-		Name:   "bootstrap",
-		Dir:    "_chalc_bootstrap",
-		Main:   GenerateMain(app),
+	return gocheck.BuildConfig{
 		GOOS:   "linux",
 		GOARCH: arch,
 		Env:    []string{"CGO_ENABLED=0"},
@@ -192,7 +207,8 @@ func (p Program) Build(ctx context.Context, app *compiler.App, out string, opts 
 
 // prepare finds the module root of app's handlers and the go command,
 // checks that the module can build a program importing chalc, and asks
-// the go command for the environment p's build will see.
+// the go command for the environment p's build will see (cached in
+// opts.CacheDir by what go env reads).
 func (p Program) prepare(ctx context.Context, app *compiler.App, opts Options) (root, goCmd string, env gocheck.Env, err error) {
 	goCmd = opts.Go
 	if goCmd == "" {
@@ -205,7 +221,7 @@ func (p Program) prepare(ctx context.Context, app *compiler.App, opts Options) (
 	if err := requiresChalc(root); err != nil {
 		return "", "", nil, err
 	}
-	env, err = p.goEnv(ctx, goCmd, root)
+	env, err = gocheck.ReadEnvCached(ctx, goCmd, root, p.environ(), opts.CacheDir)
 	if err != nil {
 		return "", "", nil, err
 	}
@@ -216,10 +232,7 @@ func (p Program) prepare(ctx context.Context, app *compiler.App, opts Options) (
 }
 
 // environ is the environment of p's go commands.
-func (p Program) environ() []string {
-	env := append(os.Environ(), "GOOS="+p.GOOS, "GOARCH="+p.GOARCH)
-	return append(env, p.Env...)
-}
+func (p Program) environ() []string { return p.Config().Environ() }
 
 func (p Program) build(ctx context.Context, goCmd, root string, env gocheck.Env, out string, progress func(string)) error {
 	tmp, err := os.MkdirTemp("", "chalc-overlay-")
@@ -328,12 +341,6 @@ func requiresChalc(root string) error {
 }
 
 const chalcModule = "github.com/chalc-dev/chalc"
-
-// goEnv is the go command's view of p's build, as `go env` reports it in
-// the module root with p's environment.
-func (p Program) goEnv(ctx context.Context, goCmd, root string) (gocheck.Env, error) {
-	return gocheck.ReadEnv(ctx, goCmd, root, p.environ())
-}
 
 // zipKey is the key Package caches p's zip by: the cache holds zips,
 // and their entry times come from SOURCE_DATE_EPOCH (zipTime), so the

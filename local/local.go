@@ -245,6 +245,9 @@ func (s *session) printf(format string, args ...any) {
 func (s *session) check() (*project.Checked, error) {
 	opts := s.opts.Project
 	opts.SkipGo = gocheck.SDKCalls // nothing is deployed: save the SDK-call analysis on every rebuild
+	// The check reads the dependencies as the server's build compiles
+	// them, for this machine.
+	opts.Build = func(string) gocheck.BuildConfig { return serverBuild() }
 	c, err := project.Check(opts)
 	if err != nil {
 		return c, err

@@ -57,6 +57,12 @@ type Options struct {
 	CacheDir string
 	// Progress receives a line per slow step; nil is quiet.
 	Progress func(string)
+	// Build is the go build that follows the Go check, for the stage's
+	// architecture (default: the Lambda bootstrap's, build.BootstrapConfig,
+	// which package and deploy build; chalc local builds for this machine).
+	// The check takes the dependencies' export data from that build's
+	// cache entries, so that it compiles nothing the build compiles again.
+	Build func(architecture string) gocheck.BuildConfig
 }
 
 // UsageError is a mistake on the command line (exit status 2), such as a
@@ -116,7 +122,10 @@ func Check(opts Options) (*Checked, error) {
 	if stage == "" {
 		stage = stages.DefaultStage
 	}
-	copts := compiler.Options{Stage: stage, Go: gocheck.All &^ opts.SkipGo, CacheDir: CacheDir(opts.CacheDir)}
+	copts := compiler.Options{Stage: stage, Go: gocheck.All &^ opts.SkipGo, CacheDir: CacheDir(opts.CacheDir), Build: opts.Build}
+	if copts.Build == nil {
+		copts.Build = build.BootstrapConfig
+	}
 	if opts.AllStages {
 		copts.CheckStages = stages.Names(set.Decode())
 	}
@@ -226,10 +235,6 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 	if err := CheckOutDir(opts.Dir, popts.Out); err != nil {
 		return nil, err
 	}
-	progress := opts.Progress
-	if progress == nil {
-		progress = func(string) {}
-	}
 	if _, err := build.WriteGenerated(app); err != nil {
 		return nil, fmt.Errorf("writing %s: %w", gocheck.GeneratedFile, err)
 	}
@@ -297,7 +302,9 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 	res, err := build.Package(ctx, app, build.Options{
 		CacheDir: CacheDir(opts.CacheDir),
 		Exclude:  []string{outAbs},
-		Progress: progress,
+		// nil when quiet: the build then does not ask the go command
+		// whether the standard library is compiled yet.
+		Progress: opts.Progress,
 	})
 	if err != nil {
 		return nil, err
