@@ -3,11 +3,14 @@ package build
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"hash/crc32"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -16,6 +19,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chalc-dev/chalc/gocheck"
@@ -40,7 +44,7 @@ type Options struct {
 
 // cacheVersion is part of every cache key: bump it when the build's
 // output for the same inputs changes.
-const cacheVersion = "2"
+const cacheVersion = "3"
 
 // Result is a built deployment package.
 type Result struct {
@@ -56,9 +60,10 @@ func GeneratedPath(app *compiler.App) string {
 }
 
 // WriteGenerated writes chalc_gen.go when its content changed and reports
-// whether it did (an unchanged file keeps its modification time).
-func WriteGenerated(app *compiler.App) (bool, error) {
-	src, err := GenerateApp(app)
+// whether it did (an unchanged file keeps its modification time). cacheDir
+// caches the formatting (GenerateAppCached).
+func WriteGenerated(app *compiler.App, cacheDir string) (bool, error) {
+	src, err := GenerateAppCached(app, cacheDir)
 	if err != nil {
 		return false, err
 	}
@@ -381,7 +386,8 @@ func zipTime() time.Time {
 }
 
 // Zip packs files (name → content) reproducibly: entries sorted, fixed
-// times, Unix mode 0755 for bootstrap and 0644 otherwise.
+// times, Unix mode 0755 for bootstrap and 0644 otherwise, each deflated
+// by deflate (on every core, with the same bytes whatever their number).
 func Zip(files map[string][]byte) ([]byte, error) {
 	var names []string
 	for n := range files {
@@ -392,17 +398,29 @@ func Zip(files map[string][]byte) ([]byte, error) {
 	zw := zip.NewWriter(&buf)
 	mod := zipTime()
 	for _, n := range names {
-		h := &zip.FileHeader{Name: n, Method: zip.Deflate, Modified: mod}
+		data := files[n]
+		compressed, err := deflate(data)
+		if err != nil {
+			return nil, err
+		}
+		h := &zip.FileHeader{
+			Name:               n,
+			Method:             zip.Deflate,
+			Modified:           mod,
+			CRC32:              crc32.ChecksumIEEE(data),
+			CompressedSize64:   uint64(len(compressed)),
+			UncompressedSize64: uint64(len(data)),
+		}
 		mode := fs.FileMode(0o644)
 		if n == "bootstrap" || strings.HasSuffix(n, "/bootstrap") {
 			mode = 0o755
 		}
 		h.SetMode(mode)
-		w, err := zw.CreateHeader(h)
+		w, err := zw.CreateRaw(h)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := w.Write(files[n]); err != nil {
+		if _, err := w.Write(compressed); err != nil {
 			return nil, err
 		}
 	}
@@ -410,6 +428,62 @@ func Zip(files map[string][]byte) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// deflateChunk is the size of the pieces deflate compresses
+// independently. Each piece loses only the previous 32 KiB as a
+// dictionary: a megabyte costs well under 1% in size, and lets a 2-core
+// machine zip a bootstrap in half the time (the zip is on the path of
+// every changed build).
+const deflateChunk = 1 << 20
+
+// zipLevel is deflate's compression level: on a bootstrap, level 5 is
+// within 0.5% of the default level 6's size in three quarters of its
+// time (level 4: 2% larger, 60% of the time).
+const zipLevel = 5
+
+// deflate compresses data into one raw deflate stream (what a zip entry
+// holds) at zipLevel: it cuts data into deflateChunk pieces,
+// compresses them on every core, each ending with a sync flush (a
+// byte-aligned empty stored block) but the last, which ends the stream,
+// and joins them. The output depends on data alone.
+func deflate(data []byte) ([]byte, error) {
+	n := max(1, (len(data)+deflateChunk-1)/deflateChunk)
+	parts := make([][]byte, n)
+	errs := make([]error, n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(n, runtime.NumCPU()) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				piece := data[i*deflateChunk : min(len(data), (i+1)*deflateChunk)]
+				var b bytes.Buffer
+				w, err := flate.NewWriter(&b, zipLevel)
+				if err == nil {
+					_, err = w.Write(piece)
+				}
+				if err == nil {
+					if i == n-1 {
+						err = w.Close()
+					} else {
+						err = w.Flush()
+					}
+				}
+				parts[i], errs[i] = b.Bytes(), err
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return bytes.Join(parts, nil), nil
 }
 
 // key hashes everything that decides p's binary: p, and the go

@@ -77,6 +77,8 @@ type Checked struct {
 	App *compiler.App // nil when Diagnostics has errors
 	// Diagnostics holds every problem found, sorted.
 	Diagnostics diag.Diagnostics
+
+	cacheDir string // CacheDir(opts.CacheDir) of the check
 }
 
 // Sources returns the file contents diagnostics refer to.
@@ -113,7 +115,7 @@ func (o Options) manifestPath() string {
 // unknown stage; manifest problems are in Checked.Diagnostics.
 func Check(opts Options) (*Checked, error) {
 	set, ds := manifest.LoadWith(opts.manifestPath(), manifest.LoadOptions{AllowOutsideProject: opts.AllowOutsideProject})
-	c := &Checked{Set: set}
+	c := &Checked{Set: set, cacheDir: CacheDir(opts.CacheDir)}
 	if set.Root == nil || set.Root.Root == nil || ds.HasErrors() && fatalLoad(ds) {
 		c.Diagnostics = ds.Sorted()
 		return c, nil
@@ -161,12 +163,12 @@ func Generate(c *Checked) (bool, error) {
 	if c.App == nil {
 		return false, errors.New("the project has errors")
 	}
-	return build.WriteGenerated(c.App)
+	return build.WriteGenerated(c.App, c.cacheDir)
 }
 
 // GenerateCheck reports whether chalc_gen.go is current, without writing.
 func GenerateCheck(c *Checked) (current bool, path string, err error) {
-	src, err := build.GenerateApp(c.App)
+	src, err := build.GenerateAppCached(c.App, c.cacheDir)
 	if err != nil {
 		return false, "", err
 	}
@@ -235,7 +237,7 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 	if err := CheckOutDir(opts.Dir, popts.Out); err != nil {
 		return nil, err
 	}
-	if _, err := build.WriteGenerated(app); err != nil {
+	if _, err := build.WriteGenerated(app, c.cacheDir); err != nil {
 		return nil, fmt.Errorf("writing %s: %w", gocheck.GeneratedFile, err)
 	}
 	value, err := sam.Generate(app)
