@@ -225,6 +225,11 @@ type Packaged struct {
 	// have removed (the template of the other format, a layer zip), left
 	// because chalc did not write them or they changed since.
 	Kept []string
+	// Minified is set when the JSON template was written minified
+	// because indented it would be over CloudFormation's size limit:
+	// PrettySize is its indented size.
+	Minified   bool
+	PrettySize int
 }
 
 // Package builds the template and the deployment package of a checked
@@ -266,12 +271,17 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 	}
 	var tmpl []byte
 	name := "sam.json"
+	minified := false
 	switch {
 	case popts.Format == "yaml":
 		name = "sam.yaml"
 		tmpl, err = cfnjson.EncodeYAML(value)
 	case popts.Compact:
 		tmpl = compact
+	case len(pretty) > awsfacts.MaxTemplateBytes && len(compact) <= awsfacts.MaxTemplateBytes:
+		// CloudFormation would refuse the indented template and takes
+		// the minified one alike: write that (the caller says so).
+		tmpl, minified = compact, true
 	default:
 		tmpl = pretty
 	}
@@ -322,6 +332,8 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 		Value:        value,
 		Zip:          res.Zip,
 		BuildCached:  res.Cached,
+		Minified:     minified,
+		PrettySize:   len(pretty),
 	}
 	prev := readRecord(outAbs)
 	written := map[string][]byte{}
