@@ -5,8 +5,11 @@ package gocheck
 // command at all.
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -237,14 +240,35 @@ func readJSON(file string, v any) bool {
 	return err == nil && json.Unmarshal(b, v) == nil
 }
 
-// writeJSON writes a cache file atomically (a temporary file, then a
+// readGob decodes a gob cache file into v; false on a miss.
+func readGob(file string, v any) bool {
+	f, err := os.Open(file)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	return gob.NewDecoder(bufio.NewReader(f)).Decode(v) == nil
+}
+
+// writeGob writes a gob cache file atomically (writeCacheFile).
+func writeGob(file string, v any) {
+	var b bytes.Buffer
+	if gob.NewEncoder(&b).Encode(v) == nil {
+		writeCacheFile(file, b.Bytes())
+	}
+}
+
+// writeJSON writes a JSON cache file atomically (writeCacheFile).
+func writeJSON(file string, v any) {
+	if b, err := json.Marshal(v); err == nil {
+		writeCacheFile(file, b)
+	}
+}
+
+// writeCacheFile writes a cache file atomically (a temporary file, then a
 // rename: a concurrent reader sees the old entry, the new one or none).
 // Failures are ignored: the cache is an optimisation.
-func writeJSON(file string, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return
-	}
+func writeCacheFile(file string, b []byte) {
 	if os.MkdirAll(filepath.Dir(file), 0o755) != nil {
 		return
 	}
