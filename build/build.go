@@ -350,14 +350,15 @@ const chalcModule = "github.com/chalc-dev/chalc"
 // zipKey is the key Package caches p's zip by: the cache holds zips,
 // and their entry times come from SOURCE_DATE_EPOCH (zipTime), so the
 // same binary zipped for another time is another entry. chalc's own Go
-// version is there for its compress/flate.
+// version is there for its compress/flate, with the level and the piece
+// size deflate uses.
 func (p Program) zipKey(root string, env gocheck.Env, exclude []string) (string, error) {
 	k, err := p.key(root, env, exclude)
 	if err != nil {
 		return "", err
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "zip %s %d %s\n", k, zipTime().Unix(), runtime.Version())
+	fmt.Fprintf(h, "zip %s %d %s level %d chunk %d\n", k, zipTime().Unix(), runtime.Version(), zipLevel, deflateChunk)
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
