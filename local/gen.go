@@ -29,7 +29,7 @@ func GenerateMain(app *compiler.App, stage string) []byte {
 
 // program is the local server of app's stage, built for the host.
 func program(app *compiler.App, stage string) build.Program {
-	c := serverBuild()
+	c := ServerBuild()
 	return build.Program{
 		Name:   "the local server",
 		Dir:    mainDir,
@@ -41,9 +41,9 @@ func program(app *compiler.App, stage string) build.Program {
 	}
 }
 
-// serverBuild is how the local server is built: for this machine, with
+// ServerBuild is how the local server is built: for this machine, with
 // the user's GOFLAGS as they are, and without cgo, as Lambda's bootstrap
 // (a handler that needs cgo would work locally and fail deployed).
-func serverBuild() gocheck.BuildConfig {
+func ServerBuild() gocheck.BuildConfig {
 	return gocheck.BuildConfig{GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, Env: []string{"CGO_ENABLED=0"}, Flags: []string{"-buildvcs=false"}}
 }
