@@ -261,7 +261,7 @@ func resolve(dir, path string) string {
 // Go sources (not tests), assembly and C, go.mod/go.sum, vendor's
 // modules.txt, and every file of a directory whose Go files use
 // //go:embed. Hidden directories, testdata and nested modules are skipped,
-// and so is every directory or file in exclude.
+// and so is every directory or file in exclude. Each file is read once.
 func readTree(s *sources, root string, exclude []string) error {
 	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -270,31 +270,48 @@ func readTree(s *sources, root string, exclude []string) error {
 			}
 			return nil
 		}
+		if !d.IsDir() {
+			return nil // read with its directory
+		}
 		name := d.Name()
-		if d.IsDir() {
-			if path != root {
-				if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" {
-					return filepath.SkipDir
-				}
-				if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
-					return filepath.SkipDir // another module
-				}
+		if path != root {
+			if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" {
+				return filepath.SkipDir
 			}
-			for _, ex := range exclude {
-				if path == ex {
-					return filepath.SkipDir
-				}
+			if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
+				return filepath.SkipDir // another module
 			}
-			if usesEmbed(path) {
-				return readAll(s, path, exclude)
-			}
-			return nil
 		}
-		if !d.Type().IsRegular() || !buildInput(name) || slices.Contains(exclude, path) {
-			return nil
+		if slices.Contains(exclude, path) {
+			return filepath.SkipDir
 		}
-		return readFile(s, root, path)
+		return readDir(s, root, path, exclude)
 	})
+}
+
+// readDir reads the build inputs of one directory; when its Go files use
+// //go:embed, it reads every file below it instead (readAll).
+func readDir(s *sources, root, dir string, exclude []string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	start := len(s.items)
+	for _, e := range entries {
+		name := e.Name()
+		path := filepath.Join(dir, name)
+		if e.IsDir() || !e.Type().IsRegular() || !buildInput(name) || slices.Contains(exclude, path) {
+			continue
+		}
+		if err := readFile(s, root, path); err != nil {
+			return err
+		}
+		if strings.HasSuffix(name, ".go") && bytes.Contains(s.items[len(s.items)-1].data, []byte("//go:embed")) {
+			s.items = s.items[:start]
+			return readAll(s, dir, exclude)
+		}
+	}
+	return nil
 }
 
 func buildInput(name string) bool {
@@ -307,24 +324,6 @@ func buildInput(name string) bool {
 	switch filepath.Ext(name) {
 	case ".go", ".s", ".c", ".h", ".syso":
 		return true
-	}
-	return false
-}
-
-// usesEmbed reports whether a Go file in dir (not recursive) embeds files.
-func usesEmbed(dir string) bool {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return false
-	}
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err == nil && bytes.Contains(b, []byte("//go:embed")) {
-			return true
-		}
 	}
 	return false
 }

@@ -74,7 +74,16 @@ func TestSourcesDigests(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "more.go"), []byte("package app\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if added := digests(); added[1] == libBody[1] || added[2] == libBody[2] {
+	added := digests()
+	if added[1] == libBody[1] || added[2] == libBody[2] {
 		t.Errorf("a file added: want every digest to change, got %v → %v", libBody, added)
+	}
+	// A package that embeds files: they count, whatever their name.
+	writeFile(t, filepath.Join(root, "web", "web.go"), "package web\n\nimport _ \"embed\"\n\n//go:embed index.html\nvar Index string\n")
+	writeFile(t, filepath.Join(root, "web", "index.html"), "<p>one</p>\n")
+	one := digests()
+	writeFile(t, filepath.Join(root, "web", "index.html"), "<p>two</p>\n")
+	if two := digests(); two[0] == one[0] || two[1] == one[1] || two[2] == one[2] {
+		t.Errorf("an embedded file edited: want every digest to change, got %v → %v", one, two)
 	}
 }
