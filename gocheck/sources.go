@@ -143,7 +143,8 @@ func readSources(root string, env Env, exclude []string) (*sources, error) {
 			return nil, err
 		}
 		for j := n; j < len(s.items); j++ {
-			s.items[j].main = i == 0
+			// (vendor/ holds other modules' code, compiled from its bodies.)
+			s.items[j].main = i == 0 && !strings.HasPrefix(s.items[j].name, "vendor/")
 		}
 	}
 	return s, nil

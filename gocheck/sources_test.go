@@ -78,6 +78,14 @@ func TestSourcesDigests(t *testing.T) {
 	if added[1] == libBody[1] || added[2] == libBody[2] {
 		t.Errorf("a file added: want every digest to change, got %v → %v", libBody, added)
 	}
+	// A vendored dependency is another module's code, compiled from its
+	// bodies.
+	writeFile(t, filepath.Join(root, "vendor", "example.com", "dep", "dep.go"), "package dep\n\nfunc D() {}\n")
+	before := digests()
+	writeFile(t, filepath.Join(root, "vendor", "example.com", "dep", "dep.go"), "package dep\n\nfunc D() { println() }\n")
+	if after := digests(); after[1] != before[1] || after[2] == before[2] {
+		t.Errorf("a vendored body: want the export digest to change, not the headers', got %v → %v", before, after)
+	}
 	// A package that embeds files: they count, whatever their name.
 	writeFile(t, filepath.Join(root, "web", "web.go"), "package web\n\nimport _ \"embed\"\n\n//go:embed index.html\nvar Index string\n")
 	writeFile(t, filepath.Join(root, "web", "index.html"), "<p>one</p>\n")
