@@ -28,6 +28,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -317,9 +318,13 @@ func (m *moduleCheckRun) load(env Env, environ, hidden []string, srcs *sources) 
 	found := make([]*listedPackage, len(m.targets))
 	mainPath := ""
 	for k, t := range m.targets {
+		dirs := []string{filepath.Clean(t.Dir)}
+		if real, err := filepath.EvalSymlinks(t.Dir); err == nil {
+			dirs = append(dirs, real)
+		}
 		for i := range listed {
 			lp := &listed[i]
-			if !lp.DepOnly && lp.Dir != "" && sameDir(lp.Dir, t.Dir) {
+			if !lp.DepOnly && lp.Dir != "" && slices.Contains(dirs, filepath.Clean(lp.Dir)) {
 				found[k] = lp
 				if lp.Module != nil {
 					mainPath = lp.Module.Path
@@ -351,6 +356,11 @@ func (m *moduleCheckRun) load(env Env, environ, hidden []string, srcs *sources) 
 		}
 	}
 	if len(local) == 0 {
+		if !ds.HasErrors() {
+			// (Not in module mode, such as GO111MODULE=off.)
+			ds.Errorf(first.at(), "the go command does not list the handlers package %s as part of a module", first.display()).
+				Hint("chalc builds modules: check GO111MODULE and GOFLAGS")
+		}
 		return nil, ds
 	}
 
@@ -424,14 +434,4 @@ func (m *moduleCheckRun) load(env Env, environ, hidden []string, srcs *sources) 
 	}
 	out.SDK = walkSDK(prog)
 	return out, ds
-}
-
-// sameDir reports whether two directory paths name the same directory.
-func sameDir(a, b string) bool {
-	if filepath.Clean(a) == filepath.Clean(b) {
-		return true
-	}
-	sa, errA := os.Stat(a)
-	sb, errB := os.Stat(b)
-	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }
