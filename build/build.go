@@ -200,8 +200,8 @@ func (p Program) Key(ctx context.Context, app *compiler.App, opts Options) (stri
 }
 
 // Build builds p in app's module into the file out. chalc_gen.go must be
-// current (WriteGenerated); opts.CacheDir is not used (the go command's
-// own cache applies).
+// current (WriteGenerated); opts.CacheDir holds only go env's answer (the
+// go command's own cache applies to the build).
 func (p Program) Build(ctx context.Context, app *compiler.App, out string, opts Options) error {
 	root, goCmd, env, err := p.prepare(ctx, app, opts)
 	if err != nil {

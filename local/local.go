@@ -269,7 +269,7 @@ func (s *session) check() (*project.Checked, error) {
 // of the running server: it then returns the running build.
 func (s *session) build(ctx context.Context, app *compiler.App, progress func(string)) (*built, error) {
 	p := program(app, s.stage)
-	bopts := build.Options{Go: s.opts.Go, Progress: progress}
+	bopts := build.Options{Go: s.opts.Go, Progress: progress, CacheDir: project.CacheDir(s.opts.Project.CacheDir)}
 	key, err := p.Key(ctx, app, bopts)
 	if err != nil {
 		return nil, err
