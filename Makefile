@@ -36,7 +36,7 @@ lint:
 golden:
 	CHALC_UPDATE=1 $(GO) test ./...
 
-## bench: the performance claims of the README
+## bench: the performance claims of the README (bench/ builds chalc and times it as a user runs it)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 

@@ -1,6 +1,9 @@
 package awsfacts
 
-import "regexp"
+import (
+	"regexp"
+	"sync"
+)
 
 // CloudFormation's quotas (AWS CloudFormation User Guide, "Quotas").
 const (
@@ -50,8 +53,23 @@ const (
 )
 
 // TagChars matches the tag keys and values Lambda and API Gateway take:
-// letters, digits, spaces and _ . : / = + - @.
-var TagChars = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+// letters, digits, spaces and _ . : / = + - @. It is compiled on first
+// use: its Unicode classes take a millisecond, which every command would
+// otherwise pay at start-up.
+var TagChars = &lazyRegexp{expr: `^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`}
+
+// lazyRegexp is a regexp compiled when first matched.
+type lazyRegexp struct {
+	expr string
+	once sync.Once
+	re   *regexp.Regexp
+}
+
+// MatchString reports whether s matches.
+func (l *lazyRegexp) MatchString(s string) bool {
+	l.once.Do(func() { l.re = regexp.MustCompile(l.expr) })
+	return l.re.MatchString(s)
+}
 
 // EnvVarName is Lambda's pattern for an environment variable's name
 // (Environment.Variables keys): a letter, then at least one letter, digit

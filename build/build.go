@@ -3,11 +3,14 @@ package build
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"hash/crc32"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -16,6 +19,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chalc-dev/chalc/gocheck"
@@ -53,7 +57,7 @@ type Options struct {
 
 // cacheVersion is part of every cache key: bump it when the build's
 // output for the same inputs changes.
-const cacheVersion = "2"
+const cacheVersion = "3"
 
 // Result is a built deployment package.
 type Result struct {
@@ -69,9 +73,10 @@ func GeneratedPath(app *compiler.App) string {
 }
 
 // WriteGenerated writes chalc_gen.go when its content changed and reports
-// whether it did (an unchanged file keeps its modification time).
-func WriteGenerated(app *compiler.App) (bool, error) {
-	src, err := GenerateApp(app)
+// whether it did (an unchanged file keeps its modification time). cacheDir
+// caches the formatting (GenerateAppCached).
+func WriteGenerated(app *compiler.App, cacheDir string) (bool, error) {
+	src, err := GenerateAppCached(app, cacheDir)
 	if err != nil {
 		return false, err
 	}
@@ -156,14 +161,29 @@ type Program struct {
 
 // bootstrap is the Lambda bootstrap of app's stage.
 func bootstrap(app *compiler.App) Program {
+	c := BootstrapConfig(app.Stage.Architecture.V)
+	return Program{
+		Name:    "bootstrap",
+		Dir:     "_chalc_bootstrap",
+		Main:    GenerateMain(app),
+		GOOS:    c.GOOS,
+		GOARCH:  c.GOARCH,
+		Env:     c.Env,
+		Flags:   c.Flags,
+		Tags:    c.Tags,
+		LDFlags: c.LDFlags,
+	}
+}
+
+// BootstrapConfig is how the Lambda bootstrap is built for a stage's
+// architecture (x86_64 or arm64): the Go check of `chalc package` and
+// `chalc deploy` prepares this build.
+func BootstrapConfig(architecture string) gocheck.BuildConfig {
 	arch := "amd64"
-	if app.Stage.Architecture.V == "arm64" {
+	if architecture == "arm64" {
 		arch = "arm64"
 	}
-	return Program{
-		Name:   "bootstrap",
-		Dir:    "_chalc_bootstrap",
-		Main:   GenerateMain(app),
+	return gocheck.BuildConfig{
 		GOOS:   "linux",
 		GOARCH: arch,
 		Env:    []string{"CGO_ENABLED=0"},
@@ -193,8 +213,8 @@ func (p Program) Key(ctx context.Context, app *compiler.App, opts Options) (stri
 }
 
 // Build builds p in app's module into the file out. chalc_gen.go must be
-// current (WriteGenerated); opts.CacheDir is not used (the go command's
-// own cache applies).
+// current (WriteGenerated); opts.CacheDir holds only go env's answer (the
+// go command's own cache applies to the build).
 func (p Program) Build(ctx context.Context, app *compiler.App, out string, opts Options) error {
 	root, goCmd, env, err := p.prepare(ctx, app, opts)
 	if err != nil {
@@ -205,7 +225,8 @@ func (p Program) Build(ctx context.Context, app *compiler.App, out string, opts 
 
 // prepare finds the module root of app's handlers and the go command,
 // checks that the module can build a program importing chalc, and asks
-// the go command for the environment p's build will see.
+// the go command for the environment p's build will see (cached in
+// opts.CacheDir by what go env reads).
 func (p Program) prepare(ctx context.Context, app *compiler.App, opts Options) (root, goCmd string, env gocheck.Env, err error) {
 	goCmd = opts.Go
 	if goCmd == "" {
@@ -218,7 +239,7 @@ func (p Program) prepare(ctx context.Context, app *compiler.App, opts Options) (
 	if err := requiresChalc(root); err != nil {
 		return "", "", nil, err
 	}
-	env, err = p.goEnv(ctx, goCmd, root)
+	env, err = gocheck.ReadEnvCached(ctx, goCmd, root, p.environ(), opts.CacheDir)
 	if err != nil {
 		return "", "", nil, err
 	}
@@ -229,10 +250,7 @@ func (p Program) prepare(ctx context.Context, app *compiler.App, opts Options) (
 }
 
 // environ is the environment of p's go commands.
-func (p Program) environ() []string {
-	env := append(os.Environ(), "GOOS="+p.GOOS, "GOARCH="+p.GOARCH)
-	return append(env, p.Env...)
-}
+func (p Program) environ() []string { return p.Config().Environ() }
 
 func (p Program) build(ctx context.Context, goCmd, root string, env gocheck.Env, out string, progress func(string)) error {
 	tmp, err := os.MkdirTemp("", "chalc-overlay-")
@@ -342,23 +360,18 @@ func requiresChalc(root string) error {
 
 const chalcModule = "github.com/chalc-dev/chalc"
 
-// goEnv is the go command's view of p's build, as `go env` reports it in
-// the module root with p's environment.
-func (p Program) goEnv(ctx context.Context, goCmd, root string) (gocheck.Env, error) {
-	return gocheck.ReadEnv(ctx, goCmd, root, p.environ())
-}
-
 // zipKey is the key Package caches p's zip by: the cache holds zips,
 // and their entry times come from SOURCE_DATE_EPOCH (zipTime), so the
 // same binary zipped for another time is another entry. chalc's own Go
-// version is there for its compress/flate.
+// version is there for its compress/flate, with the level and the piece
+// size deflate uses.
 func (p Program) zipKey(root string, env gocheck.Env, exclude []string) (string, error) {
 	k, err := p.key(root, env, exclude)
 	if err != nil {
 		return "", err
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "zip %s %d %s\n", k, zipTime().Unix(), runtime.Version())
+	fmt.Fprintf(h, "zip %s %d %s level %d chunk %d\n", k, zipTime().Unix(), runtime.Version(), zipLevel, deflateChunk)
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
@@ -387,7 +400,8 @@ func zipTime() time.Time {
 }
 
 // Zip packs files (name → content) reproducibly: entries sorted, fixed
-// times, Unix mode 0755 for bootstrap and 0644 otherwise.
+// times, Unix mode 0755 for bootstrap and 0644 otherwise, each deflated
+// by deflate (on every core, with the same bytes whatever their number).
 func Zip(files map[string][]byte) ([]byte, error) {
 	var names []string
 	for n := range files {
@@ -398,17 +412,29 @@ func Zip(files map[string][]byte) ([]byte, error) {
 	zw := zip.NewWriter(&buf)
 	mod := zipTime()
 	for _, n := range names {
-		h := &zip.FileHeader{Name: n, Method: zip.Deflate, Modified: mod}
+		data := files[n]
+		compressed, err := deflate(data)
+		if err != nil {
+			return nil, err
+		}
+		h := &zip.FileHeader{
+			Name:               n,
+			Method:             zip.Deflate,
+			Modified:           mod,
+			CRC32:              crc32.ChecksumIEEE(data),
+			CompressedSize64:   uint64(len(compressed)),
+			UncompressedSize64: uint64(len(data)),
+		}
 		mode := fs.FileMode(0o644)
 		if n == "bootstrap" || strings.HasSuffix(n, "/bootstrap") {
 			mode = 0o755
 		}
 		h.SetMode(mode)
-		w, err := zw.CreateHeader(h)
+		w, err := zw.CreateRaw(h)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := w.Write(files[n]); err != nil {
+		if _, err := w.Write(compressed); err != nil {
 			return nil, err
 		}
 	}
@@ -416,6 +442,63 @@ func Zip(files map[string][]byte) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// deflateChunk is the size of the pieces deflate compresses
+// independently. Each piece loses only the previous 32 KiB as a
+// dictionary: a megabyte costs well under 1% in size, and lets a 2-core
+// machine zip a bootstrap in half the time (smaller pieces balance the
+// cores better but lose more; 512 KiB and 768 KiB measured no faster).
+const deflateChunk = 1 << 20
+
+// zipLevel is deflate's compression level. On a 6.7 MB bootstrap, on 2
+// cores: level 6 (the default) 2.840 MB in 110 ms, 5 2.853 MB in 73 ms,
+// 4 2.901 MB in 55 ms. The zip is on the path of every changed build and
+// 2% of its size is not worth a fifth of that path's overhead.
+const zipLevel = 4
+
+// deflate compresses data into one raw deflate stream (what a zip entry
+// holds) at zipLevel: it cuts data into deflateChunk pieces,
+// compresses them on every core, each ending with a sync flush (a
+// byte-aligned empty stored block) but the last, which ends the stream,
+// and joins them. The output depends on data alone.
+func deflate(data []byte) ([]byte, error) {
+	n := max(1, (len(data)+deflateChunk-1)/deflateChunk)
+	parts := make([][]byte, n)
+	errs := make([]error, n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(n, runtime.NumCPU()) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				piece := data[i*deflateChunk : min(len(data), (i+1)*deflateChunk)]
+				var b bytes.Buffer
+				w, err := flate.NewWriter(&b, zipLevel)
+				if err == nil {
+					_, err = w.Write(piece)
+				}
+				if err == nil {
+					if i == n-1 {
+						err = w.Close()
+					} else {
+						err = w.Flush()
+					}
+				}
+				parts[i], errs[i] = b.Bytes(), err
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return bytes.Join(parts, nil), nil
 }
 
 // key hashes everything that decides p's binary: p, and the go

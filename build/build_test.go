@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chalc-dev/chalc/compiler"
+	"github.com/chalc-dev/chalc/gocheck"
 )
 
 // workspace writes a go.work workspace like a monorepo's, where the app's
@@ -149,7 +150,7 @@ func TestZipKeySourceDateEpoch(t *testing.T) {
 	top, _ := workspace(t)
 	p := flavorProgram()
 	root := filepath.Join(top, "svc")
-	env, err := p.goEnv(context.Background(), "go", root)
+	env, err := gocheck.ReadEnv(context.Background(), "go", root, p.environ())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,11 @@ type Options struct {
 	Go gocheck.Checks
 	// CacheDir holds the Go check caches; "" disables caching.
 	CacheDir string
+	// Build returns the go build that follows the Go check for the
+	// compiled stage's architecture (x86_64 or arm64): the check reads
+	// the dependencies' export data as that build compiles them, so that
+	// nothing is compiled twice. nil: gocheck.DefaultBuild.
+	Build func(architecture string) gocheck.BuildConfig
 }
 
 // checker accumulates diagnostics while the passes build the App.
@@ -170,6 +175,9 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 // actions.
 func (c *checker) goCheck() {
 	req := gocheck.Request{Checks: c.opts.Go, CacheDir: c.opts.CacheDir, Sources: c.set.Sources, Runtime: c.runtimeImports()}
+	if c.opts.Build != nil {
+		req.Build = c.opts.Build(c.app.Stage.Architecture.V)
+	}
 	if !c.needsSDKAnalysis() {
 		req.Checks &^= gocheck.SDKCalls
 	}

@@ -161,8 +161,6 @@ const (
 	PolicyFilePermissions Code = "policy-file-permissions"
 	// SDKUnmapped: an SDK call whose IAM action chalc cannot name.
 	SDKUnmapped Code = "sdk-unmapped"
-	// SDKAnalysis: the SDK-call analysis could not run.
-	SDKAnalysis Code = "sdk-analysis"
 	// HandlersDir: the handlers directory is missing, a file, or holds no Go package.
 	HandlersDir Code = "handlers-dir"
 	// GoModule: go.mod/go.sum do not record what the handlers or chalc's runtime need, or there is no module.
@@ -273,7 +271,6 @@ var Catalog = []CodeInfo{
 	{PolicyFileMissing, KindIAM, "autogen_policy: false without its policy file", "write the file, or set iam_policy_file"},
 	{PolicyFilePermissions, KindIAM, "a policy file that does not allow what Lambda needs (VPC ENIs, an event source's poller)", "add the actions the message names"},
 	{SDKUnmapped, KindIAM, "an SDK call whose IAM action chalc cannot name", "write the function's policy with autogen_policy: false and iam_policy_file"},
-	{SDKAnalysis, KindIAM, "the SDK-call analysis could not run", "fix the error it names, or use autogen_policy: false with iam_policy_file"},
 	{HandlersDir, KindGo, "the handlers directory is missing, a file, or holds no Go package", "set handlers: to the directory of the Go package with the handler funcs"},
 	{GoModule, KindGo, "go.mod/go.sum do not record what the handlers or chalc's runtime need, or there is no module", "run the go mod command the hint names (usually go mod tidy)"},
 	{GoError, KindGo, "a Go compile or type error in the handlers' code", "fix the Go code at the position shown"},

@@ -1,13 +1,9 @@
 package gocheck
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"slices"
@@ -109,82 +105,22 @@ func suggestDir(p Target) string {
 	return w[:strings.LastIndexByte(w, '/')+1] + best
 }
 
-// listedPackage is one package of `go list -deps -json`.
-type listedPackage struct {
-	ImportPath string
-	DepOnly    bool
-	Deps       []string
-	Error      *struct {
-		Pos string
-		Err string
-	}
-}
-
-// moduleCheck asks the go command whether the module can provide
-// everything the handlers package and the runtime packages import:
-// go.mod and go.sum must record every module involved. It is cheap (no
-// compiling) and catches what `go build` of the bootstrap would fail on
-// with "missing go.sum entry", whose go get advice does not apply to a
-// chalc app.
+// moduleCheck reports, from the listing of the targets (all in the
+// module at root) and the runtime packages, whether the module can
+// provide everything they import: go.mod and go.sum must record every
+// module involved. The listing compiles nothing, and it catches what `go
+// build` of the bootstrap would fail on with "missing go.sum entry",
+// whose go get advice does not apply to a chalc app.
 //
-// handlersBroken says that the handlers package's own imports are
-// affected, so that its type errors would be echoes.
-func moduleCheck(p Target, runtime []RuntimeImport) (ds diag.Diagnostics, handlersBroken bool) {
-	args := []string{"list", "-e", "-deps", "-json=ImportPath,DepOnly,Deps,Error"}
-	gen := filepath.Join(p.Dir, GeneratedFile)
-	if _, err := os.Stat(gen); err == nil {
-		// Hide chalc_gen.go, as the type check does: it may be stale.
-		tmp, err := os.MkdirTemp("", "chalc-gocheck-")
-		if err != nil {
-			return nil, false
-		}
-		defer os.RemoveAll(tmp)
-		stub := filepath.Join(tmp, GeneratedFile)
-		overlay := filepath.Join(tmp, "overlay.json")
-		b, _ := json.Marshal(map[string]any{"Replace": map[string]string{gen: stub}})
-		if os.WriteFile(stub, []byte("package "+PackageName(p.Dir)+"\n"), 0o644) != nil || os.WriteFile(overlay, b, 0o644) != nil {
-			return nil, false
-		}
-		args = append(args, "-overlay", overlay)
-	}
-	args = append(args, ".")
-	for _, r := range runtime {
-		args = append(args, r.Path)
-	}
-	cmd := exec.Command("go", args...)
-	cmd.Dir = p.Dir
-	cmd.Env = goEnv()
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	runErr := cmd.Run()
-	var listed []listedPackage
-	for dec := json.NewDecoder(&stdout); ; {
-		var lp listedPackage
-		if err := dec.Decode(&lp); err != nil {
-			if err != io.EOF {
-				listed = nil
-			}
-			break
-		}
-		listed = append(listed, lp)
-	}
-	root := ModuleRoot(p.Dir)
-	if runErr != nil && len(listed) == 0 {
-		// A module-level failure (go.mod needs updates): the go command
-		// says so on stderr. Anything else is left to the type check,
-		// which reports it with more context.
-		if msg := oneLine(stderr.String()); isModuleProblem(msg) {
-			ds.Errorf(diag.GoModule, p.at(), "the go command cannot load the handlers package %s: %s", p.display(), cleanGoMsg(msg)).
-				Hint("%s", tidyHint(root, msg))
-			return ds, true
-		}
-		return nil, false
-	}
-
+// broken[i] says that target i's own imports are affected, so that its
+// type errors would be echoes.
+func moduleCheck(root string, targets []Target, runtime []RuntimeImport, listed []listedPackage) (ds diag.Diagnostics, broken []bool) {
+	broken = make([]bool, len(targets))
 	// Each failing package is charged to the first group that imports
-	// it: the handlers package (its own imports), then each runtime
+	// it: each handlers package (its own imports), then each runtime
 	// package in order.
 	type group struct {
+		target    int // index in targets; -1 for a runtime group
 		roots     []string
 		deps      map[string]bool
 		at        diag.Range
@@ -193,13 +129,17 @@ func moduleCheck(p Target, runtime []RuntimeImport) (ds diag.Diagnostics, handle
 		notes     []diag.Note
 	}
 	var groups []*group
+	byDir := map[string]*group{}
+	for i, t := range targets {
+		g := &group{target: i, at: t.at(), what: "the handlers package " + t.display()}
+		groups = append(groups, g)
+		byDir[filepath.Clean(t.Dir)] = g
+	}
 	byRoot, byWhat := map[string]*group{}, map[string]*group{}
-	handlers := &group{at: p.at(), what: "the handlers package " + p.display()}
-	groups = append(groups, handlers)
 	for _, r := range runtime {
 		g := byWhat[r.What]
 		if g == nil {
-			g = &group{at: r.At, what: r.What, why: r.Why}
+			g = &group{target: -1, at: r.At, what: r.What, why: r.Why}
 			byWhat[r.What] = g
 			groups = append(groups, g)
 		}
@@ -212,7 +152,9 @@ func moduleCheck(p Target, runtime []RuntimeImport) (ds diag.Diagnostics, handle
 		}
 		g := byRoot[lp.ImportPath]
 		if g == nil {
-			g = handlers
+			if g = byDir[filepath.Clean(lp.Dir)]; g == nil {
+				g = groups[0]
+			}
 			g.roots = append(g.roots, lp.ImportPath)
 		}
 		if g.deps == nil {
@@ -233,19 +175,15 @@ func moduleCheck(p Target, runtime []RuntimeImport) (ds diag.Diagnostics, handle
 			}
 			// The handlers' own errors other than module bookkeeping
 			// (a misspelt import) are the type check's to report.
-			if g == handlers && !isModuleProblem(lp.Error.Err) {
+			if g.target >= 0 && !isModuleProblem(lp.Error.Err) {
 				break
 			}
 			msg := cleanGoMsg(lp.Error.Err)
 			if !slices.Contains(g.msgs, msg) {
 				g.msgs = append(g.msgs, msg)
 				var at diag.Range
-				if g == handlers {
-					e := parseGoError(lp.Error.Pos, "")
-					if e.File != "" && !filepath.IsAbs(e.File) {
-						// go list names files relative to where it ran.
-						e.File = filepath.Join(p.Dir, e.File)
-					}
+				if g.target >= 0 {
+					e := listGoError(root, &lp)
 					if e.File != "" {
 						at = diag.Range{Filename: diag.DisplayPath(e.File), Start: diag.Pos{Line: e.Line, Column: e.Col}}
 					}
@@ -273,8 +211,8 @@ func moduleCheck(p Target, runtime []RuntimeImport) (ds diag.Diagnostics, handle
 		if g.why != "" {
 			d.Note(diag.Range{}, "%s: %s", strings.Join(g.roots, ", "), strings.ReplaceAll(g.why, "imports it", "imports "+it))
 		}
-		if g == handlers {
-			handlersBroken = true
+		if g.target >= 0 {
+			broken[g.target] = true
 		}
 		const maxNotes = 3
 		for i, n := range g.notes {
@@ -285,7 +223,7 @@ func moduleCheck(p Target, runtime []RuntimeImport) (ds diag.Diagnostics, handle
 			d.Notes = append(d.Notes, n)
 		}
 		switch {
-		case g == handlers || !isModuleProblem(all) || strings.Contains(all, "vendor"):
+		case g.target >= 0 || !isModuleProblem(all) || strings.Contains(all, "vendor"):
 			d.Hint("%s", tidyHint(root, all))
 		default:
 			// chalc generate writes chalc_gen.go, which imports these,
@@ -296,7 +234,7 @@ func moduleCheck(p Target, runtime []RuntimeImport) (ds diag.Diagnostics, handle
 			d.Hint("run `chalc generate`: it records what chalc's runtime needs in go.mod and go.sum")
 		}
 	}
-	return ds, handlersBroken
+	return ds, broken
 }
 
 // isModuleProblem: the go command's message is about go.mod/go.sum

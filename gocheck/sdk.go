@@ -4,11 +4,11 @@ package gocheck
 // operations the code reachable from each handler can call (the compiler
 // turns them into each function's IAM actions).
 //
-// The handler packages and the packages of their own Go module that they
-// import (transitively; not the standard library, not other modules) are
-// loaded with go/packages: syntax and types for those, export data for
-// every dependency. Every module-local func, method, package-level var and
-// package initializer becomes a node recording
+// It walks the program the handlers check loaded (load.go): the handler
+// packages and the packages of their own Go module that they import
+// (transitively; not the standard library, not other modules), with
+// syntax and types. Every module-local func, method, package-level var
+// and package initializer becomes a node recording
 //
 //   - the SDK operations it uses: a method of the named type Client of a
 //     package github.com/aws/aws-sdk-go-v2/service/<svc> (any method shaped
@@ -20,7 +20,10 @@ package gocheck
 //   - the module-local funcs, methods and package-level vars it refers to,
 //     called or not (a func passed as a value may be called).
 //
-// SDKGraph.Reach gives the closure from a function's entry points (the
+// The graph is one format for every question about who reaches what:
+// Refs are edges to other nodes, Uses what a node does itself, so a call
+// graph for other purposes adds edges or uses of other kinds to the same
+// walk. SDKGraph.Reach gives the closure from a function's entry points (the
 // compiler names them: its handlers and middleware) plus every
 // module-local package initializer (the bootstrap runs them all, whatever
 // the function).
@@ -33,26 +36,14 @@ package gocheck
 // autogen_policy: false with iam_policy_file is the escape hatch.
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
-
-	"github.com/chalc-dev/chalc/diag"
-	"golang.org/x/tools/go/packages"
 )
-
-// sdkCallsVersion is part of the cache key: bump it when SDKGraph or what
-// the walk records changes.
-const sdkCallsVersion = "1"
 
 // SDKServicePrefix is the import path prefix of aws-sdk-go-v2's service
 // packages.
@@ -121,41 +112,6 @@ func (g *SDKGraph) merge(o *SDKGraph) {
 	g.Inits = append(g.Inits, o.Inits...)
 }
 
-// analyseModule loads and walks the handler packages dirs of the module
-// at root, through the cache.
-func analyseModule(root string, dirs []string, cacheDir string, sources *moduleSources) (*SDKGraph, error) {
-	key, err := sdkCacheKey(root, dirs, sources)
-	if err != nil {
-		return nil, err
-	}
-	cacheFile := ""
-	if cacheDir != "" {
-		cacheFile = filepath.Join(cacheDir, "sdkcalls", key+".json")
-		if b, err := os.ReadFile(cacheFile); err == nil {
-			var g SDKGraph
-			if json.Unmarshal(b, &g) == nil && g.Nodes != nil {
-				g.absolute(root)
-				return &g, nil
-			}
-		}
-	}
-	g, err := loadSDKGraph(root, dirs)
-	if err != nil {
-		return nil, err
-	}
-	if cacheFile != "" {
-		if b, err := json.Marshal(g); err == nil {
-			_ = os.MkdirAll(filepath.Dir(cacheFile), 0o755)
-			tmp := cacheFile + ".tmp"
-			if os.WriteFile(tmp, b, 0o644) == nil {
-				_ = os.Rename(tmp, cacheFile)
-			}
-		}
-	}
-	g.absolute(root)
-	return g, nil
-}
-
 // absolute makes the cached (module-relative) file names absolute.
 func (g *SDKGraph) absolute(root string) {
 	for _, n := range g.Nodes {
@@ -167,106 +123,27 @@ func (g *SDKGraph) absolute(root string) {
 	}
 }
 
-// sdkCacheKey hashes what decides the analysis: which packages are the
-// handlers, and the module's sources digest (moduleSources: any package
-// may be imported by a handler).
-func sdkCacheKey(root string, dirs []string, sources *moduleSources) (string, error) {
-	digest, err := sources.digest(root)
-	if err != nil {
-		return "", err
+// walkSDK builds the SDK graph of a loaded program: every module-local
+// package the handlers reach (file names relative to the module root, as
+// the cache keeps them).
+func walkSDK(prog *program) *SDKGraph {
+	local := make(map[string]bool, len(prog.local))
+	for path := range prog.local {
+		local[path] = true
 	}
-	h := sha256.New()
-	fmt.Fprintf(h, "sdkcalls %s\n%s\n", sdkCallsVersion, root)
-	rels := make([]string, len(dirs))
-	for i, d := range dirs {
-		rels[i], _ = filepath.Rel(root, d)
-	}
-	sort.Strings(rels)
-	fmt.Fprintf(h, "%q\nsources %s\n", rels, digest)
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// loadSDKGraph runs go/packages twice: once for the import graph (to find
-// the module-local packages the handlers reach), once for their syntax
-// and types, dependencies from export data.
-func loadSDKGraph(root string, dirs []string) (*SDKGraph, error) {
-	overlay := map[string][]byte{}
-	var patterns []string
-	for _, d := range dirs {
-		gen := filepath.Join(d, GeneratedFile)
-		if _, err := os.Stat(gen); err == nil {
-			overlay[gen] = []byte("package " + PackageName(d) + "\n")
-		}
-		rel, err := filepath.Rel(root, d)
-		if err != nil {
-			return nil, err
-		}
-		patterns = append(patterns, "./"+filepath.ToSlash(rel))
-	}
-	env := append(os.Environ(), "GOOS=linux", "CGO_ENABLED=0")
-	graph, err := packages.Load(&packages.Config{
-		Mode: packages.NeedName | packages.NeedImports | packages.NeedDeps | packages.NeedModule,
-		Dir:  root, Env: env, Overlay: overlay,
-	}, patterns...)
-	if err != nil {
-		return nil, err
-	}
-	// The handlers' module: in a go.work workspace, other modules are
-	// "main" too, but their sources are not in the cache key.
-	mainPath := ""
-	for _, p := range graph {
-		if len(p.Errors) > 0 {
-			return nil, fmt.Errorf("%s", p.Errors[0].Msg)
-		}
-		if p.Module != nil && p.Module.Main {
-			mainPath = p.Module.Path
-		}
-	}
-	local := map[string]bool{}
-	var visit func(p *packages.Package)
-	visit = func(p *packages.Package) {
-		if local[p.PkgPath] || p.Module == nil || p.Module.Path != mainPath {
-			return
-		}
-		local[p.PkgPath] = true
-		for _, imp := range p.Imports {
-			visit(imp)
-		}
-	}
-	for _, p := range graph {
-		visit(p)
-	}
-	if len(local) == 0 {
-		return nil, fmt.Errorf("found no package of the main module in %s", diag.DisplayPath(root))
-	}
-	paths := make([]string, 0, len(local))
-	for p := range local {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	pkgs, err := packages.Load(&packages.Config{
-		Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes | packages.NeedTypesInfo | packages.NeedImports,
-		Dir:  root, Env: env, Overlay: overlay,
-	}, paths...)
-	if err != nil {
-		return nil, err
-	}
-	w := &sdkWalker{root: root, local: local, g: &SDKGraph{Nodes: map[string]*SDKNode{}}}
-	sort.Slice(pkgs, func(i, j int) bool { return pkgs[i].PkgPath < pkgs[j].PkgPath })
+	w := &sdkWalker{root: prog.root, local: local, g: &SDKGraph{Nodes: map[string]*SDKNode{}}, fset: prog.fset}
+	pkgs := slices.Clone(prog.order)
+	sort.Slice(pkgs, func(i, j int) bool { return pkgs[i].listed.ImportPath < pkgs[j].listed.ImportPath })
 	for _, p := range pkgs {
-		if len(p.Errors) > 0 {
-			return nil, fmt.Errorf("%s", p.Errors[0])
+		if p.info != nil {
+			w.pkg(p)
 		}
-		if p.TypesInfo == nil {
-			continue
-		}
-		w.pkg(p)
 	}
 	for _, n := range w.g.Nodes {
 		sort.Strings(n.Refs)
 		n.Refs = slices.Compact(n.Refs)
 	}
-	return w.g, nil
+	return w.g
 }
 
 type sdkWalker struct {
@@ -290,15 +167,12 @@ func initKey(pkg string) string { return "init " + pkg }
 
 func varKey(v *types.Var) string { return "var " + v.Pkg().Path() + "." + v.Name() }
 
-func (w *sdkWalker) pkg(p *packages.Package) {
-	w.fset, w.info = p.Fset, p.TypesInfo
-	init := initKey(p.PkgPath)
+func (w *sdkWalker) pkg(p *loadedPackage) {
+	w.info = p.info
+	init := initKey(p.listed.ImportPath)
 	w.node(init)
 	w.g.Inits = append(w.g.Inits, init)
-	for _, f := range p.Syntax {
-		if filepath.Base(p.Fset.Position(f.Package).Filename) == GeneratedFile {
-			continue
-		}
+	for _, f := range p.files {
 		for _, decl := range f.Decls {
 			switch d := decl.(type) {
 			case *ast.FuncDecl:

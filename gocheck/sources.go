@@ -11,15 +11,20 @@ package gocheck
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"go/scanner"
+	"go/token"
 	"io"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"golang.org/x/mod/modfile"
@@ -70,26 +75,106 @@ func ReadEnv(ctx context.Context, goCmd, dir string, environ []string) (Env, err
 // (absolute paths of directories or files). Paths are hashed relative to
 // root, so that moving the whole tree keeps a cache.
 func Hash(h io.Writer, root string, env Env, exclude []string) error {
-	for _, k := range KeyEnv {
-		fmt.Fprintf(h, "%s=%q\n", k, env[k])
-	}
-	dirs, files, err := moduleDirs(root, env)
+	s, err := readSources(root, env, exclude)
 	if err != nil {
 		return err
 	}
-	for _, f := range files {
-		if err := hashFile(h, root, f); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
-	}
-	for _, d := range dirs {
-		rel, _ := filepath.Rel(root, d)
-		fmt.Fprintf(h, "module %s\n", filepath.ToSlash(rel))
-		if err := hashTree(h, d, exclude); err != nil {
-			return err
-		}
-	}
+	s.write(h, fullContent)
 	return nil
+}
+
+// sources is one reading of the files Hash covers, kept so that the
+// digests of parts of them (headers) need no second reading.
+type sources struct {
+	env   Env
+	items []sourceItem
+}
+
+// sourceItem is a file, or the start of a module directory's files.
+type sourceItem struct {
+	// name is the file's path relative to its module directory (or the
+	// module directory's, relative to root, for a module start).
+	name   string
+	module bool
+	// main: the file is in the module at root (not a replacement or a
+	// workspace module), whose Go files the check type-checks from
+	// source.
+	main bool
+	data []byte
+}
+
+// What a digest takes of a Go file (other files count whole).
+type contentMode int
+
+const (
+	// fullContent: every byte.
+	fullContent contentMode = iota
+	// goHeaders: the header of every Go file (goHeader), which is all
+	// `go list` reads: the package clause, build constraints and imports.
+	goHeaders
+	// mainHeaders: the header of the main module's Go files, the whole
+	// of the others: what decides the export data of the packages that
+	// are not the main module's.
+	mainHeaders
+)
+
+func readSources(root string, env Env, exclude []string) (*sources, error) {
+	s := &sources{env: env}
+	dirs, files, err := moduleDirs(root, env)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		rel, _ := filepath.Rel(root, f)
+		s.items = append(s.items, sourceItem{name: filepath.ToSlash(rel), data: b})
+	}
+	for i, d := range dirs {
+		rel, _ := filepath.Rel(root, d)
+		s.items = append(s.items, sourceItem{name: filepath.ToSlash(rel), module: true})
+		n := len(s.items)
+		if err := readTree(s, d, exclude); err != nil {
+			return nil, err
+		}
+		for j := n; j < len(s.items); j++ {
+			// (vendor/ holds other modules' code, compiled from its bodies.)
+			s.items[j].main = i == 0 && !strings.HasPrefix(s.items[j].name, "vendor/")
+		}
+	}
+	return s, nil
+}
+
+// write writes the digest input of s to h, Go files as mode says.
+func (s *sources) write(h io.Writer, mode contentMode) {
+	for _, k := range KeyEnv {
+		fmt.Fprintf(h, "%s=%q\n", k, s.env[k])
+	}
+	fmt.Fprintf(h, "content %d\n", mode)
+	for _, it := range s.items {
+		if it.module {
+			fmt.Fprintf(h, "module %s\n", it.name)
+			continue
+		}
+		data := it.data
+		if strings.HasSuffix(it.name, ".go") && (mode == goHeaders || mode == mainHeaders && it.main) {
+			data = goHeader(data)
+		}
+		fmt.Fprintf(h, "%s %d\n", it.name, len(data))
+		h.Write(data)
+	}
+}
+
+// digest is the hex SHA-256 of write(mode).
+func (s *sources) digest(mode contentMode) string {
+	h := sha256.New()
+	s.write(h, mode)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // moduleDirs lists the directories whose sources a build in root may
@@ -173,12 +258,12 @@ func resolve(dir, path string) string {
 	return filepath.Join(dir, path)
 }
 
-// hashTree hashes the files of a module tree the go command may read:
+// readTree reads the files of a module tree the go command may read:
 // Go sources (not tests), assembly and C, go.mod/go.sum, vendor's
 // modules.txt, and every file of a directory whose Go files use
 // //go:embed. Hidden directories, testdata and nested modules are skipped,
-// and so is every directory or file in exclude.
-func hashTree(h io.Writer, root string, exclude []string) error {
+// and so is every directory or file in exclude. Each file is read once.
+func readTree(s *sources, root string, exclude []string) error {
 	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if path == root {
@@ -186,31 +271,48 @@ func hashTree(h io.Writer, root string, exclude []string) error {
 			}
 			return nil
 		}
+		if !d.IsDir() {
+			return nil // read with its directory
+		}
 		name := d.Name()
-		if d.IsDir() {
-			if path != root {
-				if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" {
-					return filepath.SkipDir
-				}
-				if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
-					return filepath.SkipDir // another module
-				}
+		if path != root {
+			if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" {
+				return filepath.SkipDir
 			}
-			for _, ex := range exclude {
-				if path == ex {
-					return filepath.SkipDir
-				}
+			if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
+				return filepath.SkipDir // another module
 			}
-			if usesEmbed(path) {
-				return hashAll(h, path, exclude)
-			}
-			return nil
 		}
-		if !d.Type().IsRegular() || !buildInput(name) || slices.Contains(exclude, path) {
-			return nil
+		if slices.Contains(exclude, path) {
+			return filepath.SkipDir
 		}
-		return hashFile(h, root, path)
+		return readDir(s, root, path, exclude)
 	})
+}
+
+// readDir reads the build inputs of one directory; when its Go files use
+// //go:embed, it reads every file below it instead (readAll).
+func readDir(s *sources, root, dir string, exclude []string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	start := len(s.items)
+	for _, e := range entries {
+		name := e.Name()
+		path := filepath.Join(dir, name)
+		if e.IsDir() || !e.Type().IsRegular() || !buildInput(name) || slices.Contains(exclude, path) {
+			continue
+		}
+		if err := readFile(s, root, path); err != nil {
+			return err
+		}
+		if strings.HasSuffix(name, ".go") && bytes.Contains(s.items[len(s.items)-1].data, []byte("//go:embed")) {
+			s.items = s.items[:start]
+			return readAll(s, dir, exclude)
+		}
+	}
+	return nil
 }
 
 func buildInput(name string) bool {
@@ -227,27 +329,9 @@ func buildInput(name string) bool {
 	return false
 }
 
-// usesEmbed reports whether a Go file in dir (not recursive) embeds files.
-func usesEmbed(dir string) bool {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return false
-	}
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err == nil && bytes.Contains(b, []byte("//go:embed")) {
-			return true
-		}
-	}
-	return false
-}
-
-// hashAll hashes every regular file below dir (embedded files), then stops
-// the outer walk from descending again.
-func hashAll(h io.Writer, dir string, exclude []string) error {
+// readAll reads every regular file below dir (embedded files), then
+// stops the outer walk from descending again.
+func readAll(s *sources, dir string, exclude []string) error {
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil
@@ -266,7 +350,7 @@ func hashAll(h io.Writer, dir string, exclude []string) error {
 		if !d.Type().IsRegular() || strings.HasSuffix(d.Name(), "_test.go") {
 			return nil
 		}
-		return hashFile(h, dir, path)
+		return readFile(s, dir, path)
 	})
 	if err != nil {
 		return err
@@ -274,13 +358,72 @@ func hashAll(h io.Writer, dir string, exclude []string) error {
 	return filepath.SkipDir
 }
 
-func hashFile(h io.Writer, root, path string) error {
+func readFile(s *sources, root, path string) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
 	rel, _ := filepath.Rel(root, path)
-	fmt.Fprintf(h, "%s %d\n", filepath.ToSlash(rel), len(b))
-	_, err = h.Write(b)
-	return err
+	s.items = append(s.items, sourceItem{name: filepath.ToSlash(rel), data: b})
+	return nil
+}
+
+// goHeader is the part of a Go file `go list` reads (go/build stops
+// there): from the start to the end of the import declarations, build
+// constraints and cgo preambles included. A file that imports "embed"
+// counts whole (go/build reads on for //go:embed patterns), and so does
+// one whose header does not scan as expected.
+func goHeader(src []byte) []byte {
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(src))
+	var sc scanner.Scanner
+	sc.Init(file, src, nil, 0)
+	scan := func() (int, token.Token, string) {
+		pos, tok, lit := sc.Scan()
+		return file.Offset(pos), tok, lit
+	}
+	if _, tok, _ := scan(); tok != token.PACKAGE {
+		return src
+	}
+	off, tok, lit := scan()
+	if tok != token.IDENT {
+		return src
+	}
+	end := off + len(lit)
+	isEmbed := func(lit string) bool {
+		p, err := strconv.Unquote(lit)
+		return err != nil || p == "embed"
+	}
+	if _, tok, _ = scan(); tok != token.SEMICOLON {
+		return src
+	}
+	for {
+		if _, tok, _ = scan(); tok != token.IMPORT {
+			return src[:end]
+		}
+		off, tok, lit = scan()
+		if tok == token.LPAREN {
+			for {
+				off, tok, lit = scan()
+				if tok == token.RPAREN {
+					end = off + 1
+					break
+				}
+				if tok == token.EOF || tok == token.ILLEGAL || tok == token.STRING && isEmbed(lit) {
+					return src
+				}
+			}
+		} else {
+			if tok == token.IDENT || tok == token.PERIOD {
+				off, tok, lit = scan()
+			}
+			if tok != token.STRING || isEmbed(lit) {
+				return src
+			}
+			end = off + len(lit)
+		}
+		if _, tok, _ = scan(); tok != token.SEMICOLON {
+			return src
+		}
+	}
 }

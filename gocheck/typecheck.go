@@ -1,11 +1,6 @@
 package gocheck
 
 import (
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -13,21 +8,18 @@ import (
 	"go/token"
 	"go/types"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/tools/go/packages"
-
 	"github.com/chalc-dev/chalc/diag"
 )
 
-// goCheckVersion is part of the cache key: bump it when GoFunc or
-// cachedPackage changes.
-const goCheckVersion = "4"
+// goCheckVersion is part of the cache key: bump it when Package, Func,
+// SDKGraph or what the check records changes.
+const goCheckVersion = "5"
 
 // Func is what the type-check learns about one exported top-level func.
 type Func struct {
@@ -83,73 +75,12 @@ type Object struct {
 	FuncType bool
 }
 
-type cachedPackage struct {
-	Package
-	// Errors are the package's Go errors (never cached: a package with
-	// errors is loaded again).
-	Errors []goError `json:"-"`
-}
-
 // goError is one error of the Go toolchain; File is absolute, or "" when
 // the error has no position.
 type goError struct {
 	File      string
 	Line, Col int // Col counts bytes, as Go does
 	Msg       string
-}
-
-func checkPackage(p Target, runtime []RuntimeImport, cacheDir string, sources *moduleSources, src diag.Sources) (*Package, diag.Diagnostics) {
-	var ds diag.Diagnostics
-	if d := checkHandlersDir(p); d != nil {
-		ds.Append(d)
-		return nil, ds
-	}
-	key, err := sourceKey(p.Dir, sources, runtime)
-	if err != nil {
-		ds.Errorf(diag.HandlersDir, p.at(), "cannot read the handlers package %s: %v", p.display(), err)
-		return nil, ds
-	}
-	var cp *cachedPackage
-	cacheFile := ""
-	if cacheDir != "" && key != "" {
-		cacheFile = filepath.Join(cacheDir, "gocheck", key+".json")
-		if b, err := os.ReadFile(cacheFile); err == nil {
-			var c cachedPackage
-			if json.Unmarshal(b, &c) == nil {
-				cp = &c
-			}
-		}
-	}
-	if cp == nil {
-		if ModuleRoot(p.Dir) == "" {
-			ds.Errorf(diag.GoModule, p.at(), "the handlers package %s is not in a Go module", p.display()).
-				Hint("run `go mod init example.com/myapp` in the project directory")
-			return nil, ds
-		}
-		// Module bookkeeping first: with a dependency of the handlers
-		// missing from go.mod/go.sum, type errors would be its echoes.
-		mds, handlersBroken := moduleCheck(p, runtime)
-		if handlersBroken {
-			return nil, mds
-		}
-		cp, ds = loadPackage(p)
-		ds = append(ds, mds...)
-		if cp == nil {
-			return nil, ds
-		}
-		if cacheFile != "" && len(cp.Errors) == 0 && !ds.HasErrors() {
-			if b, err := json.Marshal(cp); err == nil {
-				_ = os.MkdirAll(filepath.Dir(cacheFile), 0o755)
-				tmp := cacheFile + ".tmp"
-				if os.WriteFile(tmp, b, 0o644) == nil {
-					_ = os.Rename(tmp, cacheFile)
-				}
-			}
-		}
-	}
-	ds = append(ds, goErrorDiagnostics(p, cp.Errors, src)...)
-	pkg := cp.Package
-	return &pkg, ds
 }
 
 // maxGoErrors is how many Go errors are shown, as the Go compiler does.
@@ -239,72 +170,6 @@ func goTokenWidth(s string) int {
 	return utf8.RuneCountInString(text)
 }
 
-// sourceKey hashes what decides the Go check's answer: the runtime
-// packages the module must provide, and the module's sources digest
-// (moduleSources). "" (no caching) outside a module or without a go
-// command: the check itself then says what is wrong.
-func sourceKey(dir string, sources *moduleSources, runtime []RuntimeImport) (string, error) {
-	root := ModuleRoot(dir)
-	if root == "" {
-		return "", nil
-	}
-	digest, err := sources.digest(root)
-	var envErr *goEnvError
-	if errors.As(err, &envErr) {
-		return "", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	h := sha256.New()
-	fmt.Fprintf(h, "gocheck %s\n%s\n", goCheckVersion, dir)
-	for _, r := range runtime {
-		fmt.Fprintf(h, "runtime %s\n", r.Path)
-	}
-	fmt.Fprintf(h, "sources %s\n", digest)
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// moduleSources digests, once per module root and compile, what the
-// go command may read locally for the handlers (gosources.Hash: the go
-// environment, the module, a workspace, replacements), less the
-// handlers' chalc_gen.go files, which the Go check and the SDK-call
-// analysis replace. Both caches' keys include the digest; hashing the
-// sources once serves both.
-type moduleSources struct {
-	targets []Target
-	digests map[string]string // module root → digest
-}
-
-// goEnvError is a failure to ask the go command for its environment.
-type goEnvError struct{ err error }
-
-func (e *goEnvError) Error() string { return e.err.Error() }
-
-func (m *moduleSources) digest(root string) (string, error) {
-	if d, ok := m.digests[root]; ok {
-		return d, nil
-	}
-	env, err := ReadEnv(context.Background(), "go", root, goEnv())
-	if err != nil {
-		return "", &goEnvError{err}
-	}
-	exclude := make([]string, len(m.targets))
-	for i, p := range m.targets {
-		exclude[i] = filepath.Join(p.Dir, GeneratedFile)
-	}
-	h := sha256.New()
-	if err := Hash(h, root, env, exclude); err != nil {
-		return "", err
-	}
-	d := hex.EncodeToString(h.Sum(nil))
-	if m.digests == nil {
-		m.digests = map[string]string{}
-	}
-	m.digests[root] = d
-	return d, nil
-}
-
 // ModuleRoot returns the directory holding the go.mod governing dir, or
 // "".
 func ModuleRoot(dir string) string {
@@ -320,55 +185,17 @@ func ModuleRoot(dir string) string {
 	}
 }
 
-// goEnv is the environment of every go command the check runs: the
-// handlers are checked as the build compiles them, for Lambda's OS and
-// without cgo.
-func goEnv() []string { return append(os.Environ(), "GOOS=linux", "CGO_ENABLED=0") }
-
-func loadPackage(p Target) (*cachedPackage, diag.Diagnostics) {
-	var ds diag.Diagnostics
-	dir := p.Dir
-	overlay := map[string][]byte{}
-	gen := filepath.Join(dir, GeneratedFile)
-	if _, err := os.Stat(gen); err == nil {
-		// Hide the generated file: it may name handlers that are gone.
-		overlay[gen] = []byte("package " + PackageName(dir) + "\n")
+// describe is what the type-check learnt about a handlers package: its
+// exported funcs with their signatures and doc comments, and its other
+// package-level names.
+func describe(p *loadedPackage, fset *token.FileSet) *Package {
+	pkg := &Package{ImportPath: p.listed.ImportPath, Name: p.listed.Name, Funcs: map[string]*Func{}, Objects: map[string]*Object{}}
+	if p.types == nil {
+		return pkg
 	}
-	cfg := &packages.Config{
-		Mode:    packages.NeedName | packages.NeedFiles | packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo,
-		Dir:     dir,
-		Overlay: overlay,
-		Env:     goEnv(),
-	}
-	pkgs, err := packages.Load(cfg, ".")
-	if err != nil {
-		d := ds.Errorf(diag.GoLoad, p.at(), "cannot load the handlers package %s: %s", p.display(), firstLine(err.Error()))
-		if strings.Contains(err.Error(), "executable file not found") {
-			d.Hint("chalc needs the go command (Go 1.26 or newer) on PATH")
-		}
-		return nil, ds
-	}
-	if len(pkgs) != 1 {
-		// go/packages hides module-level failures of `go list` (a go.mod
-		// that needs tidying, a missing go.sum entry): ask the go command.
-		msg := goListError(dir)
-		if msg == "" {
-			msg = fmt.Sprintf("expected one Go package, found %d", len(pkgs))
-		}
-		d := ds.Errorf(diag.GoLoad, p.at(), "the go command cannot load the handlers package %s: %s", p.display(), msg)
-		if isModuleProblem(msg) {
-			d.Hint("%s", tidyHint(ModuleRoot(dir), msg))
-		}
-		return nil, ds
-	}
-	pkg := pkgs[0]
-	cp := &cachedPackage{Package: Package{ImportPath: pkg.PkgPath, Name: pkg.Name, Funcs: map[string]*Func{}, Objects: map[string]*Object{}}}
-	cp.Errors = packageErrors(dir, pkg.Errors)
-	if pkg.Types == nil || pkg.Fset == nil {
-		return cp, ds
-	}
+	pkg.Name = p.types.Name()
 	docs := map[string]string{}
-	for _, f := range pkg.Syntax {
+	for _, f := range p.files {
 		for _, decl := range f.Decls {
 			if fd, ok := decl.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Doc != nil {
 				docs[fd.Name.Name] = fd.Doc.Text()
@@ -376,24 +203,24 @@ func loadPackage(p Target) (*cachedPackage, diag.Diagnostics) {
 		}
 	}
 	at := func(o types.Object) diag.Range {
-		if pos := pkg.Fset.Position(o.Pos()); pos.IsValid() {
+		if pos := fset.Position(o.Pos()); pos.IsValid() {
 			return diag.Range{Filename: diag.DisplayPath(pos.Filename), Start: diag.Pos{Line: pos.Line, Column: pos.Column}}
 		}
 		return diag.Range{}
 	}
 	// Names of the package itself are written unqualified, as in its code.
 	qf := func(other *types.Package) string {
-		if other == pkg.Types {
+		if other == p.types {
 			return ""
 		}
 		return other.Name()
 	}
-	scope := pkg.Types.Scope()
+	scope := p.types.Scope()
 	for _, name := range scope.Names() {
 		obj := scope.Lookup(name)
 		fn, ok := obj.(*types.Func)
 		if !ok || !fn.Exported() {
-			cp.Objects[name] = describeObject(obj, at(obj), qf)
+			pkg.Objects[name] = describeObject(obj, at(obj), qf)
 			continue
 		}
 		sig := fn.Type().(*types.Signature)
@@ -418,9 +245,9 @@ func loadPackage(p Target) (*cachedPackage, diag.Diagnostics) {
 			gf.NotJSON = jsonProblem(t, qf)
 			gf.RawBytes = isRawBytes(t)
 		}
-		cp.Funcs[name] = gf
+		pkg.Funcs[name] = gf
 	}
-	return cp, ds
+	return pkg
 }
 
 // describeObject records what a package-level name other than an
@@ -439,55 +266,6 @@ func describeObject(obj types.Object, at diag.Range, qf types.Qualifier) *Object
 		_, o.FuncType = types.Unalias(obj.Type()).Underlying().(*types.Signature)
 	}
 	return o
-}
-
-// packageErrors turns go/packages' errors into one goError per Go error.
-// The go command's compiler output ("# pkg" then file:line:col lines) and
-// the type checker usually report the same errors: those are kept once.
-func packageErrors(dir string, errs []packages.Error) []goError {
-	var out []goError
-	seen := map[string]bool{}
-	add := func(e goError) {
-		k := fmt.Sprintf("%s:%d:%d", e.File, e.Line, e.Col)
-		if e.File == "" {
-			k = e.Msg
-		}
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, e)
-		}
-	}
-	// Type and parse errors first: their messages win over the compiler's.
-	for _, e := range errs {
-		if e.Kind != packages.ListError {
-			add(parseGoError(e.Pos, e.Msg))
-		}
-	}
-	for _, e := range errs {
-		if e.Kind != packages.ListError {
-			continue
-		}
-		if !strings.HasPrefix(e.Msg, "# ") {
-			add(parseGoError(e.Pos, e.Msg))
-			continue
-		}
-		// Compiler output: paths are relative to dir, continuation lines
-		// start with a tab.
-		for _, line := range strings.Split(e.Msg, "\n")[1:] {
-			if strings.HasPrefix(line, "\t") && len(out) > 0 {
-				continue
-			}
-			ge := parseGoError("", line)
-			if ge.File == "" {
-				continue // "too many errors"
-			}
-			if !filepath.IsAbs(ge.File) {
-				ge.File = filepath.Join(dir, ge.File)
-			}
-			add(ge)
-		}
-	}
-	return out
 }
 
 // parseGoError splits "file:line:col: msg" (or pos and msg given apart).
@@ -515,18 +293,6 @@ func parseGoError(pos, msg string) goError {
 	}
 	col, _ := strconv.Atoi(cs)
 	return goError{File: file + ".go", Line: line, Col: col, Msg: msg}
-}
-
-// goListError returns the go command's complaint about dir, on one line.
-func goListError(dir string) string {
-	cmd := exec.Command("go", "list", "-e", ".")
-	cmd.Dir = dir
-	cmd.Env = goEnv()
-	out, err := cmd.CombinedOutput()
-	if err == nil {
-		return ""
-	}
-	return oneLine(string(out))
 }
 
 // oneLine joins the go command's output into one line, without "go: ".
@@ -616,8 +382,6 @@ func canonicalQualifier(p *types.Package) string {
 	return p.Path()
 }
 
-func shortQualifier(p *types.Package) string { return p.Name() }
-
 // PackageName reads the package clause of a Go file in dir (not a test,
 // not chalc_gen.go), else returns the directory's name.
 func PackageName(dir string) string {
@@ -634,11 +398,4 @@ func PackageName(dir string) string {
 		}
 	}
 	return filepath.Base(dir)
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
 }

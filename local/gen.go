@@ -7,6 +7,7 @@ import (
 
 	"github.com/chalc-dev/chalc/build"
 	"github.com/chalc-dev/chalc/compiler"
+	"github.com/chalc-dev/chalc/gocheck"
 )
 
 const devserverPkg = "github.com/chalc-dev/chalc/runtime/devserver"
@@ -28,12 +29,21 @@ func GenerateMain(app *compiler.App, stage string) []byte {
 
 // program is the local server of app's stage, built for the host.
 func program(app *compiler.App, stage string) build.Program {
+	c := ServerBuild()
 	return build.Program{
 		Name:   "the local server",
 		Dir:    mainDir,
 		Main:   GenerateMain(app, stage),
-		GOOS:   runtime.GOOS,
-		GOARCH: runtime.GOARCH,
-		Flags:  []string{"-buildvcs=false"},
+		GOOS:   c.GOOS,
+		GOARCH: c.GOARCH,
+		Env:    c.Env,
+		Flags:  c.Flags,
 	}
+}
+
+// ServerBuild is how the local server is built: for this machine, with
+// the user's GOFLAGS as they are, and without cgo, as Lambda's bootstrap
+// (a handler that needs cgo would work locally and fail deployed).
+func ServerBuild() gocheck.BuildConfig {
+	return gocheck.BuildConfig{GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, Env: []string{"CGO_ENABLED=0"}, Flags: []string{"-buildvcs=false"}}
 }

@@ -57,6 +57,12 @@ type Options struct {
 	CacheDir string
 	// Progress receives a line per slow step; nil is quiet.
 	Progress func(string)
+	// Build is the go build that follows the Go check, for the stage's
+	// architecture (default: the Lambda bootstrap's, build.BootstrapConfig,
+	// which package and deploy build; chalc local builds for this machine).
+	// The check takes the dependencies' export data from that build's
+	// cache entries, so that it compiles nothing the build compiles again.
+	Build func(architecture string) gocheck.BuildConfig
 }
 
 // UsageError is a mistake on the command line (exit status 2), such as a
@@ -71,6 +77,8 @@ type Checked struct {
 	App *compiler.App // nil when Diagnostics has errors
 	// Diagnostics holds every problem found, sorted.
 	Diagnostics diag.Diagnostics
+
+	cacheDir string // CacheDir(opts.CacheDir) of the check
 }
 
 // Sources returns the file contents diagnostics refer to.
@@ -107,7 +115,7 @@ func (o Options) manifestPath() string {
 // unknown stage; manifest problems are in Checked.Diagnostics.
 func Check(opts Options) (*Checked, error) {
 	set, ds := manifest.LoadWith(opts.manifestPath(), manifest.LoadOptions{AllowOutsideProject: opts.AllowOutsideProject})
-	c := &Checked{Set: set}
+	c := &Checked{Set: set, cacheDir: CacheDir(opts.CacheDir)}
 	if set.Root == nil || set.Root.Root == nil || ds.HasErrors() && fatalLoad(ds) {
 		c.Diagnostics = ds.Sorted()
 		return c, nil
@@ -116,7 +124,10 @@ func Check(opts Options) (*Checked, error) {
 	if stage == "" {
 		stage = stages.DefaultStage
 	}
-	copts := compiler.Options{Stage: stage, Go: gocheck.All &^ opts.SkipGo, CacheDir: CacheDir(opts.CacheDir)}
+	copts := compiler.Options{Stage: stage, Go: gocheck.All &^ opts.SkipGo, CacheDir: CacheDir(opts.CacheDir), Build: opts.Build}
+	if copts.Build == nil {
+		copts.Build = build.BootstrapConfig
+	}
 	if opts.AllStages {
 		copts.CheckStages = stages.Names(set.Decode())
 	}
@@ -152,7 +163,7 @@ func Generate(c *Checked) (bool, error) {
 	if c.App == nil {
 		return false, errors.New("the project has errors")
 	}
-	return build.WriteGenerated(c.App)
+	return build.WriteGenerated(c.App, c.cacheDir)
 }
 
 // RecordRuntimeModules makes the app's go.mod and go.sum record what the
@@ -171,7 +182,7 @@ func RecordRuntimeModules(ctx context.Context, c *Checked) ([]string, error) {
 
 // GenerateCheck reports whether chalc_gen.go is current, without writing.
 func GenerateCheck(c *Checked) (current bool, path string, err error) {
-	src, err := build.GenerateApp(c.App)
+	src, err := build.GenerateAppCached(c.App, c.cacheDir)
 	if err != nil {
 		return false, "", err
 	}
@@ -228,6 +239,11 @@ type Packaged struct {
 	// have removed (the template of the other format, a layer zip), left
 	// because chalc did not write them or they changed since.
 	Kept []string
+	// Minified is set when the JSON template was written minified
+	// because indented it would be over CloudFormation's size limit:
+	// PrettySize is its indented size.
+	Minified   bool
+	PrettySize int
 }
 
 // Package builds the template and the deployment package of a checked
@@ -244,11 +260,7 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 	if err := CheckOutDir(opts.Dir, popts.Out); err != nil {
 		return nil, err
 	}
-	progress := opts.Progress
-	if progress == nil {
-		progress = func(string) {}
-	}
-	if _, err := build.WriteGenerated(app); err != nil {
+	if _, err := build.WriteGenerated(app, c.cacheDir); err != nil {
 		return nil, fmt.Errorf("writing %s: %w", gocheck.GeneratedFile, err)
 	}
 	value, err := sam.Generate(app)
@@ -277,12 +289,17 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 	}
 	var tmpl []byte
 	name := "sam.json"
+	minified := false
 	switch {
 	case popts.Format == "yaml":
 		name = "sam.yaml"
 		tmpl, err = cfnjson.EncodeYAML(value)
 	case popts.Compact:
 		tmpl = compact
+	case len(pretty) > awsfacts.MaxTemplateBytes && len(compact) <= awsfacts.MaxTemplateBytes:
+		// CloudFormation would refuse the indented template and takes
+		// the minified one alike: write that (the caller says so).
+		tmpl, minified = compact, true
 	default:
 		tmpl = pretty
 	}
@@ -315,7 +332,9 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 	res, err := build.Package(ctx, app, build.Options{
 		CacheDir: CacheDir(opts.CacheDir),
 		Exclude:  []string{outAbs},
-		Progress: progress,
+		// nil when quiet: the build then does not ask the go command
+		// whether the standard library is compiled yet.
+		Progress: opts.Progress,
 	})
 	if err != nil {
 		return nil, err
@@ -331,6 +350,8 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 		Value:        value,
 		Zip:          res.Zip,
 		BuildCached:  res.Cached,
+		Minified:     minified,
+		PrettySize:   len(pretty),
 	}
 	prev := readRecord(outAbs)
 	written := map[string][]byte{}

@@ -1,6 +1,11 @@
 package project
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -96,4 +101,45 @@ func largeManifest(routes int) []byte {
 	src = strings.Replace(src, "\nfunctions:\n", "\n", 1)
 	src = strings.TrimSuffix(src, "    lambda_functions:\n")
 	return []byte(src)
+}
+
+// TestPackageLargeMinified: a 1000-route app packages with no flags: its
+// indented template would be over CloudFormation's limit, so chalc
+// writes it minified and says so (Packaged.Minified), as CloudFormation
+// reads both the same.
+func TestPackageLargeMinified(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a bootstrap")
+	}
+	checkout, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := testgen.Project(dir, 1000, 0, checkout); err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{Dir: dir, CacheDir: testCache(t)}
+	c, err := Check(opts)
+	if err != nil || c.App == nil {
+		t.Fatalf("%v\n%s", err, sizeRender(c.Diagnostics))
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	p, err := Package(context.Background(), c, PackageOptions{Out: out}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	written, err := os.ReadFile(filepath.Join(out, "sam.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Minified || p.PrettySize <= awsfacts.MaxTemplateBytes || len(written) > awsfacts.MaxTemplateBytes || !json.Valid(written) {
+		t.Errorf("minified %v, indented %d bytes, written %d bytes (limit %d)", p.Minified, p.PrettySize, len(written), awsfacts.MaxTemplateBytes)
+	}
+	if bytes.Contains(written, []byte("\n  ")) {
+		t.Errorf("the written template is indented")
+	}
+	if p.Warnings.Diagnostics.HasErrors() {
+		t.Errorf("errors:\n%s", sizeRender(p.Warnings.Diagnostics))
+	}
 }

@@ -13,8 +13,6 @@ import (
 
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/manifest"
-	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 )
 
 // reporter turns the validator's error tree into diagnostics: leaf causes
@@ -30,21 +28,21 @@ type reporter struct {
 	done map[string]bool
 }
 
-func (r *reporter) walk(e *jsonschema.ValidationError) {
-	switch k := e.ErrorKind.(type) {
-	case *kind.Schema, *kind.Group, *kind.AllOf, *kind.Reference:
-		for _, c := range e.Causes {
+func (r *reporter) walk(e *verror) {
+	switch k := e.kind.(type) {
+	case kSchema, kGroup, kAllOf, kReference:
+		for _, c := range e.causes {
 			r.walk(c)
 		}
-	case *kind.OneOf:
-		if k.Subschemas != nil {
+	case kOneOf:
+		if k.both != nil {
 			// Two alternatives matched: the schema's alternatives overlap,
 			// a bug in the schema rather than in the manifest.
 			r.unexpected(e)
 			return
 		}
 		r.alternatives(e)
-	case *kind.AnyOf:
+	case kAnyOf:
 		r.alternatives(e)
 	default:
 		r.leaf(e)
@@ -54,63 +52,63 @@ func (r *reporter) walk(e *jsonschema.ValidationError) {
 // alternatives reports a value that matched none of a oneOf's forms: the
 // problems of the form whose type fits the value (the one the user was
 // writing), or, when no form has the value's type, one type error.
-func (r *reporter) alternatives(e *jsonschema.ValidationError) {
-	for _, c := range e.Causes {
-		if !typeFailed(c, e.InstanceLocation) {
+func (r *reporter) alternatives(e *verror) {
+	for _, c := range e.causes {
+		if !typeFailed(c, e.loc) {
 			r.walk(c)
 			return
 		}
 	}
-	r.typeError(e.InstanceLocation, r.raw.ptr(e.SchemaURL))
+	r.typeError(e.loc, r.raw.ptr(e.schema))
 }
 
 // typeFailed reports whether an alternative failed only because the value
 // at loc has another type.
-func typeFailed(e *jsonschema.ValidationError, loc []string) bool {
+func typeFailed(e *verror, loc []string) bool {
 	for {
-		switch e.ErrorKind.(type) {
-		case *kind.Reference, *kind.Schema, *kind.Group:
-			if len(e.Causes) == 1 {
-				e = e.Causes[0]
+		switch e.kind.(type) {
+		case kReference, kSchema, kGroup:
+			if len(e.causes) == 1 {
+				e = e.causes[0]
 				continue
 			}
-		case *kind.Type:
-			return slices.Equal(e.InstanceLocation, loc)
+		case kType:
+			return slices.Equal(e.loc, loc)
 		}
 		return false
 	}
 }
 
-func (r *reporter) leaf(e *jsonschema.ValidationError) {
-	loc := e.InstanceLocation
-	s := r.raw.ptr(e.SchemaURL)
-	switch k := e.ErrorKind.(type) {
-	case *kind.Type:
+func (r *reporter) leaf(e *verror) {
+	loc := e.loc
+	s := r.raw.ptr(e.schema)
+	switch k := e.kind.(type) {
+	case kType:
 		r.typeError(loc, s)
-	case *kind.Enum:
-		r.enumError(loc, k.Want, s)
-	case *kind.Const:
-		r.constError(loc, k.Want)
-	case *kind.Minimum, *kind.Maximum, *kind.ExclusiveMinimum, *kind.ExclusiveMaximum:
+	case kEnum:
+		r.enumError(loc, k.want, s)
+	case kConst:
+		r.constError(loc, k.want)
+	case kMinimum, kMaximum:
 		r.rangeError(loc, s)
-	case *kind.Pattern:
-		r.patternError(loc, k.Want)
-	case *kind.MaxLength:
-		r.lengthError(loc, k.Got, k.Want)
-	case *kind.MinProperties:
+	case kPattern:
+		r.patternError(loc, k.want)
+	case kMaxLength:
+		r.lengthError(loc, k.got, k.want)
+	case kMinProperties:
 		r.emptyMapping(loc, s)
-	case *kind.Not:
+	case kNot:
 		if r.raw.str(s, "x-chalc-misplaced") != "" {
 			r.misplaced(loc, s)
 			return
 		}
 		r.unexpected(e)
-	case *kind.Required:
-		for _, m := range k.Missing {
+	case kRequired:
+		for _, m := range k.missing {
 			r.required(loc, m, s)
 		}
-	case *kind.AdditionalProperties:
-		for _, p := range k.Properties {
+	case kAdditionalProperties:
+		for _, p := range k.props {
 			r.unknownKey(loc, p, s)
 		}
 	default:
@@ -121,13 +119,13 @@ func (r *reporter) leaf(e *jsonschema.ValidationError) {
 // unexpected reports a violation of a keyword the messages do not cover.
 // TestSchemaKeywords keeps the schema to the covered ones, so this is a
 // safety net that still says where the problem is.
-func (r *reporter) unexpected(e *jsonschema.ValidationError) {
-	fs := r.frames(e.InstanceLocation)
-	check := strings.Join(e.ErrorKind.KeywordPath(), "/")
+func (r *reporter) unexpected(e *verror) {
+	fs := r.frames(e.loc)
+	check := e.kind.keyword()
 	if check == "" {
-		check = fmt.Sprintf("%T", e.ErrorKind)
+		check = fmt.Sprintf("%T", e.kind)
 	}
-	r.add(diag.SchemaInvalid, e.InstanceLocation, r.valueRange(e.InstanceLocation), "%s is not valid here", r.name(fs, len(fs)-1)).
+	r.add(diag.SchemaInvalid, e.loc, r.valueRange(e.loc), "%s is not valid here", r.name(fs, len(fs)-1)).
 		Hint("chalc has no message for this schema check (%s); please report it", check)
 }
 

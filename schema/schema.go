@@ -5,7 +5,8 @@
 // compiler, which reports them with more context.
 //
 // The schema is embedded (JSON returns it, for `chalc schema` and editors)
-// and compiled once. Validate converts the parsed YAML to JSON values,
+// and compiled once, by chalc's own validator (validator.go) for the
+// keywords it uses. Validate converts the parsed YAML to JSON values,
 // validates them, and turns every violation into a diagnostic at the exact
 // YAML node, worded for a person:
 //
@@ -22,14 +23,12 @@
 package schema
 
 import (
-	"bytes"
 	_ "embed"
 	"fmt"
 	"sync"
 
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/manifest"
-	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 //go:embed chalice.schema.json
@@ -43,33 +42,26 @@ const ID = "https://chalc.dev/schema/chalice.schema.json"
 func JSON() []byte { return schemaJSON }
 
 type compiled struct {
-	app, fragment *jsonschema.Schema
+	app, fragment *node
 	raw           *raw
 }
 
-// load compiles the embedded schema once. The schema is part of the binary
-// and pinned by tests, so a failure here is a bug in chalc, not in the
-// user's manifest: it panics.
+// load compiles the embedded schema, once, when a manifest is first
+// validated (not at start-up: most commands never validate). The schema
+// is part of the binary and pinned by tests, so a failure here is a bug in
+// chalc, not in the user's manifest: it panics.
 var load = sync.OnceValue(func() *compiled {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schemaJSON))
+	r, err := newRaw(schemaJSON)
 	if err != nil {
-		panic(fmt.Sprintf("schema: embedded chalice.schema.json is not JSON: %v", err))
+		panic(fmt.Sprintf("schema: embedded chalice.schema.json: %v", err))
 	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource(ID, doc); err != nil {
-		panic(fmt.Sprintf("schema: %v", err))
-	}
-	app, err := c.Compile(ID)
+	app, err := compileSchema(r, "#")
 	if err != nil {
 		panic(fmt.Sprintf("schema: compiling chalice.schema.json: %v", err))
 	}
-	frag, err := c.Compile(ID + "#/$defs/fragment")
+	frag, err := compileSchema(r, "#/$defs/fragment")
 	if err != nil {
 		panic(fmt.Sprintf("schema: compiling chalice.schema.json#/$defs/fragment: %v", err))
-	}
-	r, err := newRaw(schemaJSON)
-	if err != nil {
-		panic(fmt.Sprintf("schema: %v", err))
 	}
 	return &compiled{app: app, fragment: frag, raw: r}
 })
@@ -89,20 +81,14 @@ func ValidateFragment(doc *manifest.Document) diag.Diagnostics {
 	return validate(doc, c.fragment, c.raw.ptr("#/$defs/fragment"), c)
 }
 
-func validate(doc *manifest.Document, sch *jsonschema.Schema, root obj, c *compiled) diag.Diagnostics {
+func validate(doc *manifest.Document, sch *node, root obj, c *compiled) diag.Diagnostics {
 	if doc == nil || doc.Root == nil {
 		return nil
 	}
 	cv := converter{}
 	inst := cv.value(doc.Root)
 	rep := &reporter{doc: doc, raw: c.raw, root: root, inst: inst}
-	if err := sch.Validate(inst); err != nil {
-		verr, ok := err.(*jsonschema.ValidationError)
-		if !ok {
-			// Not a validation failure: only possible with values the
-			// converter never produces.
-			panic(fmt.Sprintf("schema: unexpected error: %v", err))
-		}
+	if verr := sch.validate(inst); verr != nil {
 		rep.walk(verr)
 	}
 	rep.oddScalars(cv.odd)

@@ -16,6 +16,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/chalc-dev/chalc/apidoc"
+	"github.com/chalc-dev/chalc/awsfacts"
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/internal/suggest"
 	"github.com/chalc-dev/chalc/local"
@@ -202,7 +203,7 @@ func commands(stdout, stderr io.Writer) *cli.Command {
 				Flags: []cli.Flag{
 					stageFlag("the stage to package (default dev)"),
 					&cli.StringFlag{Name: "template-format", Value: "json", Usage: "json or yaml"},
-					&cli.BoolFlag{Name: "compact", Usage: "write minified JSON"},
+					&cli.BoolFlag{Name: "compact", Usage: "write minified JSON (written anyway when indented JSON would be over CloudFormation's 1 MB)"},
 					&cli.StringSliceFlag{Name: "merge-template", Usage: "a JSON or YAML template merged onto the generated one (repeatable, applied in order)", TakesFile: true},
 					progressFlag(),
 					projectFlag,
@@ -523,6 +524,10 @@ func packageCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer)
 		MergeTemplates: cmd.StringSlice("merge-template")}, opts, stderr)
 	if err != nil {
 		return err
+	}
+	if p.Minified {
+		fmt.Fprintf(stderr, "chalc: note: wrote %s minified (%d bytes): indented it is %d bytes, over the %d CloudFormation accepts\n",
+			filepath.ToSlash(p.TemplatePath), len(p.Template), p.PrettySize, awsfacts.MaxTemplateBytes)
 	}
 	for _, k := range p.Kept {
 		fmt.Fprintf(stderr, "chalc: note: left %s, which is not part of this package: chalc did not write it, or it changed since\n", filepath.ToSlash(k))

@@ -4,6 +4,8 @@ package testgen
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -56,7 +58,11 @@ func Manifest(routes, functions int) []byte {
 // Manifest names.
 func Handlers(routes, functions int) []byte {
 	var b strings.Builder
-	b.WriteString("// Package app is a generated large app.\npackage app\n\nimport (\n\t\"context\"\n\n\t\"github.com/chalc-dev/chalc/runtime/chalice\"\n)\n\n")
+	b.WriteString("// Package app is a generated large app.\npackage app\n\nimport (\n")
+	if functions > 0 {
+		b.WriteString("\t\"context\"\n\n")
+	}
+	b.WriteString("\t\"github.com/chalc-dev/chalc/runtime/chalice\"\n)\n\n")
 	b.WriteString("// CheckToken allows everything.\nfunc CheckToken(req chalice.AuthRequest) (chalice.AuthResponse, error) {\n\treturn chalice.AuthResponse{Routes: []chalice.AuthRoute{{Path: \"*\"}}, PrincipalID: \"u\"}, nil\n}\n\n")
 	for i := 0; i < routes; i++ {
 		fmt.Fprintf(&b, "// Route%d serves /resource%d/{id}.\nfunc Route%d(id string) (map[string]string, error) {\n\treturn map[string]string{\"id\": id}, nil\n}\n\n", i, i, i)
@@ -71,4 +77,50 @@ func Handlers(routes, functions int) []byte {
 		fmt.Fprintf(&b, "// Fn%d handles an event.\nfunc Fn%d(ctx context.Context, e %s) error { return nil }\n\n", i, i, ev)
 	}
 	return []byte(b.String())
+}
+
+// Project writes into dir a whole app module: chalice.yaml (Manifest,
+// without the empty keys it writes for zero functions), app/app.go
+// (Handlers), and a go.mod and go.sum that replace chalc with the
+// checkout at chalcDir (petstore's, whose requirements are what a chalc
+// app needs). With one route and no functions it is the smallest app.
+func Project(dir string, routes, functions int, chalcDir string) error {
+	petstore := filepath.Join(chalcDir, "testdata", "apps", "petstore")
+	mod, err := os.ReadFile(filepath.Join(petstore, "go.mod"))
+	if err != nil {
+		return err
+	}
+	sum, err := os.ReadFile(filepath.Join(petstore, "go.sum"))
+	if err != nil {
+		return err
+	}
+	m := string(mod)
+	m = strings.Replace(m, "module example.com/petstore", "module example.com/large", 1)
+	m = strings.Replace(m, "=> ../../..", "=> "+chalcDir, 1)
+	if !strings.Contains(m, "module example.com/large") || !strings.Contains(m, "=> "+chalcDir) {
+		return fmt.Errorf("testgen: petstore's go.mod changed shape:\n%s", mod)
+	}
+	manifest := string(Manifest(routes, functions))
+	if functions == 0 {
+		// Manifest writes `functions:` and `lambda_functions:` without
+		// entries, which YAML reads as null.
+		manifest = strings.Replace(manifest, "\nfunctions:\n", "\n", 1)
+		manifest = strings.TrimSuffix(manifest, "stages:\n  prod:\n    lambda_memory_size: 512\n    lambda_functions:\n")
+	}
+	files := map[string][]byte{
+		"go.mod":       []byte(m),
+		"go.sum":       sum,
+		"chalice.yaml": []byte(manifest),
+		"app/app.go":   Handlers(routes, functions),
+	}
+	for name, b := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
