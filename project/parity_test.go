@@ -96,7 +96,8 @@ func TestParity(t *testing.T) {
 //  6. Logs permissions: Chalice puts {logs:CreateLogGroup,
 //     CreateLogStream, PutLogEvents on arn:*:logs:*:*:*} first in
 //     DefaultRole's inline policy. chalc scopes them to each function's own
-//     log group and its streams (one ARN /aws/lambda/${Fn}*) in a separate
+//     log group and its streams (one ARN log-group:/aws/lambda/${Fn}:*,
+//     CreateLogGroup only for the groups Lambda creates) in a separate
 //     AWS::IAM::RolePolicy, DefaultRoleLogPolicy (inside the role it would
 //     be a dependency cycle: the functions depend on the role). When
 //     nothing else is left, chalc's DefaultRole has no Policies at all.
@@ -230,10 +231,31 @@ func normalizeDeliberate(t *testing.T, app *compiler.App, replacesBinaryTypes bo
 		if app.APIHandler != nil && onDefaultRole[app.APIHandler.LogicalID] {
 			order = append(order, app.APIHandler.LogicalID)
 		}
-		var groups []any
+		// One statement for the groups Lambda creates, one without
+		// CreateLogGroup for those the template creates.
+		var create, write []any
 		for _, id := range order {
-			g := "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${" + id + "}"
-			groups = append(groups, map[string]any{"Fn::Sub": g + "*"}) // the group and its streams
+			g := map[string]any{"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${" + id + "}:*"}
+			if names[id].Config.LogRetentionInDays.Set {
+				write = append(write, g)
+			} else {
+				create = append(create, g)
+			}
+		}
+		var statements []any
+		if len(create) > 0 {
+			statements = append(statements, map[string]any{
+				"Effect":   "Allow",
+				"Action":   []any{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"},
+				"Resource": create,
+			})
+		}
+		if len(write) > 0 {
+			statements = append(statements, map[string]any{
+				"Effect":   "Allow",
+				"Action":   []any{"logs:CreateLogStream", "logs:PutLogEvents"},
+				"Resource": write,
+			})
 		}
 		wantLP := map[string]any{
 			"Type": "AWS::IAM::RolePolicy",
@@ -241,12 +263,8 @@ func normalizeDeliberate(t *testing.T, app *compiler.App, replacesBinaryTypes bo
 				"RoleName":   map[string]any{"Ref": "DefaultRole"},
 				"PolicyName": "DefaultRoleLogPolicy",
 				"PolicyDocument": map[string]any{
-					"Version": "2012-10-17",
-					"Statement": []any{map[string]any{
-						"Effect":   "Allow",
-						"Action":   []any{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"},
-						"Resource": groups,
-					}},
+					"Version":   "2012-10-17",
+					"Statement": statements,
 				},
 			},
 		}
