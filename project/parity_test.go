@@ -115,7 +115,10 @@ func TestParity(t *testing.T) {
 //     optional; chalc never writes an empty or random one).
 //  9. Lambda permissions' SourceArn: chalc writes a plain Fn::Sub naming
 //     ${RestAPI}; Chalice a Fn::Sub with a variable map
-//     {RestAPIId: {Ref: RestAPI}}. Same value.
+//     {RestAPIId: {Ref: RestAPI}}. Same value, except a builtin
+//     authorizer's: chalc allows ${RestAPI}/authorizers/* (API Gateway
+//     invokes an authorizer as <api>/authorizers/<id>), Chalice the whole
+//     API (${RestAPIId}/*).
 //  10. Schedule Description: chalc emits the schedule's description;
 //     Chalice drops it (a listed Chalice bug, SEMANTICS "Upstream bugs").
 //  11. Empty Outputs: Chalice's base template always has "Outputs": {};
@@ -320,8 +323,19 @@ func normalizeDeliberate(t *testing.T, app *compiler.App, replacesBinaryTypes bo
 		if jsonObject(r)["Type"] != "AWS::Lambda::Permission" {
 			continue
 		}
-		if sub, ok := jsonObject(jsonObject(jsonObject(r)["Properties"])["SourceArn"])["Fn::Sub"].(string); !ok || strings.Contains(sub, "RestAPIId") {
-			t.Errorf("Resources.%s.Properties.SourceArn = %v, want a plain Fn::Sub naming ${RestAPI}", id, jsonObject(jsonObject(r)["Properties"])["SourceArn"])
+		p := jsonObject(jsonObject(r)["Properties"])
+		sub, ok := jsonObject(p["SourceArn"])["Fn::Sub"].(string)
+		if !ok || strings.Contains(sub, "RestAPIId") {
+			t.Errorf("Resources.%s.Properties.SourceArn = %v, want a plain Fn::Sub naming ${RestAPI}", id, p["SourceArn"])
+			continue
+		}
+		// A builtin authorizer's: the API's authorizers only.
+		if _, authorizer := jsonObject(p["FunctionName"])["Fn::GetAtt"]; authorizer {
+			if rest, ok := strings.CutSuffix(sub, "}/authorizers/*"); ok {
+				p["SourceArn"] = map[string]any{"Fn::Sub": rest + "}/*"}
+			} else {
+				t.Errorf("Resources.%s.Properties.SourceArn = %v, want the API's authorizers (${RestAPI}/authorizers/*)", id, sub)
+			}
 		}
 	}
 	for _, r := range wantRes {

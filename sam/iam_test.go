@@ -169,3 +169,25 @@ func TestLargeRoleSplit(t *testing.T) {
 		t.Errorf("F050 Role = %v, want %s", got, first)
 	}
 }
+
+// TestInvokePermissions: API Gateway may invoke the API handler for any
+// method of the API, a builtin authorizer only as an authorizer of that
+// API (<api>/authorizers/<id>), not as a method.
+func TestInvokePermissions(t *testing.T) {
+	res := resources(t, compile(t, `version: 1
+app_name: perms
+handlers: ./app
+authorizers:
+  jwt: {type: builtin, handler: CheckToken}
+routes:
+  /: {GET: {handler: Index, authorizer: jwt}}
+`))
+	for id, want := range map[string]string{
+		"APIHandlerInvokePermission": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${RestAPI}/*",
+		"JwtInvokePermission":        "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${RestAPI}/authorizers/*",
+	} {
+		if got := props(t, res, id)["SourceArn"]; !reflect.DeepEqual(got, map[string]any{"Fn::Sub": want}) {
+			t.Errorf("%s SourceArn = %v, want %s", id, got, want)
+		}
+	}
+}
