@@ -2,6 +2,8 @@ package sam_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -9,6 +11,7 @@ import (
 	"github.com/chalc-dev/chalc/awsfacts"
 
 	"github.com/chalc-dev/chalc/compiler"
+	"github.com/chalc-dev/chalc/manifest"
 )
 
 // TestGroupRoles: functions on one generated role get one role resource
@@ -189,5 +192,44 @@ routes:
 		if got := props(t, res, id)["SourceArn"]; !reflect.DeepEqual(got, map[string]any{"Fn::Sub": want}) {
 			t.Errorf("%s SourceArn = %v, want %s", id, got, want)
 		}
+	}
+}
+
+// TestAPIHandlerPolicyFileRole: with autogen_policy false the API
+// handler's role has Chalice's logical ID, ApiHandlerRole (from its
+// function name api_handler), so a stack moved from Chalice keeps it.
+func TestAPIHandlerPolicyFileRole(t *testing.T) {
+	dir := t.TempDir()
+	doc := `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}`
+	if err := os.WriteFile(filepath.Join(dir, "api-policy.json"), []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	set, ds := manifest.Parsed(filepath.Join(dir, "chalice.yaml"), []byte(`version: 1
+app_name: own
+handlers: ./app
+routes:
+  /: {GET: Index}
+lambda_functions:
+  api_handler:
+    autogen_policy: false
+    iam_policy_file: api-policy.json
+`))
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	app, cds := compiler.Compile(set, compiler.Options{})
+	if app == nil || cds.HasErrors() {
+		t.Fatal(cds)
+	}
+	res := resources(t, app)
+	if got := ofType(res, "AWS::IAM::Role"); !reflect.DeepEqual(got, []string{"ApiHandlerRole"}) {
+		t.Fatalf("roles %v, want [ApiHandlerRole]", got)
+	}
+	if got := props(t, res, "APIHandler")["Role"]; !reflect.DeepEqual(got, map[string]any{"Fn::GetAtt": []any{"ApiHandlerRole", "Arn"}}) {
+		t.Errorf("APIHandler Role = %v", got)
+	}
+	policies := props(t, res, "ApiHandlerRole")["Policies"].([]any)
+	if name := policies[0].(map[string]any)["PolicyName"]; name != "ApiHandlerRolePolicy" {
+		t.Errorf("PolicyName = %v, want ApiHandlerRolePolicy", name)
 	}
 }
