@@ -85,6 +85,8 @@ const (
 	UnknownKey Code = "unknown-key"
 	// UnknownStage: --stage names a stage the manifest does not declare.
 	UnknownStage Code = "unknown-stage"
+	// StackName: the default stack name (<app_name>-<stage>) is not one CloudFormation takes.
+	StackName Code = "stack-name"
 	// UnknownFunction: a lambda_functions entry names no function of the app.
 	UnknownFunction Code = "unknown-function"
 	// FunctionName: a function name that is reserved, used twice, or makes no logical ID.
@@ -292,6 +294,7 @@ var Catalog = []CodeInfo{
 	{GeneratedReference, KindTemplate, "the generated template refers to a resource no template defines (a bucket_resource)", "declare it in a --merge-template"},
 	{FunctionNameLength, KindTemplate, "an explicit FunctionName over Lambda's 64 characters", "shorten it"},
 	{UnknownStage, KindUsage, "--stage names a stage the manifest does not declare", "use dev or a key of stages:"},
+	{StackName, KindUsage, "the default stack name (<app_name>-<stage>, each _ made -) is not one CloudFormation takes", "pass --stack-name NAME, or give app_name a letter first and fewer characters"},
 }
 
 // Info returns the catalog entry of c.

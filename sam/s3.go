@@ -174,7 +174,7 @@ func (g *generator) s3NotificationHandler() {
 			retention = defaults.LogRetentionInDays.V
 		}
 	}
-	tags[TagKey] = "stage=" + st.Name + ":app=" + g.app.Name
+	tags[TagKey] = compiler.ChalcTagValue(st.Name, g.app.Name)
 	fn := &Function{Function: serverless.Function{
 		Runtime:       cloudformation.String(Runtime),
 		Handler:       cloudformation.String(S3NotificationFunction),

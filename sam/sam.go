@@ -104,7 +104,7 @@ func (g *generator) function(f *compiler.Function) error {
 	for _, kv := range cfg.Tags {
 		fn.Tags[kv.Key] = kv.Value
 	}
-	fn.Tags[TagKey] = fmt.Sprintf("stage=%s:app=%s", st.Name, g.app.Name)
+	fn.Tags[TagKey] = compiler.ChalcTagValue(st.Name, g.app.Name)
 	if len(cfg.Environment) > 0 {
 		vars := map[string]string{}
 		for _, kv := range cfg.Environment {
