@@ -103,7 +103,7 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 		Dir:          filepath.Dir(set.Root.Path),
 	}
 	c.packages()
-	c.binaryTypes() // fills app.BinaryTypes: Chalice's defaults plus api.binary_types
+	c.binaryTypes() // fills app.BinaryTypes: Chalice's defaults (unless replaced) plus api.binary_types
 	c.routes()
 	c.functions()
 	c.middleware()

@@ -42,7 +42,9 @@ type App struct {
 
 	// APIHandler is set when the app has routes.
 	APIHandler *Function
-	// BinaryTypes: Chalice's defaults plus api.binary_types.
+	// BinaryTypes: Chalice's defaults plus api.binary_types, or only
+	// api.binary_types with binary_types_replace_defaults (never nil:
+	// empty is no binary type at all).
 	BinaryTypes []string
 
 	preflightOnce sync.Once

@@ -270,6 +270,9 @@ func (c *checker) isBinary(t string) bool {
 func (c *checker) binaryTypes() []string {
 	if c.app.BinaryTypes == nil {
 		c.app.BinaryTypes = append([]string{}, DefaultBinaryTypes...)
+		if c.m.API.BinaryTypesReplaceDefaults.V {
+			c.app.BinaryTypes = []string{} // not nil: no binary types at all is a choice
+		}
 		for _, t := range c.m.API.BinaryTypes.Items {
 			dup := false
 			for _, o := range c.app.BinaryTypes {

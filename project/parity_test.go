@@ -22,14 +22,9 @@ import (
 // .chalice/config.json and the sam.json `chalice package` wrote).
 var parityCases = []struct {
 	app, ref string
-	// replacesBinaryTypes: app.py assigns app.api.binary_types, replacing
-	// Chalice's 16 defaults. chalice.yaml cannot say that (api.binary_types
-	// adds to the defaults), so the port lists the same types on top of
-	// the defaults. A gap of the manifest, not of the template generator.
-	replacesBinaryTypes bool
 }{
 	{app: "chalice_routes", ref: "routes"},
-	{app: "chalice_routes_global_cors", ref: "routes_global_cors", replacesBinaryTypes: true},
+	{app: "chalice_routes_global_cors", ref: "routes_global_cors"},
 	{app: "chalice_pure_lambda", ref: "pure_lambda"},
 	{app: "chalice_schedules", ref: "schedules"},
 	{app: "chalice_event_sources", ref: "event_sources"},
@@ -60,7 +55,7 @@ func TestParity(t *testing.T) {
 			got := jsonValue(t, v)
 			want, order := readReference(t, filepath.Join("..", "testdata", "chalice-reference", pc.ref, "sam.json"))
 
-			normalizeDeliberate(t, c.App, pc.replacesBinaryTypes, got, want, order)
+			normalizeDeliberate(t, c.App, got, want, order)
 
 			var diffs []string
 			diffJSON("", got, want, &diffs)
@@ -128,14 +123,8 @@ func TestParity(t *testing.T) {
 //     either way. Incidental (goformation's doing), harmless, and not yet
 //     documented as a difference.
 //
-// And one manifest gap, not a template difference (replacesBinaryTypes):
-//
-//  12. Binary media types: when app.py replaces app.api.binary_types, the
-//     port can only add the same types to Chalice's 16 defaults; chalc's
-//     list must then be exactly defaults + Chalice's list.
-//
 // wantOrder lists Chalice's resources in the order of its file.
-func normalizeDeliberate(t *testing.T, app *compiler.App, replacesBinaryTypes bool, got, want map[string]any, wantOrder []string) {
+func normalizeDeliberate(t *testing.T, app *compiler.App, got, want map[string]any, wantOrder []string) {
 	t.Helper()
 	gotRes, wantRes := jsonObject(got["Resources"]), jsonObject(want["Resources"])
 
@@ -352,22 +341,6 @@ func normalizeDeliberate(t *testing.T, app *compiler.App, replacesBinaryTypes bo
 	if _, ok := got["Outputs"]; !ok {
 		if o, ok := want["Outputs"]; ok && len(jsonObject(o)) == 0 {
 			delete(want, "Outputs")
-		}
-	}
-
-	// 12. Binary media types replaced in app.py (a manifest gap).
-	if replacesBinaryTypes {
-		gotBody := jsonObject(jsonObject(jsonObject(gotRes["RestAPI"])["Properties"])["DefinitionBody"])
-		wantBody := jsonObject(jsonObject(jsonObject(wantRes["RestAPI"])["Properties"])["DefinitionBody"])
-		const key = "x-amazon-apigateway-binary-media-types"
-		var defaults []any
-		for _, b := range compiler.DefaultBinaryTypes {
-			defaults = append(defaults, b)
-		}
-		if w := jsonArray(wantBody[key]); sameJSON(gotBody[key], append(defaults, w...)) {
-			gotBody[key] = w
-		} else {
-			t.Errorf("DefinitionBody.%s = %v, want Chalice's 16 defaults followed by %v", key, gotBody[key], w)
 		}
 	}
 }
