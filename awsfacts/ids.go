@@ -71,6 +71,14 @@ func InvokePermissionID(fnID string) string { return fnID + "InvokePermission" }
 // function (DefaultRole's group excepted).
 func RoleID(fnID string) string { return fnID + "Role" }
 
+// FunctionRoleID names the role of the function named name when it has a
+// role of its own: a policy file's (autogen_policy false), or a generated
+// role named after its first function. It is Chalice's
+// to_cfn_resource_name("<name>_role"): LogicalID(name)+"Role" for every
+// function, so ApiHandlerRole for api_handler, whose own logical ID
+// Chalice renames to APIHandler.
+func FunctionRoleID(name string) string { return RoleID(LogicalID(name)) }
+
 // RoleLogPolicyID names the AWS::IAM::RolePolicy holding a managed role's
 // logs statement (DefaultRoleLogPolicy, <Fn>RoleLogPolicy).
 func RoleLogPolicyID(roleID string) string { return roleID + "LogPolicy" }

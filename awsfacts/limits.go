@@ -15,6 +15,13 @@ const (
 	MaxLogicalID     = 255
 )
 
+// StackNamePattern is what CloudFormation takes as a stack name, at most
+// MaxStackName characters: a letter, then letters, digits and hyphens.
+var StackNamePattern = regexp.MustCompile(`^[A-Za-z][-A-Za-z0-9]*$`)
+
+// MaxStackName is the length of a stack name.
+const MaxStackName = 128
+
 // LogicalIDPattern is what CloudFormation takes as a logical ID.
 var LogicalIDPattern = regexp.MustCompile(`^[A-Za-z0-9]+$`)
 

@@ -148,7 +148,7 @@ func (g *gen) appBody() {
 	g.p("// settings. The Lambda bootstrap serves it; tests use it with chalicetest.\n")
 	g.p("func App() *chalice.App {\n")
 	g.p("\tapp := chalice.New(%q, chalice.Config{\n", a.Name)
-	g.p("\t\tBinaryTypes: %s,\n", goStrings(a.BinaryTypes))
+	g.p("\t\tBinaryTypes: %s,\n", binaryTypesLiteral(a.BinaryTypes))
 	g.p("\t\tStages: map[string]chalice.Stage{\n")
 	for _, st := range a.Stages {
 		g.p("\t\t\t%q: {Debug: %v, LogLevel: %q, APIGatewayStage: %q", st.Name, st.Debug.V, st.LogLevel.V, st.APIGatewayStage.V)
@@ -212,6 +212,16 @@ func (g *gen) appBody() {
 		g.p("\tchalice.Use[%s, %s](app, %s, %q, %s)\n", e, r, kindConst(m.EventType), m.Handler.Name, g.qualify(&m.Handler))
 	}
 	g.p("\treturn app\n}\n")
+}
+
+// binaryTypesLiteral writes the app's binary types for chalice.Config:
+// nil means Chalice's defaults to the runtime, so no binary type at all
+// (binary_types_replace_defaults without types) is an empty list.
+func binaryTypesLiteral(types []string) string {
+	if types != nil && len(types) == 0 {
+		return "[]string{}"
+	}
+	return goStrings(types)
 }
 
 func goStrings(ss []string) string {

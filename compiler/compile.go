@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/gocheck"
@@ -112,7 +113,7 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 		}
 	}
 	c.packages()
-	c.binaryTypes() // fills app.BinaryTypes: Chalice's defaults plus api.binary_types
+	c.binaryTypes() // fills app.BinaryTypes: Chalice's defaults (unless replaced) plus api.binary_types
 	c.routes()
 	c.functions()
 	c.middleware()
@@ -152,6 +153,7 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 	}
 	c.ds = append(c.ds, stages.Check(checked...)...)
 	c.functionLimits(checked)
+	c.chalcTag(checked)
 	for _, f := range c.allFunctions() {
 		f.Config = st.Functions[f.Name]
 	}
@@ -321,6 +323,11 @@ func (c *checker) blueprints() {
 			if strings.Contains(p, "{") || strings.Contains(p, "}") {
 				c.ds.Errorf(diag.BlueprintPrefix, b.URLPrefix.Range, "url_prefix %q cannot hold {parameters}", p).
 					Hint("url_prefix is a fixed path: put {parameters} in the fragment's route paths")
+				scope.badPrefix = true
+			}
+			if strings.IndexFunc(p, unicode.IsControl) >= 0 {
+				c.ds.Errorf(diag.BlueprintPrefix, b.URLPrefix.Range, "url_prefix %q holds a control character; API Gateway takes only printable characters in a path", p).
+					Hint("remove it (a YAML double-quoted string turns \\n, \\t and \\x.. into control characters)")
 				scope.badPrefix = true
 			}
 		}

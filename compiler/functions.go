@@ -417,7 +417,7 @@ func (c *checker) logicalIDs() {
 		ids[stage] = owner{what: "the REST API's stage (SAM names it after api_gateway_stage)", at: c.app.Stage.APIGatewayStage.From}
 		if cfg := c.app.APIHandler.Config; cfg != nil {
 			if !cfg.AutogenPolicy.V && cfg.ManageIAMRole.V {
-				claim(awsfacts.RoleID(awsfacts.IDAPIHandler), "the API handler's role", diag.Range{})
+				claim(awsfacts.FunctionRoleID(awsfacts.APIHandlerFunctionName), "the API handler's role", diag.Range{})
 			}
 			if cfg.LogRetentionInDays.Set {
 				claim(awsfacts.LogGroupID(awsfacts.IDAPIHandler), "the API handler's log group", diag.Range{})
@@ -456,7 +456,7 @@ func (c *checker) logicalIDs() {
 		}
 		if cfg := f.Config; cfg != nil {
 			if !cfg.AutogenPolicy.V && cfg.ManageIAMRole.V {
-				claim(awsfacts.RoleID(id), what+"'s role", f.At)
+				claim(awsfacts.FunctionRoleID(f.Name), what+"'s role", f.At)
 			}
 			if cfg.LogRetentionInDays.Set {
 				claim(awsfacts.LogGroupID(id), what+"'s log group", f.At)

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -92,6 +93,67 @@ func (c *checker) tags(m manifest.Map, of string) {
 		}
 	}
 }
+
+// chalcTag checks the value of the tag chalc puts on every function,
+// stage=<stage>:app=<app_name>, against the tag value limit in each stage
+// checked: a long app_name (or stage name) would make every function's
+// deploy fail. One error at app_name, noting the stages it affects.
+func (c *checker) chalcTag(checked []*stages.Stage) {
+	app := c.m.AppName
+	if !app.Set || app.Tagged {
+		return
+	}
+	var d *diag.Diagnostic
+	for _, st := range checked {
+		v := ChalcTagValue(st.Name, app.V)
+		n := utf8.RuneCountInString(v)
+		if n <= awsfacts.MaxTagValue {
+			continue
+		}
+		room := awsfacts.MaxTagValue - (n - utf8.RuneCountInString(app.V))
+		if d == nil {
+			d = c.ds.Errorf(diag.Tag, app.At(), "with this app_name the value of the chalc tag on every function (stage=%s:app=<app_name>) is %d characters long; a tag value takes at most %d",
+				st.Name, n, awsfacts.MaxTagValue)
+			if room > 0 {
+				d.Hint("shorten app_name to at most %d characters (or shorten the stage name)", room)
+			} else {
+				d.Hint("shorten the stage name and app_name: together they take at most %d characters", awsfacts.MaxTagValue-len(ChalcTagValue("", "")))
+			}
+		}
+		for _, ms := range c.m.Stages {
+			if ms.Name.V == st.Name {
+				d.Note(ms.Name.Key, "in stage %s, named here", st.Name)
+			}
+		}
+	}
+}
+
+// DefaultStackName is the stack chalc deploys a stage of an app to when
+// no --stack-name is given: <app_name>-<stage>, each "_" made "-", since
+// CloudFormation's stack names hold letters, digits and hyphens only and
+// Chalice apps often have underscores in their names (my_app-dev would be
+// refused; my-app-dev is not). StackNameProblem says whether it is valid.
+func DefaultStackName(app, stage string) string {
+	return strings.ReplaceAll(app+"-"+stage, "_", "-")
+}
+
+// StackNameProblem says what CloudFormation refuses in a stack name, ""
+// when nothing.
+func StackNameProblem(name string) string {
+	switch {
+	case name == "":
+		return "it is empty"
+	case len(name) > awsfacts.MaxStackName:
+		return fmt.Sprintf("it is %d characters long; the limit is %d", len(name), awsfacts.MaxStackName)
+	case !awsfacts.StackNamePattern.MatchString(name):
+		return "stack names start with a letter and hold only letters, digits and hyphens"
+	}
+	return ""
+}
+
+// ChalcTagValue is the value of the tag chalc puts on every function (and
+// on chalc's own S3 notification handler): the stage and the app.
+func ChalcTagValue(stage, app string) string { return "stage=" + stage + ":app=" + app }
 
 // functionLimits reports what Lambda refuses in a function's effective
 // configuration in each stage checked: more layers than it takes (chalc's

@@ -49,7 +49,9 @@ type App struct {
 
 	// APIHandler is set when the app has routes.
 	APIHandler *Function
-	// BinaryTypes: Chalice's defaults plus api.binary_types.
+	// BinaryTypes: Chalice's defaults plus api.binary_types, or only
+	// api.binary_types with binary_types_replace_defaults (never nil:
+	// empty is no binary type at all).
 	BinaryTypes []string
 
 	preflightOnce sync.Once
@@ -271,9 +273,11 @@ type Function struct {
 	WebsocketRoute string
 
 	// Role is the logical ID of the function's managed role: DefaultRole,
-	// awsfacts.RoleID(LogicalID) for its policy file, or the RoleID of the first
-	// function calling the same SDK operations when they differ from
-	// DefaultRole's; "" when manage_iam_role is false. See assignRoles.
+	// awsfacts.FunctionRoleID(Name) for its policy file, or the
+	// FunctionRoleID of the first function of its group (the functions
+	// calling the same SDK operations, at most MaxFunctionsPerRole) when
+	// that is not DefaultRole; "" when manage_iam_role is false. See
+	// assignRoles.
 	Role string
 	// PolicyDocument is the parsed policy file of a function with
 	// manage_iam_role and autogen_policy false; PolicyFile is its

@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -59,7 +60,30 @@ func TestAssignRoles(t *testing.T) {
 			name: "API handler with a policy file",
 			api:  &Function{Name: "api_handler", Kind: FuncAPI, LogicalID: awsfacts.IDAPIHandler, Config: policyFile(), SDK: get},
 			fns:  []*Function{fn("legacy", unmanaged(), nil), fn("a", autogen(), query), fn("b", autogen(), nil), fn("c", autogen(), query)},
-			want: "api_handler=APIHandlerRole legacy= a=DefaultRole b=BRole c=DefaultRole",
+			want: "api_handler=ApiHandlerRole legacy= a=DefaultRole b=BRole c=DefaultRole",
+		},
+		{
+			// A group past MaxFunctionsPerRole goes on in a role of its
+			// own, named after its next function.
+			name: "large group",
+			fns: func() []*Function {
+				var fns []*Function
+				for i := range MaxFunctionsPerRole + 2 {
+					fns = append(fns, fn(fmt.Sprintf("f%02d", i), autogen(), nil))
+				}
+				return fns
+			}(),
+			want: func() string {
+				var s []string
+				for i := range MaxFunctionsPerRole + 2 {
+					role := "DefaultRole"
+					if i >= MaxFunctionsPerRole {
+						role = fmt.Sprintf("F%02dRole", MaxFunctionsPerRole)
+					}
+					s = append(s, fmt.Sprintf("f%02d=%s", i, role))
+				}
+				return strings.Join(s, " ")
+			}(),
 		},
 		{
 			// No analysis (no Go check): every set is empty.

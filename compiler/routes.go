@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/manifest"
@@ -30,6 +32,15 @@ func (c *checker) checkPath(path string, at diag.Range) ([]string, bool) {
 	}
 	if !strings.HasPrefix(path, "/") {
 		bad("route path %q must start with \"/\"", path).Hint("write /%s", path)
+		return nil, false
+	}
+	if i := strings.IndexFunc(path, unicode.IsControl); i >= 0 {
+		// A newline or another control character validated, packaged,
+		// and failed the deploy (or, escaped, made a path no client
+		// could type).
+		r, _ := utf8.DecodeRuneInString(path[i:])
+		bad("route path %q holds a control character (%U) at byte %d; API Gateway takes only printable characters in a path", path, r, i+1).
+			Hint("remove it (a YAML double-quoted string turns \\n, \\t and \\x.. into control characters; write the path plain or single-quoted)")
 		return nil, false
 	}
 	if path != "/" && strings.HasSuffix(path, "/") {
@@ -259,6 +270,9 @@ func (c *checker) isBinary(t string) bool {
 func (c *checker) binaryTypes() []string {
 	if c.app.BinaryTypes == nil {
 		c.app.BinaryTypes = append([]string{}, DefaultBinaryTypes...)
+		if c.m.API.BinaryTypesReplaceDefaults.V {
+			c.app.BinaryTypes = []string{} // not nil: no binary types at all is a choice
+		}
 		for _, t := range c.m.API.BinaryTypes.Items {
 			dup := false
 			for _, o := range c.app.BinaryTypes {

@@ -85,6 +85,8 @@ const (
 	UnknownKey Code = "unknown-key"
 	// UnknownStage: --stage names a stage the manifest does not declare.
 	UnknownStage Code = "unknown-stage"
+	// StackName: the default stack name (<app_name>-<stage>) is not one CloudFormation takes.
+	StackName Code = "stack-name"
 	// UnknownFunction: a lambda_functions entry names no function of the app.
 	UnknownFunction Code = "unknown-function"
 	// FunctionName: a function name that is reserved, used twice, or makes no logical ID.
@@ -179,10 +181,14 @@ const (
 	HandlerResult Code = "handler-result"
 	// MergeTemplate: a merge template that is empty, not a mapping, or replaces a value of another kind.
 	MergeTemplate Code = "merge-template"
-	// TemplateResource: a resource that is not a mapping with a Type, or takes an ID SAM generates.
+	// TemplateResource: a resource that is not a mapping with a Type, takes an ID SAM generates, or has Properties, DependsOn or Condition of the wrong shape.
 	TemplateResource Code = "template-resource"
 	// TemplateReference: a Ref, GetAtt, Sub, DependsOn or Condition naming what the template does not define.
 	TemplateReference Code = "template-reference"
+	// TemplateIntrinsic: an intrinsic function of the wrong shape (Ref to a non-string, GetAtt without an attribute, Fn::If not a list of three, an unknown Fn::).
+	TemplateIntrinsic Code = "template-intrinsic"
+	// TemplateGlobals: a SAM Globals section that is not a mapping of resource kinds to mappings.
+	TemplateGlobals Code = "template-globals"
 	// TemplateLogicalID: a logical ID CloudFormation rejects (characters, length).
 	TemplateLogicalID Code = "template-logical-id"
 	// TemplateSize: a template over what CloudFormation takes (inline, or at all).
@@ -281,14 +287,17 @@ var Catalog = []CodeInfo{
 	{HandlerResult, KindGo, "a handler's result cannot be sent (encoding/json cannot encode it, a bare []byte on a JSON route)", "return a JSON-encodable type, or a binary Content-Type for bytes"},
 	{BucketResource, KindTemplate, "bucket_resource names no AWS::S3::Bucket of the merged template", "declare the bucket in a --merge-template, or use bucket:"},
 	{MergeTemplate, KindTemplate, "a merge template that is empty, not a mapping, or replaces a value of another kind", "make it a mapping that changes the generated template"},
-	{TemplateResource, KindTemplate, "a resource that is not a mapping with a Type, or takes an ID SAM generates", "give it a Type, or rename it"},
+	{TemplateResource, KindTemplate, "a resource that is not a mapping with a Type, takes an ID SAM generates, or has Properties, DependsOn or Condition of the wrong shape", "give it a Type, rename it, or write the attribute as the message says"},
 	{TemplateReference, KindTemplate, "a Ref, GetAtt, Sub, DependsOn or Condition naming what the template does not define", "define it, or fix the name (see the did-you-mean hint)"},
+	{TemplateIntrinsic, KindTemplate, "an intrinsic function of the wrong shape (Ref to a non-string, GetAtt without an attribute, Fn::If not a list of three, an unknown Fn::)", "write the function as the message and its hint show"},
+	{TemplateGlobals, KindTemplate, "a SAM Globals section that is not a mapping of resource kinds to mappings", "write Globals: {Function: {Timeout: 30}, ...}"},
 	{TemplateLogicalID, KindTemplate, "a logical ID CloudFormation rejects (characters, length)", "use letters and digits, at most 255"},
 	{TemplateSize, KindTemplate, "a template over what CloudFormation takes (inline, or at all)", "deploy through S3, use --compact, or split the stack"},
 	{TemplateQuota, KindTemplate, "more resources, outputs or parameters than CloudFormation takes, or API resources over API Gateway's default quota", "split the stack, or raise the quota"},
 	{GeneratedReference, KindTemplate, "the generated template refers to a resource no template defines (a bucket_resource)", "declare it in a --merge-template"},
 	{FunctionNameLength, KindTemplate, "an explicit FunctionName over Lambda's 64 characters", "shorten it"},
 	{UnknownStage, KindUsage, "--stage names a stage the manifest does not declare", "use dev or a key of stages:"},
+	{StackName, KindUsage, "the default stack name (<app_name>-<stage>, each _ made -) is not one CloudFormation takes", "pass --stack-name NAME, or give app_name a letter first and fewer characters"},
 }
 
 // Info returns the catalog entry of c.

@@ -90,8 +90,12 @@ type Manifest struct {
 
 // API is the `api:` block.
 type API struct {
-	BinaryTypes List  `key:"binary_types"`
-	CORS        *CORS `key:"cors"`
+	BinaryTypes List `key:"binary_types"`
+	// BinaryTypesReplaceDefaults: binary_types replaces Chalice's 16
+	// defaults instead of adding to them (Chalice's
+	// app.api.binary_types = [...]).
+	BinaryTypesReplaceDefaults Value[bool] `key:"binary_types_replace_defaults"`
+	CORS                       *CORS       `key:"cors"`
 }
 
 // CORS is a route's or the API's `cors:` value: true, false or an object.

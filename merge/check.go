@@ -24,6 +24,7 @@ import (
 // templates, whose positions are used when an offender came from one.
 func Check(t map[string]any, file string, size, compactSize int, files []*File) diag.Diagnostics {
 	c := &checker{t: t, file: file, files: files}
+	c.shapes()
 	c.references()
 	c.limits(size, compactSize)
 	return c.ds
@@ -153,8 +154,8 @@ func (c *checker) references() {
 					switch k {
 					case "Ref":
 						name, ok := arg.(string)
-						if !ok || defined(name) {
-							break
+						if !ok || name == "" || defined(name) {
+							break // not a name: shapes reports it
 						}
 						// SAM's references to what it generates:
 						// RestAPI.Stage, Fn.Alias, ...
@@ -213,12 +214,11 @@ func (c *checker) sub(arg any, path []string, defined, isResource func(string) b
 	case string:
 		text = a
 	case []any:
-		if len(a) > 0 {
-			text, _ = a[0].(string)
+		if len(a) != 2 {
+			return // malformed: shapes reports it
 		}
-		if len(a) > 1 {
-			vars, _ = a[1].(map[string]any)
-		}
+		text, _ = a[0].(string)
+		vars, _ = a[1].(map[string]any)
 	}
 	for _, m := range subVar.FindAllStringSubmatch(text, -1) {
 		name := m[1]

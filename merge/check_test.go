@@ -246,6 +246,72 @@ func TestCheck(t *testing.T) {
 			want:     []string{"error: function F: FunctionName \"" + strings.Repeat("f", 65) + "\" is 65 characters; Lambda allows 64"},
 		},
 		{
+			name: "clean: intrinsics of every shape CloudFormation takes",
+			template: `{"Parameters": {"Stage": {"Type": "String"}}, "Conditions": {"IsProd": {"Fn::Equals": [{"Ref": "Stage"}, "prod"]},
+					"Not": {"Fn::Not": [{"Condition": "IsProd"}]}, "Any": {"Fn::Or": [{"Condition": "IsProd"}, {"Condition": "Not"}]}},
+				"Mappings": {"M": {"a": {"b": "c"}}},
+				"Globals": {"Function": {"Timeout": 30}, "Api": {"TracingEnabled": true}},
+				"Resources": {"T": ` + topic + `, "F": ` + fn(`"Environment": {"Variables": {
+					"A": {"Fn::Join": ["-", ["a", {"Ref": "T"}]]}, "B": {"Fn::Select": [0, {"Fn::GetAZs": ""}]},
+					"C": {"Fn::Split": [",", "a,b"]}, "D": {"Fn::FindInMap": ["M", "a", "b"]}, "E": {"Fn::Base64": "x"},
+					"G": {"Fn::GetAtt": ["T", {"Ref": "Stage"}]}, "H": {"Fn::ImportValue": {"Fn::Sub": "${Stage}-x"}},
+					"I": {"Fn::If": ["IsProd", {"Fn::Join": ["", ["a"]]}, {"Ref": "AWS::NoValue"}]}, "J": {"Fn::Join": ["", {"Fn::Split": [",", "a"]}]}}}`) + `},
+				"Outputs": {"O": {"Value": {"Fn::GetAtt": "T.TopicName"}}}}`,
+		},
+		{
+			name: "malformed intrinsics",
+			template: `{"Conditions": {"C": {"Fn::Equals": ["a"]}, "D": {"Fn::And": [{"Condition": 1}, {"Condition": "C"}]}},
+				"Resources": {"T": ` + topic + `, "F": ` + fn(`"Environment": {"Variables": {
+					"A": {"Ref": ["T"]}, "B": {"Fn::GetAtt": ["T", ""]}, "C": {"Fn::GetAtt": ["T"]}, "D": {"Fn::GetAtt": "T"},
+					"E": {"Fn::If": {"Ref": "T"}}, "G": {"Fn::If": ["C", "a"]}, "H": {"Fn::Sub": ["${X}"]}, "I": {"Fn::Sbu": "x"},
+					"J": {"Fn::Join": "-"}, "K": {"Fn::Select": [0, ["a"], 1]}, "L": {"Ref": ""}}}`) + `}}`,
+			want: []string{
+				"error: /Conditions/C: Fn::Equals takes a list of 2; this one has 1",
+				"error: /Conditions/D/Fn::And/0: Condition takes the name of a condition, not the number 1",
+				"error: /Resources/F/Properties/Environment/Variables/A: Ref takes the name of a resource or parameter, not a list of 1",
+				"error: /Resources/F/Properties/Environment/Variables/B: Fn::GetAtt's attribute is empty",
+				"error: /Resources/F/Properties/Environment/Variables/C: Fn::GetAtt takes a list of two, a logical ID and an attribute; this one has 1",
+				`error: /Resources/F/Properties/Environment/Variables/D: Fn::GetAtt "T" names no attribute: it takes LogicalID.Attribute`,
+				"error: /Resources/F/Properties/Environment/Variables/E: Fn::If takes a list of three: a condition name, the value if true, the value if false; got a mapping",
+				"error: /Resources/F/Properties/Environment/Variables/G: Fn::If takes a list of three: a condition name, the value if true, the value if false; got a list of 2",
+				"error: /Resources/F/Properties/Environment/Variables/H: Fn::Sub takes a string, or a list of a string and a mapping of variables; this list has 1 elements",
+				"error: /Resources/F/Properties/Environment/Variables/I: Fn::Sbu is not a CloudFormation intrinsic function",
+				`error: /Resources/F/Properties/Environment/Variables/J: Fn::Join takes a list of 2, not the string "-"`,
+				"error: /Resources/F/Properties/Environment/Variables/K: Fn::Select takes a list of 2; this one has 3",
+				"error: /Resources/F/Properties/Environment/Variables/L: Ref takes the name of a resource or parameter, not an empty string",
+			},
+			hints: []string{"did you mean Fn::Sub?", "YAML: !GetAtt LogicalID.Attribute", "YAML: !If [Condition, yes, no]"},
+		},
+		{
+			name: "resource attributes of the wrong shape",
+			template: `{"Conditions": {"IsProd": {"Fn::Equals": ["a", "b"]}}, "Resources": {
+				"A": {"Type": "AWS::SNS::Topic", "Properties": ["TopicName", "x"]},
+				"B": {"Type": "AWS::SNS::Topic", "DependsOn": {"Ref": "A"}},
+				"C": {"Type": "AWS::SNS::Topic", "DependsOn": ["A", 7]},
+				"D": {"Type": "AWS::SNS::Topic", "Condition": ["IsProd"]},
+				"E": {"Type": "AWS::SNS::Topic", "Condition": "IsProd", "DependsOn": "A", "Properties": {"TopicName": "e"}}}}`,
+			want: []string{
+				"error: resource A: Properties is a list of 2, not a mapping",
+				"error: resource B: DependsOn is a mapping; it takes a logical ID or a list of them",
+				"error: resource C: DependsOn lists the number 7; it takes logical IDs",
+				"error: resource D: Condition is a list of 1; it takes the name of a condition in Conditions",
+			},
+		},
+		{
+			name:     "a malformed Globals section",
+			template: `{"Globals": {"Function": ["Timeout", 30], "Functions": {"Timeout": 30}}}`,
+			want: []string{
+				"error: Globals.Function is a list of 2; it maps property names to values",
+				"warning: Globals.Functions is not a section SAM documents",
+			},
+			hints: []string{"did you mean Function?"},
+		},
+		{
+			name:     "Globals not a mapping",
+			template: `{"Globals": "Function"}`,
+			want:     []string{`error: Globals is the string "Function"; it maps resource kinds (Function, Api, ...) to their shared properties`},
+		},
+		{
 			name: "REST API over 300 resources: a warning",
 			template: `{"Resources": {"RestAPI": {"Type": "AWS::Serverless::Api", "Properties": {"StageName": "api", "DefinitionBody": {"paths": {` +
 				many("/r", 150, `{}`) + `, ` + many("/s/", 150, `{}`) + `}}}}}}`,

@@ -550,7 +550,10 @@ func (w *yamlWalker) mapping(n *yaml.Node, path []string, depth int) map[string]
 			merges = append(merges, vn)
 			continue
 		}
-		k := kn.Value
+		k, ok := w.key(kn)
+		if !ok {
+			continue
+		}
 		if first, dup := keyAt[k]; dup {
 			w.ds.Errorf(diag.DuplicateKey, w.at(kn), "duplicate key %q", diag.Clip(k)).
 				Hint("YAML keeps only one of them; remove or rename this one").
@@ -585,10 +588,35 @@ func (w *yamlWalker) mapping(n *yaml.Node, path []string, depth int) map[string]
 	return m
 }
 
+// key is the text of a mapping key. A key that is not a plain scalar (a
+// list or a mapping, `{[x]: d}`; a tagged scalar, `!Ref x: d`) has no
+// JSON form: an error at the key, rather than the empty key the YAML
+// library's Value would make of it. An alias key is its anchor's scalar.
+func (w *yamlWalker) key(kn *yaml.Node) (string, bool) {
+	target := kn
+	for target.Kind == yaml.AliasNode && target.Alias != nil {
+		target = target.Alias
+	}
+	switch {
+	case target.Kind != yaml.ScalarNode:
+		w.ds.Errorf(diag.YAMLKey, w.at(kn), "a mapping key must be a string, not %s", nodeKind(target)).
+			Hint("CloudFormation templates are JSON, whose keys are strings: write the key as plain text, quoted if need be")
+		return "", false
+	case strings.HasPrefix(target.Tag, "!") && !strings.HasPrefix(target.Tag, "!!"):
+		w.ds.Errorf(diag.YAMLKey, w.at(kn), "a mapping key cannot be an intrinsic function (%s %s)", diag.Clip(target.Tag), diag.Clip(target.Value)).
+			Hint("CloudFormation computes values, never keys: move the function to a value")
+		return "", false
+	}
+	return target.Value, true
+}
+
 // mergeFrom adds the keys of mapping src that m does not have.
 func (w *yamlWalker) mergeFrom(m map[string]any, src *yaml.Node, path []string, depth int) {
 	for i := 0; i+1 < len(src.Content) && !w.stopped; i += 2 {
-		k := src.Content[i].Value
+		k, ok := w.key(src.Content[i])
+		if !ok {
+			continue
+		}
 		if _, ok := m[k]; !ok && w.charge(src.Content[i]) {
 			m[k] = w.value(src.Content[i+1], append(path, k), depth+1)
 		}
@@ -596,8 +624,11 @@ func (w *yamlWalker) mergeFrom(m map[string]any, src *yaml.Node, path []string, 
 }
 
 func nodeKind(n *yaml.Node) string {
-	if n.Kind == yaml.SequenceNode {
+	switch n.Kind {
+	case yaml.SequenceNode:
 		return "a list"
+	case yaml.MappingNode:
+		return "a mapping"
 	}
 	return "a scalar"
 }

@@ -192,6 +192,8 @@ Str: hello world
 Inf: .inf
 Anchor: &a {x: 1}
 Alias: *a
+KeyName: &k Aliased
+*k : from an alias key
 `)
 	want := `{
 		"AWSTemplateFormatVersion": "2010-09-09",
@@ -201,7 +203,8 @@ Alias: *a
 		"True": true, "TrueCaps": true, "Yes": "yes", "On": "on",
 		"Null": null, "Tilde": null, "Empty": null,
 		"Quoted": "123", "Version": "1.0", "Str": "hello world", "Inf": ".inf",
-		"Anchor": {"x": 1}, "Alias": {"x": 1}
+		"Anchor": {"x": 1}, "Alias": {"x": 1},
+		"KeyName": "Aliased", "Aliased": "from an alias key"
 	}`
 	if g, w := encode(t, f.Value), canon(t, want); g != w {
 		t.Errorf("got  %s\nwant %s", g, w)
@@ -251,6 +254,35 @@ func TestLoadErrors(t *testing.T) {
 			at:          "m.json:4:3",
 			message:     "invalid JSON: invalid character '}' looking for beginning of object key string",
 			hint:        "no comma after the last member",
+		},
+		{
+			description: "YAML: a list as a key (it used to become \"\")",
+			name:        "m.yaml",
+			src:         "Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties: {[x]: d}\n",
+			at:          "m.yaml:4:18",
+			message:     "a mapping key must be a string, not a list",
+			hint:        "JSON, whose keys are strings",
+		},
+		{
+			description: "YAML: a mapping as a key",
+			name:        "m.yaml",
+			src:         "Resources:\n  ? {a: b}\n  : {Type: AWS::SNS::Topic}\n",
+			at:          "m.yaml:2:5",
+			message:     "a mapping key must be a string, not a mapping",
+		},
+		{
+			description: "YAML: an intrinsic function as a key",
+			name:        "m.yaml",
+			src:         "Resources:\n  !Ref Name: {Type: AWS::SNS::Topic}\n",
+			at:          "m.yaml:2:3",
+			message:     "a mapping key cannot be an intrinsic function (!Ref Name)",
+		},
+		{
+			description: "YAML: an alias of a list as a key",
+			name:        "m.yaml",
+			src:         "Metadata: &l [a]\nResources:\n  *l : {Type: AWS::SNS::Topic}\n",
+			at:          "m.yaml:3:3",
+			message:     "a mapping key must be a string, not a list",
 		},
 		{
 			description: "JSON syntax error: a missing comma",

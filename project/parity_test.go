@@ -22,14 +22,9 @@ import (
 // .chalice/config.json and the sam.json `chalice package` wrote).
 var parityCases = []struct {
 	app, ref string
-	// replacesBinaryTypes: app.py assigns app.api.binary_types, replacing
-	// Chalice's 16 defaults. chalice.yaml cannot say that (api.binary_types
-	// adds to the defaults), so the port lists the same types on top of
-	// the defaults. A gap of the manifest, not of the template generator.
-	replacesBinaryTypes bool
 }{
 	{app: "chalice_routes", ref: "routes"},
-	{app: "chalice_routes_global_cors", ref: "routes_global_cors", replacesBinaryTypes: true},
+	{app: "chalice_routes_global_cors", ref: "routes_global_cors"},
 	{app: "chalice_pure_lambda", ref: "pure_lambda"},
 	{app: "chalice_schedules", ref: "schedules"},
 	{app: "chalice_event_sources", ref: "event_sources"},
@@ -60,7 +55,7 @@ func TestParity(t *testing.T) {
 			got := jsonValue(t, v)
 			want, order := readReference(t, filepath.Join("..", "testdata", "chalice-reference", pc.ref, "sam.json"))
 
-			normalizeDeliberate(t, c.App, pc.replacesBinaryTypes, got, want, order)
+			normalizeDeliberate(t, c.App, got, want, order)
 
 			var diffs []string
 			diffJSON("", got, want, &diffs)
@@ -96,7 +91,8 @@ func TestParity(t *testing.T) {
 //  6. Logs permissions: Chalice puts {logs:CreateLogGroup,
 //     CreateLogStream, PutLogEvents on arn:*:logs:*:*:*} first in
 //     DefaultRole's inline policy. chalc scopes them to each function's own
-//     log group and its streams (one ARN /aws/lambda/${Fn}*) in a separate
+//     log group and its streams (one ARN log-group:/aws/lambda/${Fn}:*,
+//     CreateLogGroup only for the groups Lambda creates) in a separate
 //     AWS::IAM::RolePolicy, DefaultRoleLogPolicy (inside the role it would
 //     be a dependency cycle: the functions depend on the role). When
 //     nothing else is left, chalc's DefaultRole has no Policies at all.
@@ -114,7 +110,10 @@ func TestParity(t *testing.T) {
 //     optional; chalc never writes an empty or random one).
 //  9. Lambda permissions' SourceArn: chalc writes a plain Fn::Sub naming
 //     ${RestAPI}; Chalice a Fn::Sub with a variable map
-//     {RestAPIId: {Ref: RestAPI}}. Same value.
+//     {RestAPIId: {Ref: RestAPI}}. Same value, except a builtin
+//     authorizer's: chalc allows ${RestAPI}/authorizers/* (API Gateway
+//     invokes an authorizer as <api>/authorizers/<id>), Chalice the whole
+//     API (${RestAPIId}/*).
 //  10. Schedule Description: chalc emits the schedule's description;
 //     Chalice drops it (a listed Chalice bug, SEMANTICS "Upstream bugs").
 //  11. Empty Outputs: Chalice's base template always has "Outputs": {};
@@ -124,14 +123,8 @@ func TestParity(t *testing.T) {
 //     either way. Incidental (goformation's doing), harmless, and not yet
 //     documented as a difference.
 //
-// And one manifest gap, not a template difference (replacesBinaryTypes):
-//
-//  12. Binary media types: when app.py replaces app.api.binary_types, the
-//     port can only add the same types to Chalice's 16 defaults; chalc's
-//     list must then be exactly defaults + Chalice's list.
-//
 // wantOrder lists Chalice's resources in the order of its file.
-func normalizeDeliberate(t *testing.T, app *compiler.App, replacesBinaryTypes bool, got, want map[string]any, wantOrder []string) {
+func normalizeDeliberate(t *testing.T, app *compiler.App, got, want map[string]any, wantOrder []string) {
 	t.Helper()
 	gotRes, wantRes := jsonObject(got["Resources"]), jsonObject(want["Resources"])
 
@@ -230,10 +223,31 @@ func normalizeDeliberate(t *testing.T, app *compiler.App, replacesBinaryTypes bo
 		if app.APIHandler != nil && onDefaultRole[app.APIHandler.LogicalID] {
 			order = append(order, app.APIHandler.LogicalID)
 		}
-		var groups []any
+		// One statement for the groups Lambda creates, one without
+		// CreateLogGroup for those the template creates.
+		var create, write []any
 		for _, id := range order {
-			g := "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${" + id + "}"
-			groups = append(groups, map[string]any{"Fn::Sub": g + "*"}) // the group and its streams
+			g := map[string]any{"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${" + id + "}:*"}
+			if names[id].Config.LogRetentionInDays.Set {
+				write = append(write, g)
+			} else {
+				create = append(create, g)
+			}
+		}
+		var statements []any
+		if len(create) > 0 {
+			statements = append(statements, map[string]any{
+				"Effect":   "Allow",
+				"Action":   []any{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"},
+				"Resource": create,
+			})
+		}
+		if len(write) > 0 {
+			statements = append(statements, map[string]any{
+				"Effect":   "Allow",
+				"Action":   []any{"logs:CreateLogStream", "logs:PutLogEvents"},
+				"Resource": write,
+			})
 		}
 		wantLP := map[string]any{
 			"Type": "AWS::IAM::RolePolicy",
@@ -241,12 +255,8 @@ func normalizeDeliberate(t *testing.T, app *compiler.App, replacesBinaryTypes bo
 				"RoleName":   map[string]any{"Ref": "DefaultRole"},
 				"PolicyName": "DefaultRoleLogPolicy",
 				"PolicyDocument": map[string]any{
-					"Version": "2012-10-17",
-					"Statement": []any{map[string]any{
-						"Effect":   "Allow",
-						"Action":   []any{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"},
-						"Resource": groups,
-					}},
+					"Version":   "2012-10-17",
+					"Statement": statements,
 				},
 			},
 		}
@@ -302,8 +312,19 @@ func normalizeDeliberate(t *testing.T, app *compiler.App, replacesBinaryTypes bo
 		if jsonObject(r)["Type"] != "AWS::Lambda::Permission" {
 			continue
 		}
-		if sub, ok := jsonObject(jsonObject(jsonObject(r)["Properties"])["SourceArn"])["Fn::Sub"].(string); !ok || strings.Contains(sub, "RestAPIId") {
-			t.Errorf("Resources.%s.Properties.SourceArn = %v, want a plain Fn::Sub naming ${RestAPI}", id, jsonObject(jsonObject(r)["Properties"])["SourceArn"])
+		p := jsonObject(jsonObject(r)["Properties"])
+		sub, ok := jsonObject(p["SourceArn"])["Fn::Sub"].(string)
+		if !ok || strings.Contains(sub, "RestAPIId") {
+			t.Errorf("Resources.%s.Properties.SourceArn = %v, want a plain Fn::Sub naming ${RestAPI}", id, p["SourceArn"])
+			continue
+		}
+		// A builtin authorizer's: the API's authorizers only.
+		if _, authorizer := jsonObject(p["FunctionName"])["Fn::GetAtt"]; authorizer {
+			if rest, ok := strings.CutSuffix(sub, "}/authorizers/*"); ok {
+				p["SourceArn"] = map[string]any{"Fn::Sub": rest + "}/*"}
+			} else {
+				t.Errorf("Resources.%s.Properties.SourceArn = %v, want the API's authorizers (${RestAPI}/authorizers/*)", id, sub)
+			}
 		}
 	}
 	for _, r := range wantRes {
@@ -320,22 +341,6 @@ func normalizeDeliberate(t *testing.T, app *compiler.App, replacesBinaryTypes bo
 	if _, ok := got["Outputs"]; !ok {
 		if o, ok := want["Outputs"]; ok && len(jsonObject(o)) == 0 {
 			delete(want, "Outputs")
-		}
-	}
-
-	// 12. Binary media types replaced in app.py (a manifest gap).
-	if replacesBinaryTypes {
-		gotBody := jsonObject(jsonObject(jsonObject(gotRes["RestAPI"])["Properties"])["DefinitionBody"])
-		wantBody := jsonObject(jsonObject(jsonObject(wantRes["RestAPI"])["Properties"])["DefinitionBody"])
-		const key = "x-amazon-apigateway-binary-media-types"
-		var defaults []any
-		for _, b := range compiler.DefaultBinaryTypes {
-			defaults = append(defaults, b)
-		}
-		if w := jsonArray(wantBody[key]); sameJSON(gotBody[key], append(defaults, w...)) {
-			gotBody[key] = w
-		} else {
-			t.Errorf("DefinitionBody.%s = %v, want Chalice's 16 defaults followed by %v", key, gotBody[key], w)
 		}
 	}
 }

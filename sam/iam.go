@@ -36,11 +36,6 @@ type Statement struct {
 // Every other generated role has its own, <Fn>RoleLogPolicy.
 const IDDefaultRoleLogPolicy = awsfacts.IDDefaultRole + "LogPolicy"
 
-// maxScopedLogGroups keeps DefaultRoleLogPolicy well under IAM's inline
-// policy size limit, awsfacts.MaxRolePolicies (about 100 characters per
-// function).
-const maxScopedLogGroups = 50
-
 func trustPolicy() PolicyDocument {
 	return PolicyDocument{Version: "2012-10-17", Statement: []Statement{{
 		Sid: "", Effect: "Allow", Principal: map[string]string{"Service": "lambda.amazonaws.com"}, Action: "sts:AssumeRole",
@@ -72,7 +67,7 @@ func (p *policyBuilder) roleFor(f *compiler.Function) (string, error) {
 	if role == "" { // an App not built by compiler.Compile
 		role = awsfacts.IDDefaultRole
 		if !cfg.AutogenPolicy.V {
-			role = awsfacts.RoleID(f.LogicalID)
+			role = awsfacts.FunctionRoleID(f.Name)
 		}
 	}
 	if _, ok := p.fns[role]; !ok {
@@ -113,28 +108,42 @@ func (p *policyBuilder) emitRole(t *cloudformation.Template, id string, fns []*c
 		}}
 	}
 	t.Resources[id] = role
-	// One ARN per function: "<group>*" covers the group and its streams.
-	// IAM caps a role's inline policies at 10,240 characters, so past
-	// maxScopedLogGroups functions the statement names the Lambda log
-	// groups of this account and region instead.
-	var logs []string
-	if len(fns) > maxScopedLogGroups {
-		logs = []string{sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/*")}
-	} else {
-		for _, f := range fns {
-			logs = append(logs, sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${"+f.LogicalID+"}*"))
-		}
-	}
 	logID := awsfacts.RoleLogPolicyID(id)
 	t.Resources[logID] = &iam.RolePolicy{
-		RoleName:   ref(id),
-		PolicyName: logID,
-		PolicyDocument: PolicyDocument{Version: "2012-10-17", Statement: []Statement{{
-			Effect:   "Allow",
-			Action:   []string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"},
-			Resource: logs,
-		}}},
+		RoleName:       ref(id),
+		PolicyName:     logID,
+		PolicyDocument: PolicyDocument{Version: "2012-10-17", Statement: logStatements(fns)},
 	}
+}
+
+// logStatements allow each function to write its own log group and no
+// other: one ARN per function, log-group:/aws/lambda/<function>:*, the
+// form CloudWatch Logs matches for CreateLogGroup and CreateLogStream
+// (the group's ARN with ":*") and for PutLogEvents (its streams,
+// log-group:<group>:log-stream:<stream>). CreateLogGroup only for the
+// functions whose group Lambda creates on first use: a function with
+// log_retention_in_days has <Fn>LogGroup in the template, and Lambda
+// creating that group first (an event arriving between the function's
+// creation and its group's) would fail the deploy.
+// compiler.MaxFunctionsPerRole keeps the list within IAM's size limit.
+func logStatements(fns []*compiler.Function) []Statement {
+	var create, write []string
+	for _, f := range fns {
+		arn := sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${" + f.LogicalID + "}:*")
+		if f.Config.LogRetentionInDays.Set {
+			write = append(write, arn)
+		} else {
+			create = append(create, arn)
+		}
+	}
+	var out []Statement
+	if len(create) > 0 {
+		out = append(out, Statement{Effect: "Allow", Action: []string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"}, Resource: create})
+	}
+	if len(write) > 0 {
+		out = append(out, Statement{Effect: "Allow", Action: []string{"logs:CreateLogStream", "logs:PutLogEvents"}, Resource: write})
+	}
+	return out
 }
 
 // statements: one statement per event-source kind used (resources

@@ -154,10 +154,11 @@ func (g *generator) s3NotificationHandler() {
 	g.t.Resources[IDS3NotificationHandlerLogs] = &iam.RolePolicy{
 		RoleName:   ref(IDS3NotificationHandlerRole),
 		PolicyName: IDS3NotificationHandlerLogs,
+		// Its log group is always in the template (below): no CreateLogGroup.
 		PolicyDocument: PolicyDocument{Version: "2012-10-17", Statement: []Statement{{
 			Effect:   "Allow",
-			Action:   []string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"},
-			Resource: sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${" + IDS3NotificationHandler + "}*"),
+			Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
+			Resource: sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${" + IDS3NotificationHandler + "}:*"),
 		}}},
 	}
 	// The app's tags and log retention are those a function without a
@@ -173,7 +174,7 @@ func (g *generator) s3NotificationHandler() {
 			retention = defaults.LogRetentionInDays.V
 		}
 	}
-	tags[TagKey] = "stage=" + st.Name + ":app=" + g.app.Name
+	tags[TagKey] = compiler.ChalcTagValue(st.Name, g.app.Name)
 	fn := &Function{Function: serverless.Function{
 		Runtime:       cloudformation.String(Runtime),
 		Handler:       cloudformation.String(S3NotificationFunction),

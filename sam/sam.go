@@ -104,7 +104,7 @@ func (g *generator) function(f *compiler.Function) error {
 	for _, kv := range cfg.Tags {
 		fn.Tags[kv.Key] = kv.Value
 	}
-	fn.Tags[TagKey] = fmt.Sprintf("stage=%s:app=%s", st.Name, g.app.Name)
+	fn.Tags[TagKey] = compiler.ChalcTagValue(st.Name, g.app.Name)
 	if len(cfg.Environment) > 0 {
 		vars := map[string]string{}
 		for _, kv := range cfg.Environment {
@@ -142,7 +142,9 @@ func (g *generator) function(f *compiler.Function) error {
 		}
 	}
 	if f.Kind == compiler.FuncAuthorizer {
-		g.t.Resources[awsfacts.InvokePermissionID(f.LogicalID)] = g.apiPermission(getAtt(f.LogicalID, "Arn"))
+		// API Gateway invokes an authorizer as the authorizer
+		// (<api>/authorizers/<id>), never as a method.
+		g.t.Resources[awsfacts.InvokePermissionID(f.LogicalID)] = g.apiPermission(getAtt(f.LogicalID, "Arn"), "authorizers/*")
 	}
 	return nil
 }
@@ -226,13 +228,15 @@ func isARN(s string) bool { return len(s) > 4 && s[:4] == "arn:" }
 
 type lambdaPermission = lambda.Permission
 
-// apiPermission lets the REST API invoke a function (scoped to the API).
-func (g *generator) apiPermission(functionName string) *lambda.Permission {
+// apiPermission lets the REST API invoke a function, scoped by SourceArn
+// to the API's ARNs under scope: "*" for its methods
+// (<api>/<stage>/<METHOD>/<path>), "authorizers/*" for its authorizers.
+func (g *generator) apiPermission(functionName, scope string) *lambda.Permission {
 	return &lambda.Permission{
 		FunctionName: functionName,
 		Action:       "lambda:InvokeFunction",
 		Principal:    "apigateway.amazonaws.com",
-		SourceArn:    cloudformation.String(sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + awsfacts.IDRestAPI + "}/*")),
+		SourceArn:    cloudformation.String(sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + awsfacts.IDRestAPI + "}/" + scope)),
 	}
 }
 

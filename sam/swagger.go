@@ -28,7 +28,7 @@ func (g *generator) restAPI() error {
 		api.MinimumCompressionSize = cloudformation.Int(st.MinimumCompressionSize.V)
 	}
 	g.t.Resources[awsfacts.IDRestAPI] = api
-	g.t.Resources[awsfacts.InvokePermissionID(awsfacts.IDAPIHandler)] = g.apiPermission(ref(awsfacts.IDAPIHandler))
+	g.t.Resources[awsfacts.InvokePermissionID(awsfacts.IDAPIHandler)] = g.apiPermission(ref(awsfacts.IDAPIHandler), "*")
 	g.t.Outputs["RestAPIId"] = cloudformation.Output{Value: ref(awsfacts.IDRestAPI)}
 	g.t.Outputs["APIHandlerName"] = cloudformation.Output{Value: ref(awsfacts.IDAPIHandler)}
 	g.t.Outputs["APIHandlerArn"] = cloudformation.Output{Value: getAtt(awsfacts.IDAPIHandler, "Arn")}

@@ -118,7 +118,7 @@ func websocketDeploymentID(snapshot []cloudformation.Resource) (string, error) {
 }
 
 func (g *generator) websocketPermission(fnID string) *lambdaPermission {
-	p := g.apiPermission(ref(fnID))
+	p := g.apiPermission(ref(fnID), "*")
 	p.SourceArn = cloudformation.String(sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + awsfacts.IDWebsocketAPI + "}/*"))
 	return p
 }

@@ -97,7 +97,7 @@ chalice.yaml:4:3: error: unknown key "binary_type"
 chalice.yaml:5:3: error: unknown key "strict"
   5 |   strict: true
     |   ^^^^^^
-  hint: valid keys here: binary_types, cors
+  hint: valid keys here: binary_types, binary_types_replace_defaults, cors
 
 `,
 		},

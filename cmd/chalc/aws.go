@@ -23,14 +23,15 @@ import (
 
 	"github.com/chalc-dev/chalc/compiler"
 	"github.com/chalc-dev/chalc/deploy"
+	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/project"
 )
 
 // awsFlags are the flags every AWS command takes.
 func awsFlags(stageUsage string) []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "stage", Usage: stageUsage},
-		&cli.StringFlag{Name: "stack-name", Usage: "the CloudFormation stack (default <app_name>-<stage>)"},
+		stageFlag(stageUsage),
+		&cli.StringFlag{Name: "stack-name", Usage: "the CloudFormation stack (default <app_name>-<stage>, each _ made -)", Validator: validStackName},
 		&cli.StringFlag{Name: "profile", Usage: "the AWS profile (default: AWS_PROFILE, else the default chain)"},
 		&cli.StringFlag{Name: "region", Usage: "the AWS region (default: AWS_REGION, else the profile's)"},
 		&cli.StringFlag{Name: "project", Value: ".", Usage: "the project directory, holding chalice.yaml", TakesFile: true},
@@ -137,11 +138,38 @@ func stackOf(cmd *cli.Command, stderr io.Writer) (*project.Checked, string, erro
 		printDiagnostics(stderr, c.Sources(), c.Diagnostics)
 		return nil, "", exitCode(exitProblems)
 	}
-	stack := cmd.String("stack-name")
-	if stack == "" {
-		stack = c.App.Name + "-" + c.App.Stage.Name
+	if cmd.IsSet("stack-name") {
+		return c, cmd.String("stack-name"), nil // checked by validStackName
+	}
+	stack, d := defaultStack(c)
+	if d != nil {
+		printDiagnostics(stderr, c.Sources(), diag.Diagnostics{d})
+		return nil, "", exitCode(exitUsage)
 	}
 	return c, stack, nil
+}
+
+// defaultStack is the stack of the checked stage when --stack-name is not
+// given (compiler.DefaultStackName), or the error at app_name saying why
+// CloudFormation would refuse it.
+func defaultStack(c *project.Checked) (string, *diag.Diagnostic) {
+	stack := compiler.DefaultStackName(c.App.Name, c.App.Stage.Name)
+	problem := compiler.StackNameProblem(stack)
+	if problem == "" {
+		return stack, nil
+	}
+	return stack, diag.Errorf(diag.StackName, c.App.Manifest.AppName.At(),
+		"the default stack name %s, from app_name and stage %s, is not a CloudFormation stack name: %s", stack, c.App.Stage.Name, problem).
+		Hint("pass --stack-name NAME (a letter, then letters, digits and hyphens, at most %d characters), or rename the app", awsfacts.MaxStackName)
+}
+
+// validStackName checks --stack-name: a name CloudFormation refuses would
+// fail only after the package is built and uploaded.
+func validStackName(s string) error {
+	if problem := compiler.StackNameProblem(s); problem != "" {
+		return fmt.Errorf("--stack-name %q is not a CloudFormation stack name: %s", s, problem)
+	}
+	return nil
 }
 
 // deployer loads the AWS configuration (credentials and region checked).

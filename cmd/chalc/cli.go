@@ -95,6 +95,13 @@ func onUsageError(_ context.Context, cmd *cli.Command, err error, _ bool) error 
 		}
 		err = errors.New(msg)
 	}
+	// A flag's Validator says what is wrong with the flag itself
+	// ("--stage needs a stage name..."): urfave/cli's prefix repeats it.
+	if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
+		if _, why, ok := strings.Cut(rest, ": "); ok && strings.HasPrefix(why, "--") {
+			err = errors.New(why)
+		}
+	}
 	return &usageError{cmd: cmd.FullName(), err: err}
 }
 
@@ -148,9 +155,6 @@ func newApp(stdout, stderr io.Writer) *cli.Command {
 
 func commands(stdout, stderr io.Writer) *cli.Command {
 	projectFlag := &cli.StringFlag{Name: "project", Value: ".", Usage: "the project directory, holding chalice.yaml", TakesFile: true}
-	stageFlag := func(usage string) *cli.StringFlag {
-		return &cli.StringFlag{Name: "stage", Usage: usage}
-	}
 	return &cli.Command{
 		Name:      "chalc",
 		Usage:     "compile a chalice.yaml serverless app into a SAM template and a Lambda package",
@@ -300,6 +304,18 @@ func commands(stdout, stderr io.Writer) *cli.Command {
 			},
 		},
 	}
+}
+
+// stageFlag is --stage of every command that takes one. An empty value
+// is a mistake (an unset variable in a script: --stage "$STAGE"), not "every
+// stage" or the default: a usage error.
+func stageFlag(usage string) *cli.StringFlag {
+	return &cli.StringFlag{Name: "stage", Usage: usage, Validator: func(s string) error {
+		if s == "" {
+			return errors.New("--stage needs a stage name, got an empty one (leave the flag out for the default)")
+		}
+		return nil
+	}}
 }
 
 // printDiagnostics renders ds on w, with a summary line.
@@ -532,7 +548,6 @@ func packageCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer)
 	for _, k := range p.Kept {
 		fmt.Fprintf(stderr, "chalc: note: left %s, which is not part of this package: chalc did not write it, or it changed since\n", filepath.ToSlash(k))
 	}
-	stage := c.App.Stage.Name
 	tmpl := filepath.ToSlash(p.TemplatePath)
 	packaged := filepath.ToSlash(filepath.Join(out, "packaged."+format))
 	if p.LayerPath != "" {
@@ -540,10 +555,16 @@ func packageCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer)
 	} else {
 		fmt.Fprintf(stdout, "wrote %s and %s\n\n", tmpl, filepath.ToSlash(p.ZipPath))
 	}
+	// The stack chalc deploy would use; when CloudFormation would refuse
+	// it (an app_name starting with a digit), a placeholder.
+	stack, bad := defaultStack(c)
+	if bad != nil {
+		stack = "STACK_NAME"
+	}
 	fmt.Fprintf(stdout, "Deploy with:\n\n")
 	fmt.Fprintf(stdout, "  aws cloudformation package --template-file %s --s3-bucket BUCKET --output-template-file %s\n", tmpl, packaged)
-	fmt.Fprintf(stdout, "  aws cloudformation deploy --template-file %s --stack-name %s-%s --s3-bucket BUCKET --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND\n",
-		packaged, c.App.Name, stage)
+	fmt.Fprintf(stdout, "  aws cloudformation deploy --template-file %s --stack-name %s --s3-bucket BUCKET --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND\n",
+		packaged, stack)
 	return nil
 }
 

@@ -111,7 +111,7 @@ func New(app *chalice.App, opts ...Option) (*Gateway, error) {
 		authorizers: map[string]lambda.Handler{},
 	}
 	types := app.Config().BinaryTypes
-	if len(types) == 0 {
+	if types == nil { // not empty: binary_types_replace_defaults with no types
 		types = chalice.DefaultBinaryTypes()
 	}
 	for _, t := range types {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -470,6 +471,40 @@ func TestBinary(t *testing.T) {
 		if string(resp.Body) != want {
 			t.Errorf("Content-Type %q: %s; want %s", ct, resp.Body, want)
 		}
+	}
+}
+
+// TestBinaryTypesReplaced: the gateway uses the app's list as it is: a
+// replaced list (api.binary_types_replace_defaults) leaves out Chalice's
+// defaults, and an empty one is no binary type at all; nil is the
+// defaults.
+func TestBinaryTypesReplaced(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		types []string
+		want  map[string]bool // Content-Type → base64 in the event
+	}{
+		{"nil: the defaults", nil, map[string]bool{"image/png": true, "application/pdf": false}},
+		{"replaced", []string{"application/pdf"}, map[string]bool{"image/png": false, "application/pdf": true}},
+		{"none", []string{}, map[string]bool{"image/png": false, "application/pdf": false}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			app := chalice.New("bin", chalice.Config{BinaryTypes: tc.types})
+			app.Route(chalice.Route{Path: "/e", Method: "POST", ContentTypes: []string{"*/*"},
+				Handler: func(ctx context.Context, req *chalice.Request) (any, error) {
+					return req.Raw.IsBase64Encoded, nil
+				}})
+			g, err := New(app)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for ct, b64 := range tc.want {
+				resp := do(t, g, Request{Method: "POST", Path: "/e", Headers: http.Header{"Content-Type": {ct}}, Body: []byte("xyz")})
+				if got := string(resp.Body); got != fmt.Sprint(b64) {
+					t.Errorf("%s: base64 %s, want %v", ct, got, b64)
+				}
+			}
+		})
 	}
 }
 

@@ -26,7 +26,9 @@ type App struct {
 // Config is what an App knows beyond its handlers.
 type Config struct {
 	// BinaryTypes are the media types API Gateway treats as binary:
-	// Chalice's 16 defaults plus api.binary_types.
+	// Chalice's 16 defaults plus api.binary_types, or only those with
+	// api.binary_types_replace_defaults. nil means the defaults; an empty
+	// list none at all.
 	BinaryTypes []string
 	// Stages holds the per-stage settings; "dev" always exists.
 	Stages map[string]Stage

@@ -74,8 +74,9 @@ func (r *Response) LookupHeader(name string) (string, bool) {
 }
 
 // DefaultBinaryTypes returns Chalice's 16 default binary media types, the
-// start of Config.BinaryTypes (api.binary_types are added to them). The
-// runtime uses them when Config.BinaryTypes is empty.
+// start of Config.BinaryTypes (api.binary_types are added to them, unless
+// they replace them). The runtime uses them when Config.BinaryTypes is
+// nil.
 func DefaultBinaryTypes() []string {
 	return []string{
 		"application/octet-stream", "application/x-tar", "application/zip",

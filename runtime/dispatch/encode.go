@@ -84,7 +84,7 @@ type binaryTypes struct {
 }
 
 func newBinaryTypes(ts []string) binaryTypes {
-	if len(ts) == 0 {
+	if ts == nil { // not empty: binary_types_replace_defaults with no types
 		ts = chalice.DefaultBinaryTypes()
 	}
 	b := binaryTypes{types: make([]string, len(ts))}

@@ -97,3 +97,17 @@ func TestAppendProxyResponse(t *testing.T) {
 		t.Error("a func body must fail to encode")
 	}
 }
+
+// TestBinaryTypesNone: nil binary types are Chalice's 16 defaults; an
+// empty list (api.binary_types_replace_defaults with no types) is none.
+func TestBinaryTypesNone(t *testing.T) {
+	if b := newBinaryTypes(nil); !b.matches("image/png") {
+		t.Error("nil: image/png is not binary; want Chalice's defaults")
+	}
+	if b := newBinaryTypes([]string{}); b.matches("image/png") || b.matches("application/octet-stream") {
+		t.Error("an empty list: a default type is binary; want none")
+	}
+	if b := newBinaryTypes([]string{"application/pdf"}); b.matches("image/png") || !b.matches("application/pdf") {
+		t.Error("a replaced list: want application/pdf only")
+	}
+}

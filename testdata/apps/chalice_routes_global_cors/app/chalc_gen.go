@@ -18,7 +18,7 @@ import (
 // settings. The Lambda bootstrap serves it; tests use it with chalicetest.
 func App() *chalice.App {
 	app := chalice.New("routes-global-cors", chalice.Config{
-		BinaryTypes: []string{"application/octet-stream", "application/x-tar", "application/zip", "audio/basic", "audio/ogg", "audio/mp4", "audio/mpeg", "audio/wav", "audio/webm", "image/png", "image/jpg", "image/jpeg", "image/gif", "video/ogg", "video/mpeg", "video/webm", "application/pdf"},
+		BinaryTypes: []string{"application/pdf"},
 		Stages: map[string]chalice.Stage{
 			"dev": {Debug: false, LogLevel: "ERROR", APIGatewayStage: "api"},
 		},
