@@ -23,7 +23,7 @@ func App() *chalice.App {
 			"dev": {Debug: false, LogLevel: "ERROR", APIGatewayStage: "api"},
 		},
 		Sources: []chalice.Source{
-			{Path: "../chalice.yaml", SHA256: "5dae465509072f8b8fad36c188595ab8fc324a37edd7623ddf08a25ea05e9ef9"},
+			{Path: "../chalice.yaml", SHA256: "88aa7bcaf3a1ad55823224e871893b23e252e457b156077937570bd2ce60b515"},
 		},
 		SourceDir: chalcGenDir(),
 	})

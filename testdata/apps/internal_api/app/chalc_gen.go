@@ -32,7 +32,7 @@ func App() *chalice.App {
 			}},
 		},
 		Sources: []chalice.Source{
-			{Path: "../chalice.yaml", SHA256: "063a193a5026ec62471f6b99bf1315daf0b1ee79399ed2f1a626b6ea196187c6"},
+			{Path: "../chalice.yaml", SHA256: "74b536e0687324425448c7590bd58b965c91bce2a2eff74d5acb0ac69d8606f1"},
 		},
 		SourceDir: chalcGenDir(),
 	})
