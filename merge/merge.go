@@ -42,7 +42,34 @@ import (
 func Merge(base, overlay any, file *File) (any, diag.Diagnostics) {
 	var ds diag.Diagnostics
 	out := merge(base, overlay, nil, file, &ds)
+	dropNullOutputs(out)
 	return out, ds
+}
+
+// dropNullOutputs removes the outputs a merge template sets to null, and
+// the Outputs section when it sets that to null: CloudFormation has no
+// null output (cfn-lint E6001), and a null there can only mean "remove
+// it", as in Chalice's own merge template example (RestAPIId: null).
+// Everywhere else null replaces (a null resource is then an error of
+// Check): Outputs are the one section whose entries nothing refers to.
+func dropNullOutputs(t any) {
+	m, ok := t.(map[string]any)
+	if !ok {
+		return
+	}
+	outputs, present := m["Outputs"]
+	switch o := outputs.(type) {
+	case nil:
+		if present {
+			delete(m, "Outputs")
+		}
+	case map[string]any:
+		for id, v := range o {
+			if v == nil {
+				delete(o, id)
+			}
+		}
+	}
 }
 
 func merge(base, overlay any, path []string, file *File, ds *diag.Diagnostics) any {
