@@ -27,6 +27,11 @@ type Options struct {
 	Go gocheck.Checks
 	// CacheDir holds the Go check caches; "" disables caching.
 	CacheDir string
+	// Templates are the merge templates the app is packaged with, for
+	// the checks of what the manifest names in them (*_resource keys,
+	// environment variables' intrinsics); nil skips those checks, for
+	// commands that write no template.
+	Templates *MergeTemplates
 }
 
 // checker accumulates diagnostics while the passes build the App.
@@ -59,6 +64,12 @@ type checker struct {
 	ids map[string]idOwner
 
 	middlewareDone map[*manifest.Fragment]bool
+	// sites are the parts of the app whose values differ per stage
+	// (stagevalues.go).
+	sites []*stageSite
+	// sqsSources are the sqs triggers as written, for the checks that
+	// need the merge templates (a queue_resource's FIFO limits).
+	sqsSources map[*Function]*manifest.SQSSource
 }
 
 // Compile checks a loaded manifest set and builds the App for one stage.
@@ -71,7 +82,7 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 	c := &checker{set: set, opts: opts, pkgs: map[string]*Package{},
 		routeIndex: map[string]*Route{}, byPath: map[string][]*Route{}, paramAt: map[string]paramUse{},
 		namePrefixAt: map[*Function]diag.Range{}, duplicate: map[*Function]bool{},
-		middlewareDone: map[*manifest.Fragment]bool{}}
+		middlewareDone: map[*manifest.Fragment]bool{}, sqsSources: map[*Function]*manifest.SQSSource{}}
 	if set.Root == nil || set.Root.Root == nil {
 		return nil, nil // the parser has reported why
 	}
@@ -108,10 +119,10 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 	c.middleware()
 	c.blueprints()
 	c.uniqueNames()
-	c.s3Overlaps()
 	names := c.functionNames()
 	c.ds = append(c.ds, stages.CheckNames(c.m, names)...)
 	c.configValues()
+	c.ds = append(c.ds, manifest.CheckPlaceholders(c.m)...)
 
 	st, ds := stages.Resolve(c.m, opts.Stage, names)
 	c.ds = append(c.ds, ds...)
@@ -141,12 +152,15 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 		}
 	}
 	c.ds = append(c.ds, stages.Check(checked...)...)
+	c.stageValues(checked)
+	c.triggerResources()
 	c.functionLimits(checked)
 	for _, f := range c.allFunctions() {
 		f.Config = st.Functions[f.Name]
 	}
 	c.policyFiles(checked)
 	c.logicalIDs()
+	c.envReferences(checked)
 	joinSchema()
 	if opts.Go&gocheck.Handlers != 0 && !c.ds.HasErrors() {
 		c.goCheck()

@@ -3,6 +3,7 @@ package sam
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/chalc-dev/chalc/awsfacts"
 
@@ -109,6 +110,11 @@ func (g *generator) function(f *compiler.Function) error {
 		vars := map[string]string{}
 		for _, kv := range cfg.Environment {
 			vars[kv.Key] = kv.Value
+			if in, ok := kv.Intrinsic.(map[string]any); ok {
+				// Written in the manifest as an intrinsic (!Ref Table):
+				// a token, never a string read as one.
+				vars[kv.Key] = mint(in)
+			}
 		}
 		fn.Environment = &serverless.Function_FunctionEnvironment{Variables: vars}
 	}
@@ -174,7 +180,7 @@ func (g *generator) event(f *compiler.Function) (Event, bool) {
 	case compiler.FuncCloudWatch:
 		props = CloudWatchEventEvent{Pattern: f.CloudWatch.EventPattern}
 	case compiler.FuncSNS:
-		props = SNSEvent{Topic: topicARN(f.SNS.Topic)}
+		props = SNSEvent{Topic: topicARN(f.SNS)}
 	case compiler.FuncSQS:
 		q := f.SQS
 		ev := SQSEvent{Queue: sqsARN(q), BatchSize: q.BatchSize, MaximumBatchingWindowInSeconds: q.MaximumBatchingWindow,
@@ -192,7 +198,7 @@ func (g *generator) event(f *compiler.Function) (Event, bool) {
 		props = s3Event(f.S3)
 	case compiler.FuncDynamoDB:
 		d := f.DynamoDB
-		props = StreamEvent{Stream: d.StreamARN, BatchSize: d.BatchSize,
+		props = StreamEvent{Stream: dynamoDBStreamARN(d), BatchSize: d.BatchSize,
 			StartingPosition: d.StartingPosition, MaximumBatchingWindowInSeconds: d.MaximumBatchingWindow,
 			FunctionResponseTypes: failures(d.ReportBatchItemFailures)}
 	default:
@@ -201,25 +207,67 @@ func (g *generator) event(f *compiler.Function) (Event, bool) {
 	return Event{Type: typ, Properties: props}, true
 }
 
-func topicARN(topic string) string {
-	if isARN(topic) {
-		return topic
+// The ARNs of event sources: given, built from a name in the stack's
+// account and region, or the attribute of a resource a merge template
+// defines (*_resource; awsfacts.TriggerResources says which).
+
+// resourceARN is how a trigger's event names the resource id of a merge
+// template.
+func resourceARN(t awsfacts.Trigger, id string) string {
+	if attr := awsfacts.TriggerResources[t].Attribute; attr != "" {
+		return getAtt(id, attr)
 	}
-	return partitionSub("sns", topic)
+	return ref(id)
+}
+
+func topicARN(s *compiler.SNS) string {
+	switch {
+	case s.TopicResource != "":
+		return resourceARN(awsfacts.TriggerSNS, s.TopicResource)
+	case isARN(s.Topic):
+		return s.Topic
+	}
+	return partitionSub("sns", s.Topic)
 }
 
 func sqsARN(q *compiler.SQS) string {
-	if q.QueueARN != "" {
+	switch {
+	case q.QueueResource != "":
+		return resourceARN(awsfacts.TriggerSQS, q.QueueResource)
+	case q.QueueARN != "":
 		return q.QueueARN
 	}
 	return partitionSub("sqs", q.Queue)
 }
 
 func kinesisARN(k *compiler.Kinesis) string {
-	if k.StreamARN != "" {
+	switch {
+	case k.StreamResource != "":
+		return resourceARN(awsfacts.TriggerKinesis, k.StreamResource)
+	case k.StreamARN != "":
 		return k.StreamARN
 	}
 	return partitionSub("kinesis", "stream/"+k.Stream)
+}
+
+func dynamoDBStreamARN(d *compiler.DynamoDB) string {
+	if d.StreamResource != "" {
+		return resourceARN(awsfacts.TriggerDynamoDB, d.StreamResource)
+	}
+	return d.StreamARN
+}
+
+// dynamoDBTableStreams is what dynamodb:ListStreams is allowed on: the
+// streams of the table the trigger reads ("" when its stream ARN names
+// no table).
+func dynamoDBTableStreams(d *compiler.DynamoDB) string {
+	if d.StreamResource != "" {
+		return sub("${" + d.StreamResource + ".Arn}/stream/*")
+	}
+	if i := strings.Index(d.StreamARN, "/stream/"); i > 0 {
+		return d.StreamARN[:i] + "/stream/*"
+	}
+	return ""
 }
 
 func isARN(s string) bool { return len(s) > 4 && s[:4] == "arn:" }

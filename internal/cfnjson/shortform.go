@@ -44,10 +44,16 @@ func ShortTags() []string {
 func LongForm(long string, arg any) map[string]any {
 	if long == "Fn::GetAtt" {
 		if s, ok := arg.(string); ok {
-			if res, attr, found := strings.Cut(s, "."); found {
+			if res, attr, found := SplitGetAtt(s); found {
 				arg = []any{res, attr}
 			}
 		}
 	}
 	return map[string]any{long: arg}
+}
+
+// SplitGetAtt splits the argument of a short-form !GetAtt, "Res.Attr", at
+// its first dot (attributes such as Endpoint.Address keep theirs).
+func SplitGetAtt(s string) (resource, attribute string, ok bool) {
+	return strings.Cut(s, ".")
 }
