@@ -203,6 +203,8 @@ const (
 	TriggerResource Code = "trigger-resource"
 	// EnvIntrinsic: an environment variable's intrinsic function chalc cannot pass on (a placeholder naming it, an unknown function).
 	EnvIntrinsic Code = "env-intrinsic"
+	// DependencyCycle: resources of the merged template depend on each other in a circle.
+	DependencyCycle Code = "dependency-cycle"
 )
 
 // CodeInfo documents a code.
@@ -295,6 +297,7 @@ var Catalog = []CodeInfo{
 	{HandlerResult, KindGo, "a handler's result cannot be sent (encoding/json cannot encode it, a bare []byte on a JSON route)", "return a JSON-encodable type, or a binary Content-Type for bytes"},
 	{BucketResource, KindTemplate, "bucket_resource names no AWS::S3::Bucket of the merged template", "declare the bucket in a --merge-template, or use bucket:"},
 	{TriggerResource, KindTemplate, "topic_resource, queue_resource or stream_resource names no resource of the right type in the merge templates", "declare it in a --merge-template, or fix the name (see the did-you-mean hint)"},
+	{DependencyCycle, KindTemplate, "resources of the merged template depend on each other in a circle", "break one edge of the cycle the message lists (often: pass a name, not a Ref)"},
 	{MergeTemplate, KindTemplate, "a merge template that is empty, not a mapping, or replaces a value of another kind", "make it a mapping that changes the generated template"},
 	{TemplateResource, KindTemplate, "a resource that is not a mapping with a Type, or takes an ID SAM generates", "give it a Type, or rename it"},
 	{TemplateReference, KindTemplate, "a Ref, GetAtt, Sub, DependsOn or Condition naming what the template does not define", "define it, or fix the name (see the did-you-mean hint)"},

@@ -179,3 +179,32 @@ func Pointer(path []string) string {
 	}
 	return jsonvalue.Pointer(path...)
 }
+
+// Combined returns files merged onto each other in order, without a
+// generated template: what the merge templates define, for the checks
+// that run before a template is generated (a trigger's *_resource).
+// Conflicts between the files are reported when they are merged onto
+// the generated template.
+func Combined(files []*File) map[string]any {
+	var out any = map[string]any{}
+	for _, f := range files {
+		if f != nil && f.Value != nil {
+			out, _ = Merge(out, f.Value, f)
+		}
+	}
+	m, _ := out.(map[string]any)
+	return m
+}
+
+// KeyAt returns where the key of path is written in the last of files
+// that writes it, or a zero range.
+func KeyAt(files []*File, path ...string) diag.Range {
+	for i := len(files) - 1; i >= 0; i-- {
+		if f := files[i]; f != nil {
+			if pos, ok := f.keys[Pointer(path)]; ok {
+				return diag.Range{Filename: f.Name, Start: pos}
+			}
+		}
+	}
+	return diag.Range{}
+}

@@ -13,6 +13,8 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation/serverless"
 
 	"github.com/chalc-dev/chalc/compiler"
+	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/internal/jsonvalue"
 )
 
 // Runtime is the Lambda runtime of every chalc function: the Go binary is
@@ -291,4 +293,44 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// Origins maps the JSON pointers of the template's values that the
+// manifest writes as references to resources — environment variables
+// written as intrinsics, *_resource keys — to where the manifest writes
+// them, so that the checks of the merged template report a dangling
+// reference or a dependency cycle at the manifest's line.
+func Origins(app *compiler.App) map[string]diag.Range {
+	out := map[string]diag.Range{}
+	fns := app.Functions
+	if app.APIHandler != nil {
+		fns = append([]*compiler.Function{app.APIHandler}, fns...)
+	}
+	for _, f := range fns {
+		if f.Config != nil {
+			for _, kv := range f.Config.Environment {
+				if kv.Intrinsic != nil {
+					out[jsonvalue.Pointer("Resources", f.LogicalID, "Properties", "Environment", "Variables", kv.Key)] = kv.From
+				}
+			}
+		}
+		var at diag.Range
+		switch {
+		case f.S3 != nil && f.S3.BucketResource != "":
+			at = f.S3.BucketResourceAt
+		case f.SNS != nil && f.SNS.TopicResource != "":
+			at = f.SNS.ResourceAt
+		case f.SQS != nil && f.SQS.QueueResource != "":
+			at = f.SQS.ResourceAt
+		case f.Kinesis != nil && f.Kinesis.StreamResource != "":
+			at = f.Kinesis.ResourceAt
+		case f.DynamoDB != nil && f.DynamoDB.StreamResource != "":
+			at = f.DynamoDB.ResourceAt
+		default:
+			continue
+		}
+		typ := f.SAMEventType()
+		out[jsonvalue.Pointer("Resources", f.LogicalID, "Properties", "Events", f.EventID(), "Properties", awsfacts.SAMEventSourceProperty(typ))] = at
+	}
+	return out
 }
