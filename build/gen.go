@@ -216,7 +216,7 @@ func (g *gen) stageRouteSettings(stage string) {
 		g.p(", CORS: map[string][]chalice.Header{\n")
 		for _, p := range paths {
 			g.p("\t\t\t\t%q: ", p)
-			g.headers(cors[p])
+			g.headers(cors[p], false)
 			g.p(",\n")
 		}
 		g.p("\t\t\t}")
@@ -239,9 +239,13 @@ func (g *gen) stageRouteSettings(stage string) {
 	}
 }
 
-// headers writes a []chalice.Header literal.
-func (g *gen) headers(hs [][2]string) {
-	g.p("[]chalice.Header{")
+// headers writes a []chalice.Header literal (without its type, in a
+// composite literal that implies it, when typed is false).
+func (g *gen) headers(hs [][2]string, typed bool) {
+	if typed {
+		g.p("[]chalice.Header")
+	}
+	g.p("{")
 	for i, h := range hs {
 		if i > 0 {
 			g.p(", ")
@@ -258,7 +262,7 @@ func (g *gen) route(r *compiler.Route) {
 	g.p("\t\tContentTypes: %s,\n", goStrings(r.ContentTypes))
 	if cors := routeCORS(r, stages.DefaultStage); cors != nil {
 		g.p("\t\tCORS: ")
-		g.headers(cors.Headers())
+		g.headers(cors.Headers(), true)
 		g.p(",\n")
 	}
 	if r.Authorizer != nil && r.Authorizer.Function != nil {
