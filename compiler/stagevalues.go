@@ -195,8 +195,12 @@ func (c *checker) stageValues(checked []*stages.Stage) {
 	}
 	var unresolved []stages.Unresolved
 	var g stageGroups
+	usesDefaults := c.app.NeedsS3Notify() || c.app.APIHandler == nil && len(c.app.Functions) == 0
 	for _, st := range c.app.Stages {
 		unresolved = append(unresolved, st.Unresolved...)
+		if usesDefaults {
+			unresolved = append(unresolved, st.DefaultsUnresolved...)
+		}
 		if isChecked[st.Name] {
 			for _, e := range st.Expanded {
 				n := len(c.ds)

@@ -81,6 +81,10 @@ type Stage struct {
 	// not expand (values.go). Both are the compiler's to report.
 	Expanded   []Expanded
 	Unresolved []Unresolved
+	// DefaultsUnresolved are Defaults' placeholders that do not expand:
+	// mistakes only where Defaults is used (chalc's own S3 notification
+	// handler takes its tags; an app without functions is checked on it).
+	DefaultsUnresolved []Unresolved
 }
 
 // Function is the effective per-function configuration.

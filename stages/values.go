@@ -97,6 +97,9 @@ type Expanded struct {
 // expanded and what it could not.
 type expander struct {
 	st *Stage
+	// defaults: expanding Defaults, whose failures count only where it is
+	// used (DefaultsUnresolved).
+	defaults bool
 }
 
 // value expands v (unchanged when it is not templated) for function's
@@ -109,7 +112,11 @@ func (e *expander) value(v manifest.Value[string], key, name, function string) s
 	if len(un) > 0 {
 		// Not usable: the text as written stands in (checks skip it,
 		// and the compiler reports what is missing).
-		e.st.Unresolved = append(e.st.Unresolved, un...)
+		if e.defaults {
+			e.st.DefaultsUnresolved = append(e.st.DefaultsUnresolved, un...)
+		} else {
+			e.st.Unresolved = append(e.st.Unresolved, un...)
+		}
 		return v.V
 	}
 	ev := v
@@ -159,17 +166,18 @@ func (e *expander) expand() {
 	e.list(&st.EndpointVPCE, "api_gateway_endpoint_vpce", "")
 	st.APICustomDomain = e.domain(st.APICustomDomain)
 	st.WebsocketCustomDomain = e.domain(st.WebsocketCustomDomain)
-	fns := []*Function{st.Defaults}
-	for _, name := range st.Order {
-		fns = append(fns, st.Functions[name])
-	}
-	for _, f := range fns {
-		if f == nil {
-			continue
-		}
+	function := func(f *Function) {
 		e.list(&f.Layers, "layers", f.Name)
 		e.list(&f.SubnetIDs, "subnet_ids", f.Name)
 		e.list(&f.SecurityGroupIDs, "security_group_ids", f.Name)
 		e.kvs(f.Tags, "tags", f.Name)
+	}
+	for _, name := range st.Order {
+		function(st.Functions[name])
+	}
+	if st.Defaults != nil {
+		e.defaults = true
+		function(st.Defaults)
+		e.defaults = false
 	}
 }
