@@ -34,7 +34,7 @@ stages:
 	m := set.Decode()
 	for _, c := range []struct {
 		stage, fn, layer, tags string
-		unresolved         string
+		unresolved             string
 	}{
 		{"dev", "api_handler", "arn:aws:lambda:us-east-1:123456789012:layer:deps:1", "[dev shop web]", ""},
 		{"dev", "report", "arn:aws:lambda:us-east-1:123456789012:layer:report:7", "[dev shop web]", ""},
