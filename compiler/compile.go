@@ -153,7 +153,7 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 	}
 	c.ds = append(c.ds, stages.Check(checked...)...)
 	c.stageValues(checked)
-	c.triggerResources()
+	c.triggerResources(checked)
 	c.functionLimits(checked)
 	for _, f := range c.allFunctions() {
 		f.Config = st.Functions[f.Name]

@@ -194,6 +194,7 @@ environment_variables:
 	}
 	want := []string{
 		"chalice.yaml:7:52: topic_resource Notes is an AWS::SQS::Queue, not an AWS::SNS::Topic",
+		"chalice.yaml:8:50: queue Jobs has a visibility timeout of 30 s (the default), shorter than function on_job's timeout of 60 s: Lambda refuses to read it | set VisibilityTimeout to 60 or more in its Properties (AWS advises six times the function's timeout), or lower lambda_timeout",
 		"chalice.yaml:8:68: batch_size 20 is too large for a FIFO queue; the limit is 10 | use batch_size: 10 or less",
 		"chalice.yaml:9:59: stream_resource Clicks is not a resource of the merge templates | did you mean Click? (defined in resources.yaml)",
 		"chalice.yaml:10:62: table Music has no stream: its StreamSpecification is not set | add StreamSpecification: {StreamViewType: NEW_AND_OLD_IMAGES} to its Properties",

@@ -1,9 +1,11 @@
 package compiler
 
 import (
+	"encoding/json"
 	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/chalc-dev/chalc/awsfacts"
@@ -65,11 +67,12 @@ func (t *MergeTemplates) where() string {
 
 // triggerResources checks each *_resource a trigger names: a resource of
 // a type it can read, defined by a merge template.
-func (c *checker) triggerResources() {
+func (c *checker) triggerResources(checked []*stages.Stage) {
 	t := c.opts.Templates
 	if t == nil {
 		return
 	}
+	var g stages.Grouped
 	for _, f := range c.app.Functions {
 		var id string
 		var at diag.Range
@@ -131,7 +134,50 @@ func (c *checker) triggerResources() {
 			}
 		default:
 			c.resourceProperties(f, id, at, t)
+			if f.SQS != nil {
+				c.visibilityTimeout(&g, f, id, at, t, checked)
+			}
 		}
+	}
+	c.ds = append(c.ds, g.Diagnostics("")...)
+}
+
+// visibilityTimeout reports a queue_resource whose visibility timeout is
+// shorter than the function's timeout in a stage checked: Lambda refuses
+// the event source mapping.
+func (c *checker) visibilityTimeout(g *stages.Grouped, f *Function, id string, at diag.Range, t *MergeTemplates, checked []*stages.Stage) {
+	vis := awsfacts.DefaultQueueVisibilityTimeout
+	written := "the default"
+	switch v := t.properties(id)["VisibilityTimeout"].(type) {
+	case nil:
+	case json.Number:
+		n, err := strconv.Atoi(v.String())
+		if err != nil {
+			return
+		}
+		vis, written = n, "set"
+	case string:
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return
+		}
+		vis, written = n, "set"
+	default:
+		return // an intrinsic: known when deployed
+	}
+	for _, st := range checked {
+		cfg := st.Functions[f.Name]
+		if cfg == nil || cfg.Timeout.V <= vis {
+			continue
+		}
+		d := diag.Errorf(diag.TriggerResource, at, "queue %s has a visibility timeout of %d s (%s), shorter than function %s's timeout of %d s: Lambda refuses to read it",
+			id, vis, written, f.Name, cfg.Timeout.V).
+			Note(t.KeyAt("Resources", id), "%s is defined here", id).
+			Hint("set VisibilityTimeout to %d or more in its Properties (AWS advises six times the function's timeout), or lower lambda_timeout", cfg.Timeout.V)
+		if cfg.Timeout.Set {
+			d.Note(cfg.Timeout.From, "the timeout is set here")
+		}
+		g.Add(d.Subject.String()+"\x00"+d.Message, d, "", st.Name)
 	}
 }
 
