@@ -293,9 +293,18 @@ func (c *checker) reportCycle(cycle []edge) {
 	for _, e := range cycle {
 		d.Note(c.at(e.path), "%s", c.describeEdge(e))
 	}
-	if s3 {
+	api := ""
+	for _, e := range cycle {
+		if slices.Contains(e.path, "DefinitionBody") {
+			api = e.from // an API whose definition invokes a function of the circle
+		}
+	}
+	switch {
+	case api != "":
+		d.Hint("%s invokes the function, so the function cannot refer to %s: read the API's address from each request (its requestContext has the domain name and the stage)", api, api)
+	case s3:
 		d.Hint("SAM puts a function triggered by a bucket in the bucket's notification configuration, so the function cannot refer to the bucket: name the bucket yourself (BucketName: !Sub \"${AWS::StackName}-media\") and pass the same !Sub text, not a !Ref, or read the bucket's name from the S3 event")
-	} else {
+	default:
 		d.Hint("remove one of these references (a DependsOn that is not needed, or a name the function can be given as a string)")
 	}
 }

@@ -102,3 +102,18 @@ func TestNoCycles(t *testing.T) {
 		}
 	}
 }
+
+// TestAPICycle: the API handler cannot be given its own API's ID: the
+// API's definition invokes it. The hint says where the address is.
+func TestAPICycle(t *testing.T) {
+	merged, ds := Merge(readBase(t), decode(t, `{"Resources": {"APIHandler": {"Properties": {"Environment": {"Variables": {
+		"API_URL": {"Fn::Sub": "https://${RestAPI}.execute-api.${AWS::Region}.amazonaws.com/api"}}}}}}}`), nil)
+	if len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	got := CheckFrom(merged.(map[string]any), "out/sam.json", 1000, 1000, nil, nil)
+	if len(got) != 1 || got[0].Message != "a circular dependency: APIHandler → RestAPI → APIHandler; CloudFormation cannot create any of them" ||
+		!strings.HasPrefix(got[0].Hints[0], "RestAPI invokes the function, so the function cannot refer to RestAPI") {
+		t.Fatalf("got %v %q", got, got[0].Hints)
+	}
+}
