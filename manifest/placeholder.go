@@ -167,7 +167,7 @@ func placeholderError(at diag.Range, format string, args ...any) *diag.Diagnosti
 // recognized matches what is unmistakably meant as a placeholder, for
 // the check of fields that take none: ${env:...}, ${stage}, ${app_name}
 // (not after a $, which a user writing a literal may have escaped).
-var recognized = regexp.MustCompile(`(^|[^$])(\$\{(env:[^}]*|stage|app_name)\})`)
+var recognized = regexp.MustCompile(`\$\{(env:[^}]*|stage|app_name)\}`)
 
 // Placeholders is what the decoder found of stage values in one
 // document: every Template, and every node of a field that takes them.
@@ -240,9 +240,12 @@ func misplaced(doc *Document, n *Node, path []string, isKey bool) diag.Diagnosti
 		return nil
 	}
 	var ds diag.Diagnostics
-	for _, m := range recognized.FindAllStringSubmatchIndex(n.Value, -1) {
-		written := n.Value[m[4]:m[5]]
-		at := doc.placeholderRange(n, m[4], m[5])
+	for _, m := range recognized.FindAllStringIndex(n.Value, -1) {
+		if m[0] > 0 && n.Value[m[0]-1] == '$' {
+			continue // escaped, as it would be in a field that takes them
+		}
+		written := n.Value[m[0]:m[1]]
+		at := doc.placeholderRange(n, m[0], m[1])
 		where := "a key"
 		if !isKey {
 			where = "this field"

@@ -88,6 +88,7 @@ lambda_timeout: 60
 environment_variables:
   ORIGIN: https://${stage}.example.com
   OK: "${HOME} and $${stage}"
+  TWO: "${app_name}${stage}"
 routes:
   /:
     GET:
@@ -109,7 +110,9 @@ iam_role_arn: arn:aws:iam::1:role/${app_name}
 	}
 	want := []string{
 		"chalice.yaml:5:19: ${stage} is not expanded in ORIGIN: it takes no stage values | environment_variables are where ${env:...} values come from: give each stage its own value under stages.<stage>.environment_variables",
-		"chalice.yaml:16:35: ${app_name} is not expanded in iam_role_arn: it takes no stage values | stage values are taken by event sources, CORS, authorizers, custom domains, layers, VPC ids and tags (docs/manifest.md, \"Stage values\")",
+		"chalice.yaml:7:9: ${app_name} is not expanded in TWO: it takes no stage values | environment_variables are where ${env:...} values come from: give each stage its own value under stages.<stage>.environment_variables",
+		"chalice.yaml:7:20: ${stage} is not expanded in TWO: it takes no stage values | environment_variables are where ${env:...} values come from: give each stage its own value under stages.<stage>.environment_variables",
+		"chalice.yaml:17:35: ${app_name} is not expanded in iam_role_arn: it takes no stage values | stage values are taken by event sources, CORS, authorizers, custom domains, layers, VPC ids and tags (docs/manifest.md, \"Stage values\")",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
