@@ -2,7 +2,6 @@ package manifest
 
 import (
 	"bytes"
-	"fmt"
 	"reflect"
 	"regexp"
 	"strings"
@@ -60,17 +59,6 @@ type Template struct {
 	// Errors are the mistakes in its placeholders; a Template with
 	// errors is never expanded (CheckPlaceholders reports them).
 	Errors []*diag.Diagnostic
-}
-
-// Static reports whether the template has no placeholder (only escapes):
-// its value is the same in every stage.
-func (t *Template) Static() bool {
-	for _, p := range t.Parts {
-		if p.Kind != Literal {
-			return false
-		}
-	}
-	return true
 }
 
 // Expand returns the template's text with each placeholder replaced by
@@ -321,8 +309,6 @@ func sourceLine(src []byte, n int) (string, bool) {
 	return strings.TrimSuffix(string(src), "\r"), true
 }
 
-// String renders the template for messages.
-func (t *Template) String() string { return fmt.Sprintf("%q", t.Text) }
 
 // Templates returns the templates of the tagged fields of *ptr, a model
 // struct (its Value, List and Map fields), in field order.
