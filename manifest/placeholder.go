@@ -309,7 +309,6 @@ func sourceLine(src []byte, n int) (string, bool) {
 	return strings.TrimSuffix(string(src), "\r"), true
 }
 
-
 // Templates returns the templates of the tagged fields of *ptr, a model
 // struct (its Value, List and Map fields), in field order.
 func Templates(ptr any) []*Template {
