@@ -145,20 +145,26 @@ func Check(opts Options) (*Checked, error) {
 		// with the manifest (validate checks every stage).
 		c.templates = true
 		var files []*merge.File
+		loaded := true
 		for _, path := range opts.MergeTemplates {
 			f, fds := merge.Load(path, filepath.ToSlash(path))
 			ds = append(ds, fds...)
 			if f != nil {
 				files = append(files, f)
 			}
+			loaded = loaded && f != nil && f.Value != nil
 		}
 		c.MergeFiles = files
 		names := make([]string, len(files))
 		for i, f := range files {
 			names[i] = f.Name
 		}
-		copts.Templates = &compiler.MergeTemplates{Value: merge.Combined(files), Names: names,
-			KeyAt: func(path ...string) diag.Range { return merge.KeyAt(files, path...) }}
+		// A template that could not be read is the error: what it would
+		// define is not checked against the rest.
+		if loaded {
+			copts.Templates = &compiler.MergeTemplates{Value: merge.Combined(files), Names: names,
+				KeyAt: func(path ...string) diag.Range { return merge.KeyAt(files, path...) }}
+		}
 	}
 	app, cds := compiler.Compile(set, copts)
 	all := append(ds, cds...)
