@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/chalc-dev/chalc/diag"
@@ -184,31 +185,38 @@ func CheckPlaceholders(m *Manifest) diag.Diagnostics {
 		for _, t := range p.Templates {
 			ds = append(ds, t.Errors...)
 		}
-		var walk func(n *Node, path []string)
+		// key is the key a node is the value of (a list's items: the
+		// list's key), parent the key of the mapping holding it.
+		var walk func(n *Node, key, parent string)
 		seen := map[*Node]bool{} // aliases share nodes: report each once
-		walk = func(n *Node, path []string) {
-			if n == nil || seen[n] {
+		walk = func(n *Node, key, parent string) {
+			if n == nil {
 				return
 			}
-			seen[n] = true
+			if n.Kind != ScalarNode {
+				if seen[n] {
+					return
+				}
+				seen[n] = true
+			}
 			switch n.Kind {
 			case MappingNode:
 				for i := 0; i+1 < len(n.Content); i += 2 {
 					k := n.Content[i]
-					ds.Append(misplaced(doc, k, path, true)...)
-					walk(n.Content[i+1], append(path, k.Value))
+					ds.Append(misplaced(doc, k, "", "", true)...)
+					walk(n.Content[i+1], k.Value, key)
 				}
 			case SequenceNode:
 				for _, c := range n.Content {
-					walk(c, path)
+					walk(c, key, parent)
 				}
 			case ScalarNode:
 				if !p.allowed[n] {
-					ds.Append(misplaced(doc, n, path, false)...)
+					ds.Append(misplaced(doc, n, key, parent, false)...)
 				}
 			}
 		}
-		walk(doc.Root, nil)
+		walk(doc.Root, "", "")
 	}
 	check(m.Doc, &m.Placeholders)
 	done := map[*Fragment]bool{}
@@ -222,8 +230,9 @@ func CheckPlaceholders(m *Manifest) diag.Diagnostics {
 }
 
 // misplaced reports each placeholder in a scalar of a field that takes
-// none (a key when isKey).
-func misplaced(doc *Document, n *Node, path []string, isKey bool) diag.Diagnostics {
+// none (a key when isKey): the value of key, in a mapping that is the
+// value of parent.
+func misplaced(doc *Document, n *Node, key, parent string, isKey bool) diag.Diagnostics {
 	if n.Kind != ScalarNode || !hasPlaceholderSyntax(n.Value) {
 		return nil
 	}
@@ -237,13 +246,13 @@ func misplaced(doc *Document, n *Node, path []string, isKey bool) diag.Diagnosti
 		where := "a key"
 		if !isKey {
 			where = "this field"
-			if len(path) > 0 {
-				where = path[len(path)-1]
+			if key != "" {
+				where = key
 			}
 		}
 		d := ds.Errorf(diag.Placeholder, at, "%s is not expanded in %s: it takes no stage values", written, where)
 		switch {
-		case !isKey && len(path) >= 2 && path[len(path)-2] == "environment_variables":
+		case !isKey && parent == "environment_variables":
 			d.Hint("environment_variables are where ${env:...} values come from: give each stage its own value under stages.<stage>.environment_variables")
 		default:
 			d.Hint("stage values are taken by event sources, CORS, authorizers, custom domains, layers, VPC ids and tags (docs/manifest.md, \"Stage values\")")
@@ -382,9 +391,27 @@ func ExpandCopy[T any](src *T, expand func(*Template) string, number func(v Valu
 // walkTemplated calls fn with each field of struct v that takes stage
 // values.
 func walkTemplated(v reflect.Value, fn func(reflect.Value)) {
-	for _, f := range reflect.VisibleFields(v.Type()) {
+	for _, index := range stageFields(v.Type()) {
+		fn(v.FieldByIndex(index))
+	}
+}
+
+// stageFieldIndexes caches stageFields by type: a manifest of a
+// thousand routes asks for the fields of its CORS a thousand times.
+var stageFieldIndexes sync.Map // reflect.Type → [][]int
+
+// stageFields returns the indexes of the fields of struct type t that
+// take stage values.
+func stageFields(t reflect.Type) [][]int {
+	if f, ok := stageFieldIndexes.Load(t); ok {
+		return f.([][]int)
+	}
+	var out [][]int
+	for _, f := range reflect.VisibleFields(t) {
 		if _, o := parseKeyTag(f.Tag.Get("key")); o.stage {
-			fn(v.FieldByIndex(f.Index))
+			out = append(out, f.Index)
 		}
 	}
+	stageFieldIndexes.Store(t, out)
+	return out
 }
