@@ -145,3 +145,9 @@ const MaxScheduleDescription = 512
 // MaxRolePolicies is the total size in characters IAM allows for a role's
 // inline policies (whitespace not counted).
 const MaxRolePolicies = 10_240
+
+// DefaultQueueVisibilityTimeout is an SQS queue's visibility timeout when
+// its template does not set one, in seconds. Lambda refuses an event
+// source mapping from a queue whose visibility timeout is shorter than
+// the function's timeout (cfn-lint E3505).
+const DefaultQueueVisibilityTimeout = 30

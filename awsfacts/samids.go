@@ -89,3 +89,52 @@ func alnum(s string) bool {
 	}
 	return true
 }
+
+// TriggerResource is how a trigger names a resource of the stack (a
+// merge template's): the manifest key, the resource types it may name,
+// and how the SAM event refers to it — the attribute that is its ARN, or
+// "" for Ref (a bucket's name, a topic's ARN).
+type TriggerResource struct {
+	Key       string
+	Types     []string
+	Attribute string
+}
+
+// TriggerResources lists, per trigger, how it names a resource of the
+// stack. A DynamoDB stream is a table's, not a resource of its own: its
+// key names the table.
+var TriggerResources = map[Trigger]TriggerResource{
+	TriggerS3:       {Key: "bucket_resource", Types: []string{"AWS::S3::Bucket"}},
+	TriggerSNS:      {Key: "topic_resource", Types: []string{"AWS::SNS::Topic"}},
+	TriggerSQS:      {Key: "queue_resource", Types: []string{"AWS::SQS::Queue"}, Attribute: "Arn"},
+	TriggerKinesis:  {Key: "stream_resource", Types: []string{"AWS::Kinesis::Stream"}, Attribute: "Arn"},
+	TriggerDynamoDB: {Key: "stream_resource", Types: []string{"AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"}, Attribute: "StreamArn"},
+}
+
+// SAMEventSourceProperty is the property of a SAM event of type
+// eventType that names its source (S3: Bucket, SQS: Queue...), "" for
+// none.
+func SAMEventSourceProperty(eventType string) string {
+	switch eventType {
+	case "S3":
+		return "Bucket"
+	case "SNS":
+		return "Topic"
+	case "SQS":
+		return "Queue"
+	case "Kinesis", "DynamoDB":
+		return "Stream"
+	}
+	return ""
+}
+
+// SAMSourceDependsOnFunction reports whether the transform makes the
+// source an event of type eventType names depend on the function, the
+// reverse of what the event's reference reads as. Only S3 does: SAM
+// writes the function into the bucket's NotificationConfiguration and
+// makes the bucket wait for the invoke permission, so a function that
+// refers to its own bucket (an environment variable `!Ref Bucket`) is a
+// circular dependency (cfn-lint E3004). The other sources are read by
+// resources the transform adds beside the function (an event source
+// mapping, a subscription, a rule), which depend on both.
+func SAMSourceDependsOnFunction(eventType string) bool { return eventType == "S3" }

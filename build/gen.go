@@ -8,9 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/chalc-dev/chalc/stages"
 
 	"github.com/chalc-dev/chalc/gocheck"
 
@@ -156,12 +159,16 @@ func (g *gen) appBody() {
 		var names []string
 		for _, name := range st.Order {
 			f := st.Functions[name]
-			if len(f.Environment) == 0 {
-				continue
-			}
-			names = append(names, name)
 			for _, kv := range f.Environment {
+				if kv.Intrinsic != nil {
+					// Known only once deployed: tests and chalc local
+					// set it themselves (t.Setenv, the shell).
+					continue
+				}
 				env[name] = append(env[name], [2]string{kv.Key, kv.Value})
+			}
+			if len(env[name]) > 0 {
+				names = append(names, name)
 			}
 		}
 		if len(names) > 0 {
@@ -180,6 +187,7 @@ func (g *gen) appBody() {
 			}
 			g.p("\t\t\t}")
 		}
+		g.stageRouteSettings(st.Name)
 		g.p("},\n")
 	}
 	g.p("\t\t},\n")
@@ -235,25 +243,100 @@ func goStrings(ss []string) string {
 	return "[]string{" + strings.Join(q, ", ") + "}"
 }
 
+// The generated file holds every stage: a route's own CORS headers and
+// authorizer header are the dev stage's (which always exists), and each
+// other stage lists where its own differ (chalice.Stage.CORS,
+// AuthorizerHeaders) — values written with placeholders.
+
+// routeCORS is r's CORS in stage.
+func routeCORS(r *compiler.Route, stage string) *compiler.CORS {
+	if r.StageCORS != nil {
+		return r.StageCORS[stage]
+	}
+	return r.CORS
+}
+
+// authorizerHeader is the header of a's token in stage.
+func authorizerHeader(a *compiler.Authorizer, stage string) string {
+	if a.StageHeader != nil {
+		return a.StageHeader[stage]
+	}
+	return a.Header
+}
+
+// stageRouteSettings writes the CORS headers and authorizer headers of
+// stage that differ from the dev stage's.
+func (g *gen) stageRouteSettings(stage string) {
+	if stage == stages.DefaultStage {
+		return
+	}
+	var paths []string
+	cors := map[string][][2]string{}
+	for _, r := range g.app.Routes {
+		own, dev := routeCORS(r, stage), routeCORS(r, stages.DefaultStage)
+		if own == nil || dev == nil || cors[r.Path] != nil || slices.Equal(own.Headers(), dev.Headers()) {
+			continue
+		}
+		paths = append(paths, r.Path)
+		cors[r.Path] = own.Headers()
+	}
+	if len(paths) > 0 {
+		g.p(", CORS: map[string][]chalice.Header{\n")
+		for _, p := range paths {
+			g.p("\t\t\t\t%q: ", p)
+			g.headers(cors[p], false)
+			g.p(",\n")
+		}
+		g.p("\t\t\t}")
+	}
+	var auths [][2]string
+	for _, a := range g.app.Authorizers {
+		if a.Function != nil && authorizerHeader(a, stage) != authorizerHeader(a, stages.DefaultStage) {
+			auths = append(auths, [2]string{a.Function.Name, authorizerHeader(a, stage)})
+		}
+	}
+	if len(auths) > 0 {
+		g.p(", AuthorizerHeaders: map[string]string{")
+		for i, a := range auths {
+			if i > 0 {
+				g.p(", ")
+			}
+			g.p("%q: %q", a[0], a[1])
+		}
+		g.p("}")
+	}
+}
+
+// headers writes a []chalice.Header literal (without its type, in a
+// composite literal that implies it, when typed is false).
+func (g *gen) headers(hs [][2]string, typed bool) {
+	if typed {
+		g.p("[]chalice.Header")
+	}
+	g.p("{")
+	for i, h := range hs {
+		if i > 0 {
+			g.p(", ")
+		}
+		g.p("{Name: %q, Value: %q}", h[0], h[1])
+	}
+	g.p("}")
+}
+
 func (g *gen) route(r *compiler.Route) {
 	g.usesCtx = true
 	g.p("\tapp.Route(chalice.Route{\n")
 	g.p("\t\tPath: %q, Method: %q, HandlerName: %q,\n", r.Path, r.Method, r.Handler.Name)
 	g.p("\t\tContentTypes: %s,\n", goStrings(r.ContentTypes))
-	if r.CORS != nil {
-		g.p("\t\tCORS: []chalice.Header{")
-		for i, h := range r.CORS.Headers() {
-			if i > 0 {
-				g.p(", ")
-			}
-			g.p("{Name: %q, Value: %q}", h[0], h[1])
-		}
-		g.p("},\n")
+	if cors := routeCORS(r, stages.DefaultStage); cors != nil {
+		g.p("\t\tCORS: ")
+		g.headers(cors.Headers(), true)
+		g.p(",\n")
 	}
 	if r.Authorizer != nil && r.Authorizer.Function != nil {
 		g.p("\t\tAuthorizer: %q,\n", r.Authorizer.Function.Name)
-		if r.Authorizer.Header != "Authorization" {
-			g.p("\t\tAuthorizerHeader: %q,\n", r.Authorizer.Header)
+		if h := authorizerHeader(r.Authorizer, stages.DefaultStage); h != "Authorization" {
+			g.p("\t\tAuthorizerHeader: %q,\n", h)
 		}
 	}
 	if r.APIKeyRequired {

@@ -33,6 +33,11 @@ type Options struct {
 	// the dependencies' export data as that build compiles them, so that
 	// nothing is compiled twice. nil: gocheck.DefaultBuild.
 	Build func(architecture string) gocheck.BuildConfig
+	// Templates are the merge templates the app is packaged with, for
+	// the checks of what the manifest names in them (*_resource keys,
+	// environment variables' intrinsics); nil skips those checks, for
+	// commands that write no template.
+	Templates *MergeTemplates
 }
 
 // checker accumulates diagnostics while the passes build the App.
@@ -65,6 +70,12 @@ type checker struct {
 	ids map[string]idOwner
 
 	middlewareDone map[*manifest.Fragment]bool
+	// sites are the parts of the app whose values differ per stage
+	// (stagevalues.go).
+	sites []*stageSite
+	// sqsSources are the sqs triggers as written, for the checks that
+	// need the merge templates (a queue_resource's FIFO limits).
+	sqsSources map[*Function]*manifest.SQSSource
 }
 
 // Compile checks a loaded manifest set and builds the App for one stage.
@@ -77,7 +88,7 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 	c := &checker{set: set, opts: opts, pkgs: map[string]*Package{},
 		routeIndex: map[string]*Route{}, byPath: map[string][]*Route{}, paramAt: map[string]paramUse{},
 		namePrefixAt: map[*Function]diag.Range{}, duplicate: map[*Function]bool{},
-		middlewareDone: map[*manifest.Fragment]bool{}}
+		middlewareDone: map[*manifest.Fragment]bool{}, sqsSources: map[*Function]*manifest.SQSSource{}}
 	if set.Root == nil || set.Root.Root == nil {
 		return nil, nil // the parser has reported why
 	}
@@ -119,10 +130,10 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 	c.middleware()
 	c.blueprints()
 	c.uniqueNames()
-	c.s3Overlaps()
 	names := c.functionNames()
 	c.ds = append(c.ds, stages.CheckNames(c.m, names)...)
 	c.configValues()
+	c.ds = append(c.ds, manifest.CheckPlaceholders(c.m)...)
 
 	st, ds := stages.Resolve(c.m, opts.Stage, names)
 	c.ds = append(c.ds, ds...)
@@ -152,6 +163,8 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 		}
 	}
 	c.ds = append(c.ds, stages.Check(checked...)...)
+	c.stageValues(checked)
+	c.triggerResources(checked)
 	c.functionLimits(checked)
 	c.chalcTag(checked)
 	for _, f := range c.allFunctions() {
@@ -159,6 +172,7 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 	}
 	c.policyFiles(checked)
 	c.logicalIDs()
+	c.envReferences(checked)
 	joinSchema()
 	if opts.Go&gocheck.Handlers != 0 && !c.ds.HasErrors() {
 		c.goCheck()

@@ -8,6 +8,11 @@
 // (sam/) and the code generator (build/) need; neither looks at YAML or
 // reads a file named in it again.
 //
+// Values written with stage placeholders (${env:NAME}...) are compiled
+// once per stage and checked as each stage expands them
+// (stagevalues.go); with the merge templates given, what the manifest
+// names in them is checked too (templates.go).
+//
 // The passes are plain functions over one checker that accumulates
 // diagnostics; lowering to the App happens only when no error was found,
 // so later steps never see half-valid input.

@@ -83,25 +83,26 @@ func (c *checker) function(f *manifest.Function, s blueprintScope) {
 	if len(f.Triggers) > 0 {
 		fn.Kind = triggerKinds[f.Triggers[0].V]
 	}
+	// A trigger whose values take stage values is checked stage by
+	// stage (stagevalues.go): ${env:BUCKET} is a bucket name only once
+	// expanded.
+	trigger := f.Triggers
 	switch fn.Kind {
 	case FuncSchedule:
-		fn.Schedule = c.schedule(f.Schedule)
+		stageValue(c, name, f.Schedule, func(s *manifest.Schedule) { fn.Schedule = c.schedule(s) })
 	case FuncCloudWatch:
-		fn.CloudWatch = &CloudWatch{EventPattern: f.CloudWatchEvent.EventPattern.V}
-		if m, ok := fn.CloudWatch.EventPattern.(map[string]any); ok && len(m) == 0 {
-			c.ds.Errorf(diag.EventPattern, f.CloudWatchEvent.EventPattern.Range, "event_pattern cannot be empty").
-				Hint("match on at least one field, e.g. {source: [aws.ec2]}")
-		}
+		c.cloudWatch(fn, f.CloudWatchEvent)
 	case FuncS3:
-		fn.S3 = c.s3(f.S3, f.Triggers[0])
+		stageValue(c, name, f.S3, func(s *manifest.S3Source) { fn.S3 = c.s3(s, trigger[0]) })
 	case FuncSNS:
-		fn.SNS = c.sns(f.SNS)
+		stageValue(c, name, f.SNS, func(s *manifest.SNSSource) { fn.SNS = c.sns(s, trigger[0]) })
 	case FuncSQS:
-		fn.SQS = c.sqs(f.SQS, f.Triggers[0])
+		c.sqsSources[fn] = f.SQS
+		stageValue(c, name, f.SQS, func(s *manifest.SQSSource) { fn.SQS = c.sqs(s, trigger[0]) })
 	case FuncKinesis:
-		fn.Kinesis = c.kinesis(f.Kinesis, f.Triggers[0])
+		stageValue(c, name, f.Kinesis, func(s *manifest.KinesisSource) { fn.Kinesis = c.kinesis(s, trigger[0]) })
 	case FuncDynamoDB:
-		fn.DynamoDB = c.dynamodb(f.DynamoDB)
+		stageValue(c, name, f.DynamoDB, func(s *manifest.DynamoDBSource) { fn.DynamoDB = c.dynamodb(s, trigger[0]) })
 	}
 	c.use(fn.Handler, handlerKindFor(fn), fn)
 	c.addFunction(fn)
@@ -238,9 +239,14 @@ func s3Keys(a, b *S3) string {
 	return "every key"
 }
 
-func (c *checker) sns(s *manifest.SNSSource) *SNS {
-	out := &SNS{Topic: s.Topic.V}
+func (c *checker) sns(s *manifest.SNSSource, trigger manifest.Value[string]) *SNS {
+	out := &SNS{Topic: s.Topic.V, TopicResource: s.TopicResource.V, ResourceAt: s.TopicResource.Range}
 	switch {
+	case s.Topic.Set && s.TopicResource.Set:
+		c.ds.Errorf(diag.SNSTopic, s.TopicResource.Key, "set either topic or topic_resource, not both").
+			Hint("topic names an existing topic (name or ARN); topic_resource a topic your merge template declares")
+	case !s.Topic.Set && !s.TopicResource.Set:
+		c.ds.Errorf(diag.SNSTopic, trigger.Key, "sns needs topic (an existing topic's name or ARN) or topic_resource (a topic in your merge template)")
 	case !s.Topic.Set:
 	case strings.HasPrefix(s.Topic.V, "arn:"):
 		c.arn(s.Topic, "sns", "", "an SNS topic")
@@ -252,17 +258,22 @@ func (c *checker) sns(s *manifest.SNSSource) *SNS {
 }
 
 func (c *checker) sqs(s *manifest.SQSSource, trigger manifest.Value[string]) *SQS {
-	out := &SQS{Queue: s.Queue.V, QueueARN: s.QueueARN.V, BatchSize: 1,
+	out := &SQS{Queue: s.Queue.V, QueueARN: s.QueueARN.V, QueueResource: s.QueueResource.V, ResourceAt: s.QueueResource.Range, BatchSize: 1,
 		MaximumConcurrency: s.MaximumConcurrency.V, ReportBatchItemFailures: s.ReportBatchItemFailures.V}
 	if s.BatchSize.Set {
 		out.BatchSize = s.BatchSize.V
 	}
 	out.MaximumBatchingWindow = s.MaximumBatchingWindowInSeconds.V
 	switch {
-	case s.Queue.Set && s.QueueARN.Set:
-		c.ds.Errorf(diag.SQSQueue, s.QueueARN.Key, "set either queue or queue_arn, not both").Hint("queue is a name in this account and region; queue_arn any queue")
-	case !s.Queue.Set && !s.QueueARN.Set:
-		c.ds.Errorf(diag.SQSQueue, trigger.Key, "sqs needs queue (the queue's name) or queue_arn")
+	case countSet(s.Queue, s.QueueARN, s.QueueResource) > 1:
+		second := s.QueueARN
+		if !s.Queue.Set || !s.QueueARN.Set {
+			second = s.QueueResource
+		}
+		c.ds.Errorf(diag.SQSQueue, second.Key, "set one of queue, queue_arn and queue_resource, not more").
+			Hint("queue is a name in this account and region; queue_arn any queue; queue_resource a queue your merge template declares")
+	case !s.Queue.Set && !s.QueueARN.Set && !s.QueueResource.Set:
+		c.ds.Errorf(diag.SQSQueue, trigger.Key, "sqs needs queue (the queue's name), queue_arn or queue_resource (a queue in your merge template)")
 	case s.Queue.Set && (strings.HasPrefix(s.Queue.V, "https:") || strings.HasPrefix(s.Queue.V, "http:")):
 		c.ds.Errorf(diag.SQSQueue, s.Queue.Range, "queue must be the queue's name, not its URL").
 			Hint("write queue: %s", s.Queue.V[strings.LastIndex(s.Queue.V, "/")+1:])
@@ -276,6 +287,13 @@ func (c *checker) sqs(s *manifest.SQSSource, trigger manifest.Value[string]) *SQ
 		c.arn(s.QueueARN, "sqs", "", "an SQS queue")
 	}
 	fifo := strings.HasSuffix(s.Queue.V, ".fifo") || strings.HasSuffix(s.QueueARN.V, ".fifo")
+	c.sqsBatch(s, out, fifo)
+	return out
+}
+
+// sqsBatch applies SQS's batching limits; fifo says whether the queue is
+// a FIFO queue (for queue_resource, its merge template says).
+func (c *checker) sqsBatch(s *manifest.SQSSource, out *SQS, fifo bool) {
 	switch {
 	case fifo && out.BatchSize > awsfacts.MaxFIFOBatchSize:
 		c.ds.Errorf(diag.SQSBatch, s.BatchSize.Range, "batch_size %d is too large for a FIFO queue; the limit is %d", out.BatchSize, awsfacts.MaxFIFOBatchSize).
@@ -291,11 +309,22 @@ func (c *checker) sqs(s *manifest.SQSSource, trigger manifest.Value[string]) *SQ
 			d.Hint("add maximum_batching_window_in_seconds: 1 (or more), or use batch_size: %d", awsfacts.MaxFIFOBatchSize)
 		}
 	}
-	return out
+}
+
+// countSet counts the values set.
+func countSet(vs ...manifest.Value[string]) int {
+	n := 0
+	for _, v := range vs {
+		if v.Set {
+			n++
+		}
+	}
+	return n
 }
 
 func (c *checker) kinesis(s *manifest.KinesisSource, trigger manifest.Value[string]) *Kinesis {
-	out := &Kinesis{Stream: s.Stream.V, StreamARN: s.StreamARN.V, BatchSize: 100, StartingPosition: "LATEST",
+	out := &Kinesis{Stream: s.Stream.V, StreamARN: s.StreamARN.V, StreamResource: s.StreamResource.V, ResourceAt: s.StreamResource.Range,
+		BatchSize: 100, StartingPosition: "LATEST",
 		MaximumBatchingWindow: s.MaximumBatchingWindowInSeconds.V, ReportBatchItemFailures: s.ReportBatchItemFailures.V}
 	if s.BatchSize.Set {
 		out.BatchSize = s.BatchSize.V
@@ -304,11 +333,15 @@ func (c *checker) kinesis(s *manifest.KinesisSource, trigger manifest.Value[stri
 		out.StartingPosition = s.StartingPosition.V
 	}
 	switch {
-	case s.Stream.Set && s.StreamARN.Set:
-		c.ds.Errorf(diag.StreamSource, s.StreamARN.Key, "set either stream or stream_arn, not both").
-			Hint("stream is a name in this account and region; stream_arn any stream")
-	case !s.Stream.Set && !s.StreamARN.Set:
-		c.ds.Errorf(diag.StreamSource, trigger.Key, "kinesis needs stream (the stream's name) or stream_arn")
+	case countSet(s.Stream, s.StreamARN, s.StreamResource) > 1:
+		second := s.StreamARN
+		if !s.Stream.Set || !s.StreamARN.Set {
+			second = s.StreamResource
+		}
+		c.ds.Errorf(diag.StreamSource, second.Key, "set one of stream, stream_arn and stream_resource, not more").
+			Hint("stream is a name in this account and region; stream_arn any stream; stream_resource a stream your merge template declares")
+	case !s.Stream.Set && !s.StreamARN.Set && !s.StreamResource.Set:
+		c.ds.Errorf(diag.StreamSource, trigger.Key, "kinesis needs stream (the stream's name), stream_arn or stream_resource (a stream in your merge template)")
 	case s.Stream.Set && strings.HasPrefix(s.Stream.V, "arn:"):
 		c.ds.Errorf(diag.StreamSource, s.Stream.Range, "stream must be the stream's name, not its ARN").Hint("write stream_arn: %s instead", s.Stream.V)
 	case s.StreamARN.Set:
@@ -317,14 +350,22 @@ func (c *checker) kinesis(s *manifest.KinesisSource, trigger manifest.Value[stri
 	return out
 }
 
-func (c *checker) dynamodb(s *manifest.DynamoDBSource) *DynamoDB {
-	out := &DynamoDB{StreamARN: s.StreamARN.V, BatchSize: 100, StartingPosition: "LATEST",
+func (c *checker) dynamodb(s *manifest.DynamoDBSource, trigger manifest.Value[string]) *DynamoDB {
+	out := &DynamoDB{StreamARN: s.StreamARN.V, StreamResource: s.StreamResource.V, ResourceAt: s.StreamResource.Range,
+		BatchSize: 100, StartingPosition: "LATEST",
 		MaximumBatchingWindow: s.MaximumBatchingWindowInSeconds.V, ReportBatchItemFailures: s.ReportBatchItemFailures.V}
 	if s.BatchSize.Set {
 		out.BatchSize = s.BatchSize.V
 	}
 	if s.StartingPosition.Set {
 		out.StartingPosition = s.StartingPosition.V
+	}
+	switch {
+	case s.StreamARN.Set && s.StreamResource.Set:
+		c.ds.Errorf(diag.StreamSource, s.StreamResource.Key, "set either stream_arn or stream_resource, not both").
+			Hint("stream_arn is an existing table's stream; stream_resource a table your merge template declares")
+	case !s.StreamARN.Set && !s.StreamResource.Set:
+		c.ds.Errorf(diag.StreamSource, trigger.Key, "dynamodb needs stream_arn (a table's stream ARN) or stream_resource (a table in your merge template)")
 	}
 	if s.StreamARN.Set && c.arn(s.StreamARN, "dynamodb", "table/", "a DynamoDB stream") && !strings.Contains(s.StreamARN.V, "/stream/") {
 		c.ds.Errorf(diag.StreamSource, s.StreamARN.Range, "%q is a table ARN, not a stream ARN", s.StreamARN.V).
@@ -495,17 +536,21 @@ var (
 )
 
 // configValues checks the shape of configuration values at every layer
-// they are written, so a typo in an unused stage is caught too.
+// they are written, so a typo in an unused stage is caught too. Values
+// written with placeholders are checked as each stage expands them
+// (stagevalues.go).
 func (c *checker) configValues() {
 	check := func(cfg *manifest.Config) {
 		c.arn(cfg.IAMRoleARN, "iam", "role/", "an IAM role")
 		for _, l := range cfg.Layers.Items {
-			c.arn(l, "lambda", "layer:", "a Lambda layer version")
+			if !l.Templated() {
+				c.arn(l, "lambda", "layer:", "a Lambda layer version")
+			}
 		}
 		ids := func(l manifest.List, re *regexp.Regexp, what, example string) {
 			for _, it := range l.Items {
-				if !re.MatchString(it.V) {
-					c.ds.Errorf(diag.ResourceID, it.Range, "%q is not %s", it.V, what).Hint("they look like %s", example)
+				if !it.Templated() {
+					c.resourceID(it, re, what, example)
 				}
 			}
 		}
@@ -514,7 +559,9 @@ func (c *checker) configValues() {
 		ids(cfg.APIGatewayEndpointVPCE, vpceID, "a VPC endpoint ID", "vpce-0123456789abcdef0")
 		for _, d := range []*manifest.Domain{cfg.APIGatewayCustomDomain, cfg.WebsocketAPICustomDomain} {
 			if d != nil {
-				c.arn(d.CertificateARN, "acm", "certificate/", "an ACM certificate")
+				if !d.CertificateARN.Templated() {
+					c.arn(d.CertificateARN, "acm", "certificate/", "an ACM certificate")
+				}
 				c.tags(d.Tags, "API Gateway")
 				if len(d.Tags.Entries) > awsfacts.MaxTags {
 					c.ds.Errorf(diag.TagsCount, d.Tags.Key, "the custom domain has %d tags; API Gateway takes at most %d", len(d.Tags.Entries), awsfacts.MaxTags)
@@ -533,6 +580,13 @@ func (c *checker) configValues() {
 		for _, fc := range st.LambdaFunctions {
 			check(&fc.Config)
 		}
+	}
+}
+
+// resourceID reports v when it is not an ID of the form re matches.
+func (c *checker) resourceID(v manifest.Value[string], re *regexp.Regexp, what, example string) {
+	if !re.MatchString(v.V) {
+		c.ds.Errorf(diag.ResourceID, v.Range, "%q is not %s", v.V, what).Hint("they look like %s", example)
 	}
 }
 

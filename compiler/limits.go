@@ -75,22 +75,27 @@ func (c *checker) tags(m manifest.Map, of string) {
 			c.ds.Errorf(diag.Tag, e.Key.Key, "tag key %q holds a character %s refuses", k, of).
 				Hint("tag keys and values hold letters, digits, spaces and _ . : / = + - @")
 		}
-		if !e.Value.Set || e.Value.Tagged {
-			continue // not a string: the schema reports it
+		if !e.Value.Set || e.Value.Tagged || e.Value.Templated() {
+			continue // not a string (the schema reports it), or one checked per stage
 		}
-		v := e.Value.V
-		switch {
-		case utf8.RuneCountInString(v) > awsfacts.MaxTagValue:
-			c.ds.Errorf(diag.Tag, e.Value.Range, "the value of tag %s is %d characters long; the limit is %d", k, utf8.RuneCountInString(v), awsfacts.MaxTagValue)
-		case !awsfacts.TagChars.MatchString(v):
-			c.ds.Errorf(diag.Tag, e.Value.Range, "the value of tag %s holds a character %s refuses", k, of).
-				Hint("tag keys and values hold letters, digits, spaces and _ . : / = + - @")
-		case len(v) >= 4 && strings.EqualFold(v[:4], "aws:"):
-			// CloudFormation applies it, but a tag with the reserved
-			// prefix can then be neither changed nor removed.
-			c.ds.Warnf(diag.TagReservedValue, e.Value.Range, "the value of tag %s starts with aws:, which AWS reserves", k).
-				Hint("once applied, a tag whose key or value starts with aws: cannot be updated or removed")
-		}
+		c.tagValue(k, e.Value, of)
+	}
+}
+
+// tagValue checks the value of tag k (of a resource of service of).
+func (c *checker) tagValue(k string, value manifest.Value[string], of string) {
+	v, at := value.V, value.Range
+	switch {
+	case utf8.RuneCountInString(v) > awsfacts.MaxTagValue:
+		c.ds.Errorf(diag.Tag, at, "the value of tag %s is %d characters long; the limit is %d", k, utf8.RuneCountInString(v), awsfacts.MaxTagValue)
+	case !awsfacts.TagChars.MatchString(v):
+		c.ds.Errorf(diag.Tag, at, "the value of tag %s holds a character %s refuses", k, of).
+			Hint("tag keys and values hold letters, digits, spaces and _ . : / = + - @")
+	case len(v) >= 4 && strings.EqualFold(v[:4], "aws:"):
+		// CloudFormation applies it, but a tag with the reserved
+		// prefix can then be neither changed nor removed.
+		c.ds.Warnf(diag.TagReservedValue, at, "the value of tag %s starts with aws:, which AWS reserves", k).
+			Hint("once applied, a tag whose key or value starts with aws: cannot be updated or removed")
 	}
 }
 
@@ -218,6 +223,12 @@ func kvSize(kv stages.KV) int {
 	if kv.Key == "" {
 		return 0
 	}
-	b, _ := json.Marshal(kv.Value)
+	var v any = kv.Value
+	if kv.Intrinsic != nil {
+		// Known only when deployed: its JSON stands in, as the merged
+		// template's check counts it.
+		v = kv.Intrinsic
+	}
+	b, _ := json.Marshal(v)
 	return len(kv.Key) + len(b)
 }

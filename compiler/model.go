@@ -190,6 +190,10 @@ type Route struct {
 	// comparing it with the path's other methods would report the same
 	// mistake twice.
 	corsBroken bool
+	// StageCORS holds the route's CORS in each stage when its
+	// configuration takes stage values (nil when every stage has CORS);
+	// CORS is the packaged stage's.
+	StageCORS map[string]*CORS
 }
 
 // CORS is a route's effective CORS configuration.
@@ -228,6 +232,9 @@ type Authorizer struct {
 	// Function is the builtin authorizer's Lambda.
 	Function *Function
 	At       diag.Range
+	// StageHeader holds the header in each stage when it takes stage
+	// values (nil otherwise); Header is the packaged stage's.
+	StageHeader map[string]string
 }
 
 // FunctionKind says what invokes a Lambda.
@@ -357,13 +364,21 @@ type S3 struct {
 	BucketResourceAt diag.Range
 }
 
-// SNS is a checked sns trigger: Topic is a name or an ARN.
-type SNS struct{ Topic string }
+// SNS is a checked sns trigger: Topic is a name or an ARN, or
+// TopicResource the logical ID of a topic a merge template defines.
+type SNS struct {
+	Topic         string
+	TopicResource string
+	// ResourceAt is where the *_resource key is written.
+	ResourceAt diag.Range
+}
 
 // SQS is a checked sqs trigger with Chalice's defaults applied.
 type SQS struct {
 	Queue                   string
 	QueueARN                string
+	QueueResource           string
+	ResourceAt              diag.Range
 	BatchSize               int
 	MaximumBatchingWindow   int
 	MaximumConcurrency      int // 0: not set
@@ -374,15 +389,20 @@ type SQS struct {
 type Kinesis struct {
 	Stream                  string
 	StreamARN               string
+	StreamResource          string
+	ResourceAt              diag.Range
 	BatchSize               int
 	StartingPosition        string
 	MaximumBatchingWindow   int
 	ReportBatchItemFailures bool
 }
 
-// DynamoDB is a checked dynamodb trigger.
+// DynamoDB is a checked dynamodb trigger: StreamARN, or StreamResource,
+// the logical ID of the table whose stream it reads.
 type DynamoDB struct {
 	StreamARN               string
+	StreamResource          string
+	ResourceAt              diag.Range
 	BatchSize               int
 	StartingPosition        string
 	MaximumBatchingWindow   int

@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/chalc-dev/chalc/awsfacts"
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/manifest"
 )
@@ -364,6 +365,22 @@ func (c *checker) corsFor(rt *Route, r *manifest.Route) {
 	rt.corsBroken = corsBroken(src)
 	if src != nil {
 		rt.CORSAt = src.Key
+		if rt.CORS != nil && src.Object && len(manifest.Templates(src)) > 0 {
+			// The written configurations are compared below (every
+			// route's CORS takes api_handler's environment: equal as
+			// written, equal in every stage); each stage's is made in
+			// stagevalues.go.
+			rt.StageCORS = map[string]*CORS{}
+			c.addSite(awsfacts.APIHandlerFunctionName, manifest.Templates(src), func(x *siteExpander) {
+				e := manifest.ExpandCopy(src, x.expand, x.number)
+				cors := corsFrom(e)
+				if cors.MaxAge != nil && *cors.MaxAge < 0 {
+					c.ds.Errorf(diag.CORS, e.MaxAge.Range, "max_age must be 0 or more, not %d", *cors.MaxAge)
+				}
+				rt.CORS = cors
+				rt.StageCORS[x.stage.Name] = cors
+			})
+		}
 	}
 	for _, o := range c.byPath[rt.Path] {
 		if rt.CORS != nil && o.Method == "OPTIONS" {
@@ -388,18 +405,23 @@ func (c *checker) corsFor(rt *Route, r *manifest.Route) {
 // authorizers checks the authorizers of the app or of a fragment.
 func (c *checker) authorizers(list []*manifest.Authorizer, s blueprintScope) {
 	for _, a := range list {
-		au := &Authorizer{Key: a.Key.V, Type: AuthorizerType(a.Type.V), At: a.Key.Key, Header: "Authorization"}
-		if a.Header.Set {
-			au.Header = a.Header.V
+		au := &Authorizer{Key: a.Key.V, Type: AuthorizerType(a.Type.V), At: a.Key.Key}
+		// Its values take stage values: with placeholders they are
+		// checked in each stage (stagevalues.go).
+		if ts := manifest.Templates(a); len(ts) > 0 {
+			c.quietly(func() { c.authorizerValues(au, a) })
+			if a.Header.Templated() {
+				au.StageHeader = map[string]string{}
+			}
+			c.addSite(awsfacts.APIHandlerFunctionName, ts, func(x *siteExpander) {
+				c.authorizerValues(au, manifest.ExpandCopy(a, x.expand, x.number))
+				if au.StageHeader != nil {
+					au.StageHeader[x.stage.Name] = au.Header
+				}
+			})
+		} else {
+			c.authorizerValues(au, a)
 		}
-		if a.TTLSeconds.Set {
-			v := a.TTLSeconds.V
-			au.TTLSeconds = &v
-		}
-		au.ProviderARNs = a.ProviderARNs.Strings()
-		au.AuthorizerURI = a.AuthorizerURI.V
-		au.InvokeRoleARN = a.InvokeRoleARN.V
-		au.ExecutionRole = a.ExecutionRole.V
 		name := a.Key.V
 		if a.Name.Set {
 			name = a.Name.V
@@ -411,18 +433,12 @@ func (c *checker) authorizers(list []*manifest.Authorizer, s blueprintScope) {
 			au.SecurityName = "sigv4"
 		case AuthCognito:
 			au.SecurityName = name
-			for _, p := range a.ProviderARNs.Items {
-				c.arn(p, "cognito-idp", "userpool/", "a Cognito user pool")
-			}
 		case AuthCustom:
 			au.SecurityName = name
-			c.arn(a.AuthorizerURI, "apigateway", "lambda:path/", "an API Gateway Lambda invocation URI")
-			c.arn(a.InvokeRoleARN, "iam", "role/", "an IAM role")
 		case AuthBuiltin:
 			fname := s.name(a.Key.V)
 			au.Key = fname
 			au.SecurityName = fname
-			c.arn(a.ExecutionRole, "iam", "role/", "an IAM role")
 			fn := &Function{Name: fname, Kind: FuncAuthorizer, At: a.Key.Key,
 				Handler: &HandlerRef{Package: c.fragmentPackage(a.Fragment), Name: a.Handler.V, At: a.Handler.At()}}
 			au.Function = fn
@@ -442,6 +458,38 @@ func (c *checker) authorizers(list []*manifest.Authorizer, s blueprintScope) {
 		if s.fragment != nil {
 			c.fragmentAuthorizers = append(c.fragmentAuthorizers, scopedAuthorizer{fragment: s.fragment, entry: s.entry, key: a.Key.V, auth: au})
 		}
+	}
+}
+
+// authorizerValues sets the values of au that a can take per stage, and
+// checks them.
+func (c *checker) authorizerValues(au *Authorizer, a *manifest.Authorizer) {
+	au.Header = "Authorization"
+	if a.Header.Set {
+		au.Header = a.Header.V
+	}
+	au.TTLSeconds = nil
+	if a.TTLSeconds.Set {
+		v := a.TTLSeconds.V
+		au.TTLSeconds = &v
+		if a.TTLSeconds.Templated() && (v < 0 || v > awsfacts.MaxAuthorizerTTL) {
+			c.ds.Errorf(diag.Authorizer, a.TTLSeconds.Range, "ttl_seconds must be between 0 and %d (seconds), not %d", awsfacts.MaxAuthorizerTTL, v)
+		}
+	}
+	au.ProviderARNs = a.ProviderARNs.Strings()
+	au.AuthorizerURI = a.AuthorizerURI.V
+	au.InvokeRoleARN = a.InvokeRoleARN.V
+	au.ExecutionRole = a.ExecutionRole.V
+	switch au.Type {
+	case AuthCognito:
+		for _, p := range a.ProviderARNs.Items {
+			c.arn(p, "cognito-idp", "userpool/", "a Cognito user pool")
+		}
+	case AuthCustom:
+		c.arn(a.AuthorizerURI, "apigateway", "lambda:path/", "an API Gateway Lambda invocation URI")
+		c.arn(a.InvokeRoleARN, "iam", "role/", "an IAM role")
+	case AuthBuiltin:
+		c.arn(a.ExecutionRole, "iam", "role/", "an IAM role")
 	}
 }
 

@@ -199,6 +199,16 @@ const (
 	GeneratedReference Code = "generated-reference"
 	// FunctionNameLength: an explicit FunctionName over Lambda's 64 characters.
 	FunctionNameLength Code = "function-name-length"
+	// Placeholder: a stage-value placeholder of the wrong form, or in a field that takes none.
+	Placeholder Code = "placeholder"
+	// PlaceholderUndefined: ${env:NAME} names a variable a stage does not set for the function (or sets to an intrinsic).
+	PlaceholderUndefined Code = "placeholder-undefined"
+	// TriggerResource: topic_resource, queue_resource or stream_resource names no resource of the right type in the merge templates.
+	TriggerResource Code = "trigger-resource"
+	// EnvIntrinsic: an environment variable's intrinsic function chalc cannot pass on (a placeholder naming it, an unknown function).
+	EnvIntrinsic Code = "env-intrinsic"
+	// DependencyCycle: resources of the merged template depend on each other in a circle.
+	DependencyCycle Code = "dependency-cycle"
 )
 
 // CodeInfo documents a code.
@@ -257,6 +267,7 @@ var Catalog = []CodeInfo{
 	{ContentTypes, KindManifest, "content_types empty, or mixing binary and non-binary types", "list the types the route accepts, binary or not"},
 	{Scopes, KindManifest, "scopes on a route without a cognito_user_pool authorizer", "remove scopes, or use a cognito_user_pool authorizer"},
 	{CORS, KindManifest, "a CORS configuration API Gateway cannot build (OPTIONS declared, two configs on one path)", "let chalc add OPTIONS; give a path's methods one CORS config"},
+	{Placeholder, KindManifest, "a stage-value placeholder of the wrong form, or in a field that takes none", "write ${env:NAME}, ${stage} or ${app_name} in a field that takes stage values ($${ for a literal ${)"},
 	{Authorizer, KindManifest, "an authorizer that is not declared, or whose API Gateway name another has", "declare it under authorizers:, or give it its own name"},
 	{Output, KindFile, "chalc cannot write its output (the output directory, chalc_gen.go, a cache)", "check the directory's permissions and free space"},
 	{NoManifest, KindFile, "there is no chalice.yaml in the project directory", "run chalc new-project NAME, or pass --project DIR"},
@@ -267,6 +278,8 @@ var Catalog = []CodeInfo{
 	{IAMRole, KindConfig, "manage_iam_role: false without iam_role_arn", "add iam_role_arn"},
 	{Endpoint, KindConfig, "PRIVATE endpoint settings that do not fit together", "PRIVATE needs exactly one of api_gateway_endpoint_vpce and api_gateway_policy_file"},
 	{Certificate, KindConfig, "a custom domain certificate in a region that cannot serve it", "use a certificate in us-east-1 for an EDGE endpoint"},
+	{PlaceholderUndefined, KindConfig, "${env:NAME} names a variable a stage does not set for the function (or sets to an intrinsic)", "set NAME in the environment_variables of every stage that lacks it (the message lists them)"},
+	{EnvIntrinsic, KindConfig, "an environment variable's intrinsic function chalc cannot pass on (a placeholder naming it, an unknown function)", "use !Ref, !GetAtt, !Sub, !Join, !ImportValue, !Select, !If, !FindInMap or !Base64, or a plain string"},
 	{EnvVarName, KindLimit, "an environment variable name Lambda rejects or reserves", "use letters, digits and _, starting with a letter, not a reserved name"},
 	{EnvSize, KindLimit, "a function's environment variables over Lambda's 4 KB", "keep large values in SSM Parameter Store or S3"},
 	{Tag, KindLimit, "a tag key or value AWS rejects (reserved prefix, length, characters)", "see the message; keys and values hold letters, digits, spaces and _ . : / = + - @"},
@@ -286,6 +299,8 @@ var Catalog = []CodeInfo{
 	{HandlerSignature, KindGo, "a handler's signature does not fit what calls it (a route, an event, an authorizer)", "use one of the signatures the hint lists"},
 	{HandlerResult, KindGo, "a handler's result cannot be sent (encoding/json cannot encode it, a bare []byte on a JSON route)", "return a JSON-encodable type, or a binary Content-Type for bytes"},
 	{BucketResource, KindTemplate, "bucket_resource names no AWS::S3::Bucket of the merged template", "declare the bucket in a --merge-template, or use bucket:"},
+	{TriggerResource, KindTemplate, "topic_resource, queue_resource or stream_resource names no resource of the right type in the merge templates", "declare it in a --merge-template, or fix the name (see the did-you-mean hint)"},
+	{DependencyCycle, KindTemplate, "resources of the merged template depend on each other in a circle", "break one edge of the cycle the message lists (often: pass a name, not a Ref)"},
 	{MergeTemplate, KindTemplate, "a merge template that is empty, not a mapping, or replaces a value of another kind", "make it a mapping that changes the generated template"},
 	{TemplateResource, KindTemplate, "a resource that is not a mapping with a Type, takes an ID SAM generates, or has Properties, DependsOn or Condition of the wrong shape", "give it a Type, rename it, or write the attribute as the message says"},
 	{TemplateReference, KindTemplate, "a Ref, GetAtt, Sub, DependsOn or Condition naming what the template does not define", "define it, or fix the name (see the did-you-mean hint)"},

@@ -16,7 +16,11 @@ import (
 // step, which always runs on the same nodes, reports it with a better
 // message. The decoder itself reports nothing.
 
-type decoder struct{ doc *Document }
+type decoder struct {
+	doc *Document
+	// ph collects the document's stage values (placeholder.go).
+	ph *Placeholders
+}
 
 func (d *decoder) rng(n *Node) diag.Range { return d.doc.Range(n) }
 
@@ -38,6 +42,27 @@ func (d *decoder) str(k, v *Node) Value[string] {
 	return out
 }
 
+// stageStr is str for a field that takes stage values.
+func (d *decoder) stageStr(k, v *Node) Value[string] {
+	out := d.str(k, v)
+	if out.Set && !out.Tagged {
+		out.Template = d.template(v)
+	}
+	return out
+}
+
+// template records v as a value of a field that takes stage values and
+// returns its Template, or nil when it holds no placeholder or escape.
+func (d *decoder) template(v *Node) *Template {
+	d.ph.allow(v)
+	if !hasPlaceholderSyntax(v.Value) {
+		return nil
+	}
+	t := parseTemplate(v.Value, d.rng(v), func(i, j int) diag.Range { return d.doc.placeholderRange(v, i, j) })
+	d.ph.Templates = append(d.ph.Templates, t)
+	return t
+}
+
 // customTag: a scalar with a tag like !Ref, which the parser reported;
 // reading it as its string keeps one mistake from causing more errors.
 func customTag(n *Node) bool { return !strings.HasPrefix(n.ShortTag(), "!!") }
@@ -47,6 +72,18 @@ func (d *decoder) integer(k, v *Node) Value[int] {
 	if v != nil && v.Kind == ScalarNode && v.ShortTag() == TagInt {
 		if i, ok := parseInt(v.Value); ok {
 			out.V, out.Set = i, true
+		}
+	}
+	return out
+}
+
+// stageInteger is integer for a field that takes stage values: a string
+// with a placeholder ("${env:TTL}") is a number once expanded.
+func (d *decoder) stageInteger(k, v *Node) Value[int] {
+	out := d.integer(k, v)
+	if v != nil && v.Kind == ScalarNode && v.ShortTag() == TagStr {
+		if t := d.template(v); t != nil {
+			out.Set, out.Template = true, t
 		}
 	}
 	return out
@@ -83,7 +120,10 @@ func (d *decoder) boolean(k, v *Node) Value[bool] {
 	return out
 }
 
-func (d *decoder) list(k, v *Node) List {
+func (d *decoder) list(k, v *Node) List { return d.listOf(k, v, false) }
+
+// listOf decodes a list of strings; stage: its items take stage values.
+func (d *decoder) listOf(k, v *Node, stage bool) List {
 	out := List{Key: d.rng(k), Range: d.rng(v)}
 	if v == nil {
 		return out
@@ -93,19 +133,35 @@ func (d *decoder) list(k, v *Node) List {
 		out.Set = true
 		for _, it := range v.Content {
 			if it.Kind == ScalarNode && it.ShortTag() == TagStr {
-				out.Items = append(out.Items, Value[string]{V: it.Value, Set: true, Key: d.rng(k), Range: d.rng(it)})
+				item := Value[string]{V: it.Value, Set: true, Key: d.rng(k), Range: d.rng(it)}
+				if stage {
+					item.Template = d.template(it)
+				}
+				out.Items = append(out.Items, item)
 			}
 		}
 	case ScalarNode:
 		if v.ShortTag() == TagStr {
 			out.Set, out.Scalar = true, true
-			out.Items = []Value[string]{{V: v.Value, Set: true, Key: d.rng(k), Range: d.rng(v)}}
+			item := Value[string]{V: v.Value, Set: true, Key: d.rng(k), Range: d.rng(v)}
+			if stage {
+				item.Template = d.template(v)
+			}
+			out.Items = []Value[string]{item}
 		}
 	}
 	return out
 }
 
-func (d *decoder) strMap(k, v *Node) Map {
+func (d *decoder) strMap(k, v *Node) Map { return d.mapOf(k, v, mapOptions{}) }
+
+// mapOptions say what the values of a string map may be besides strings.
+type mapOptions struct {
+	stage     bool // strings take stage values (tags)
+	intrinsic bool // a value may be an intrinsic function (environment_variables)
+}
+
+func (d *decoder) mapOf(k, v *Node, o mapOptions) Map {
 	out := Map{Key: d.rng(k), Range: d.rng(v)}
 	if v == nil || v.Kind != MappingNode {
 		return out
@@ -113,14 +169,32 @@ func (d *decoder) strMap(k, v *Node) Map {
 	out.Set = true
 	pairs(v, func(kk, vv *Node) {
 		e := Entry{Key: Value[string]{V: kk.Value, Set: true, Key: d.rng(kk), Range: d.rng(kk)}}
-		if vv.Kind == ScalarNode && vv.ShortTag() == TagStr {
+		switch {
+		case vv.Kind == ScalarNode && vv.ShortTag() == TagStr:
 			e.Value = Value[string]{V: vv.Value, Set: true, Key: d.rng(kk), Range: d.rng(vv)}
-		} else {
+			if o.stage {
+				e.Value.Template = d.template(vv)
+			}
+		case o.intrinsic && IntrinsicNode(vv):
+			e.Value = Value[string]{Key: d.rng(kk), Range: d.rng(vv)}
+			e.Intrinsic = anyValue(vv)
+		default:
 			e.Value = Value[string]{Key: d.rng(kk), Range: d.rng(vv)}
 		}
 		out.Entries = append(out.Entries, e)
 	})
 	return out
+}
+
+// IntrinsicNode reports whether n is written as a CloudFormation
+// intrinsic function: a mapping whose only key is Ref or starts with
+// "Fn::" (the parser has turned short forms such as !Ref into it).
+func IntrinsicNode(n *Node) bool {
+	if n == nil || n.Kind != MappingNode || len(n.Content) != 2 {
+		return false
+	}
+	k := n.Content[0].Value
+	return k == "Ref" || strings.HasPrefix(k, "Fn::")
 }
 
 // The model's structs name their manifest keys in `key:"..."` tags, and
@@ -134,6 +208,46 @@ type keyField struct {
 	decode func(d *decoder, k, v *Node, dst reflect.Value)
 }
 
+// A key tag may carry options after the key: `key:"bucket,stage"`.
+//
+//	stage      the field takes stage values (placeholder.go)
+//	intrinsic  a value of the map may be a CloudFormation intrinsic
+type keyOptions struct{ stage, intrinsic bool }
+
+// parseKeyTag splits a key tag into the key and its options.
+func parseKeyTag(tag string) (string, keyOptions) {
+	key, rest, _ := strings.Cut(tag, ",")
+	var o keyOptions
+	for _, opt := range strings.Split(rest, ",") {
+		switch opt {
+		case "stage":
+			o.stage = true
+		case "intrinsic":
+			o.intrinsic = true
+		case "":
+		default:
+			panic("manifest: unknown key tag option " + opt)
+		}
+	}
+	return key, o
+}
+
+// StageKeys lists the keys of the model's fields that take stage values,
+// as "<struct>.<key>" (for the test that pins the schema to them).
+func StageKeys() []string {
+	var out []string
+	for _, t := range []reflect.Type{reflect.TypeFor[CORS](), reflect.TypeFor[Authorizer](), reflect.TypeFor[Schedule](),
+		reflect.TypeFor[S3Source](), reflect.TypeFor[SNSSource](), reflect.TypeFor[SQSSource](), reflect.TypeFor[KinesisSource](),
+		reflect.TypeFor[DynamoDBSource](), reflect.TypeFor[Domain](), reflect.TypeFor[Config]()} {
+		for _, f := range reflect.VisibleFields(t) {
+			if key, o := parseKeyTag(f.Tag.Get("key")); o.stage {
+				out = append(out, t.Name()+"."+key)
+			}
+		}
+	}
+	return out
+}
+
 // keyFields caches the tagged fields of each struct type, by key.
 var keyFields sync.Map // reflect.Type → map[string]keyField
 
@@ -143,11 +257,11 @@ func fieldsOf(t reflect.Type) map[string]keyField {
 	}
 	m := map[string]keyField{}
 	for _, f := range reflect.VisibleFields(t) {
-		key := f.Tag.Get("key")
+		key, opts := parseKeyTag(f.Tag.Get("key"))
 		if key == "" {
 			continue
 		}
-		dec := fieldDecoder(f.Type)
+		dec := fieldDecoder(f.Type, opts)
 		if dec == nil {
 			panic(fmt.Sprintf("manifest: no decoder for %s.%s (%s)", t.Name(), f.Name, f.Type))
 		}
@@ -159,19 +273,26 @@ func fieldsOf(t reflect.Type) map[string]keyField {
 
 // fieldDecoder decodes a value into a field of type t, one of the types
 // the model uses; nil for any other.
-func fieldDecoder(t reflect.Type) func(d *decoder, k, v *Node, dst reflect.Value) {
+func fieldDecoder(t reflect.Type, o keyOptions) func(d *decoder, k, v *Node, dst reflect.Value) {
 	set := func(x any, dst reflect.Value) { dst.Set(reflect.ValueOf(x)) }
 	switch t {
 	case reflect.TypeFor[Value[string]]():
+		if o.stage {
+			return func(d *decoder, k, v *Node, dst reflect.Value) { set(d.stageStr(k, v), dst) }
+		}
 		return func(d *decoder, k, v *Node, dst reflect.Value) { set(d.str(k, v), dst) }
 	case reflect.TypeFor[Value[int]]():
+		if o.stage {
+			return func(d *decoder, k, v *Node, dst reflect.Value) { set(d.stageInteger(k, v), dst) }
+		}
 		return func(d *decoder, k, v *Node, dst reflect.Value) { set(d.integer(k, v), dst) }
 	case reflect.TypeFor[Value[bool]]():
 		return func(d *decoder, k, v *Node, dst reflect.Value) { set(d.boolean(k, v), dst) }
 	case reflect.TypeFor[List]():
-		return func(d *decoder, k, v *Node, dst reflect.Value) { set(d.list(k, v), dst) }
+		return func(d *decoder, k, v *Node, dst reflect.Value) { set(d.listOf(k, v, o.stage), dst) }
 	case reflect.TypeFor[Map]():
-		return func(d *decoder, k, v *Node, dst reflect.Value) { set(d.strMap(k, v), dst) }
+		mo := mapOptions{stage: o.stage, intrinsic: o.intrinsic}
+		return func(d *decoder, k, v *Node, dst reflect.Value) { set(d.mapOf(k, v, mo), dst) }
 	case reflect.TypeFor[*CORS]():
 		return func(d *decoder, k, v *Node, dst reflect.Value) { set(d.cors(k, v), dst) }
 	case reflect.TypeFor[*Domain]():
@@ -242,8 +363,8 @@ func AnyValue(n *Node) any { return anyValue(n) }
 // of blueprints are attached from frags (keyed by absolute path), as
 // Load resolves them.
 func Decode(doc *Document, frags map[string]*Fragment) *Manifest {
-	d := &decoder{doc: doc}
 	m := &Manifest{Doc: doc}
+	d := &decoder{doc: doc, ph: &m.Placeholders}
 	pairs(doc.Root, func(k, v *Node) {
 		if d.field(m, k, v) {
 			return
@@ -287,8 +408,8 @@ func Decode(doc *Document, frags map[string]*Fragment) *Manifest {
 
 // DecodeFragment builds a blueprint fragment from its document.
 func DecodeFragment(doc *Document) *Fragment {
-	d := &decoder{doc: doc}
 	f := &Fragment{Doc: doc}
+	d := &decoder{doc: doc, ph: &f.Placeholders}
 	pairs(doc.Root, func(k, v *Node) {
 		switch k.Value {
 		case "handlers":
@@ -379,6 +500,7 @@ func (d *decoder) functions(v *Node, f *Fragment) []*Function {
 				pairs(v, func(k, v *Node) {
 					if k.Value == "event_pattern" {
 						c.EventPattern = Value[any]{V: anyValue(v), Set: v.Kind == MappingNode, Key: d.rng(k), Range: d.rng(v)}
+						d.patternStrings(c, v, nil)
 					}
 				})
 				fn.CloudWatchEvent = c
@@ -412,11 +534,31 @@ func (d *decoder) functions(v *Node, f *Fragment) []*Function {
 	return out
 }
 
+// patternStrings records the strings of an event pattern: every one
+// takes stage values (EventBridge matches on values an app usually gets
+// from its environment: a bucket, an account, a detail-type).
+func (d *decoder) patternStrings(c *CloudWatchEvent, n *Node, path []any) {
+	switch n.Kind {
+	case MappingNode:
+		pairs(n, func(k, v *Node) { d.patternStrings(c, v, append(append([]any(nil), path...), k.Value)) })
+	case SequenceNode:
+		for i, it := range n.Content {
+			d.patternStrings(c, it, append(append([]any(nil), path...), i))
+		}
+	case ScalarNode:
+		if n.ShortTag() == TagStr {
+			if t := d.template(n); t != nil {
+				c.Strings = append(c.Strings, &PatternString{Path: path, Template: t})
+			}
+		}
+	}
+}
+
 func (d *decoder) schedule(k, v *Node) *Schedule {
 	s := &Schedule{Range: d.rng(v)}
 	switch v.Kind {
 	case ScalarNode:
-		s.Expression = d.str(k, v)
+		s.Expression = d.stageStr(k, v)
 	case MappingNode:
 		d.fields(v, s)
 	}

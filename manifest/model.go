@@ -14,7 +14,17 @@ type Value[T any] struct {
 	// Tagged: the value carried a YAML tag such as !Ref (already an
 	// error); checks of its shape are skipped so one mistake is one error.
 	Tagged bool
+	// Template is set when the field takes stage values (a `,stage` key
+	// tag) and the string holds a placeholder or an escape: V is then the
+	// text as written (0 for a number), and the value of each stage is
+	// the template expanded (package stages). Checks of the value's shape
+	// run on the expanded values, stage by stage.
+	Template *Template
 }
+
+// Templated reports whether the value differs per stage or needs
+// expanding (a placeholder, or an escape).
+func (v Value[T]) Templated() bool { return v.Template != nil }
 
 // At returns the most useful position: the value's, else the key's.
 func (v Value[T]) At() diag.Range {
@@ -54,6 +64,11 @@ func (l List) Strings() []string {
 type Entry struct {
 	Key   Value[string]
 	Value Value[string]
+	// Intrinsic is the CloudFormation intrinsic function an
+	// environment_variables value is written as ({"Ref": "Table"}, from
+	// !Ref Table or the long form), as plain JSON values; Value is then
+	// unset.
+	Intrinsic any
 }
 
 // Map is a string-to-string mapping, in document order.
@@ -86,6 +101,9 @@ type Manifest struct {
 	LambdaFunctions []*FunctionConfig
 	Stages          []*Stage
 	StagesKey       diag.Range
+
+	// Placeholders is what the decoder found of stage values.
+	Placeholders Placeholders
 }
 
 // API is the `api:` block.
@@ -105,10 +123,10 @@ type CORS struct {
 	Enabled bool // false for `cors: false`
 	Object  bool // written as a mapping
 
-	AllowOrigin      Value[string] `key:"allow_origin"`
-	AllowHeaders     List          `key:"allow_headers"`
-	ExposeHeaders    List          `key:"expose_headers"`
-	MaxAge           Value[int]    `key:"max_age"`
+	AllowOrigin      Value[string] `key:"allow_origin,stage"`
+	AllowHeaders     List          `key:"allow_headers,stage"`
+	ExposeHeaders    List          `key:"expose_headers,stage"`
+	MaxAge           Value[int]    `key:"max_age,stage"`
 	AllowCredentials Value[bool]   `key:"allow_credentials"`
 }
 
@@ -136,12 +154,12 @@ type Authorizer struct {
 	Type          Value[string] `key:"type"` // builtin | iam | cognito_user_pool | custom
 	Handler       Value[string] `key:"handler"`
 	Name          Value[string] `key:"name"`
-	Header        Value[string] `key:"header"`
-	TTLSeconds    Value[int]    `key:"ttl_seconds"`
-	ExecutionRole Value[string] `key:"execution_role"`
-	ProviderARNs  List          `key:"provider_arns"`
-	AuthorizerURI Value[string] `key:"authorizer_uri"`
-	InvokeRoleARN Value[string] `key:"invoke_role_arn"`
+	Header        Value[string] `key:"header,stage"`
+	TTLSeconds    Value[int]    `key:"ttl_seconds,stage"`
+	ExecutionRole Value[string] `key:"execution_role,stage"`
+	ProviderARNs  List          `key:"provider_arns,stage"`
+	AuthorizerURI Value[string] `key:"authorizer_uri,stage"`
+	InvokeRoleARN Value[string] `key:"invoke_role_arn,stage"`
 
 	Fragment *Fragment
 }
@@ -169,30 +187,41 @@ type Function struct {
 // Schedule is `schedule:` in its short (string) or long form.
 type Schedule struct {
 	Range       diag.Range
-	Expression  Value[string] `key:"expression"`
-	Description Value[string] `key:"description"`
+	Expression  Value[string] `key:"expression,stage"`
+	Description Value[string] `key:"description,stage"`
 }
 
 // CloudWatchEvent is `cloudwatch_event:`.
 type CloudWatchEvent struct {
 	Range        diag.Range
 	EventPattern Value[any] // JSON-compatible value
+	// Strings are the pattern's strings that hold a placeholder or an
+	// escape: the pattern of a stage has each expanded in its place.
+	Strings []*PatternString
+}
+
+// PatternString is a templated string of an event pattern and where it
+// is: the keys and list indexes (int) leading to it.
+type PatternString struct {
+	Path     []any
+	Template *Template
 }
 
 // S3Source is `s3:`.
 type S3Source struct {
 	Range          diag.Range
-	Bucket         Value[string] `key:"bucket"`
+	Bucket         Value[string] `key:"bucket,stage"`
 	BucketResource Value[string] `key:"bucket_resource"`
 	Events         List          `key:"events"`
-	Prefix         Value[string] `key:"prefix"`
-	Suffix         Value[string] `key:"suffix"`
+	Prefix         Value[string] `key:"prefix,stage"`
+	Suffix         Value[string] `key:"suffix,stage"`
 }
 
 // SNSSource is `sns:`.
 type SNSSource struct {
-	Range diag.Range
-	Topic Value[string] `key:"topic"`
+	Range         diag.Range
+	Topic         Value[string] `key:"topic,stage"`
+	TopicResource Value[string] `key:"topic_resource"`
 }
 
 // Batching holds the keys every polled event source (sqs, kinesis,
@@ -206,8 +235,9 @@ type Batching struct {
 // SQSSource is `sqs:`.
 type SQSSource struct {
 	Range              diag.Range
-	Queue              Value[string] `key:"queue"`
-	QueueARN           Value[string] `key:"queue_arn"`
+	Queue              Value[string] `key:"queue,stage"`
+	QueueARN           Value[string] `key:"queue_arn,stage"`
+	QueueResource      Value[string] `key:"queue_resource"`
 	MaximumConcurrency Value[int]    `key:"maximum_concurrency"`
 	Batching
 }
@@ -215,16 +245,19 @@ type SQSSource struct {
 // KinesisSource is `kinesis:`.
 type KinesisSource struct {
 	Range            diag.Range
-	Stream           Value[string] `key:"stream"`
-	StreamARN        Value[string] `key:"stream_arn"`
+	Stream           Value[string] `key:"stream,stage"`
+	StreamARN        Value[string] `key:"stream_arn,stage"`
+	StreamResource   Value[string] `key:"stream_resource"`
 	StartingPosition Value[string] `key:"starting_position"`
 	Batching
 }
 
-// DynamoDBSource is `dynamodb:`.
+// DynamoDBSource is `dynamodb:`. Its stream_resource names a table (a
+// DynamoDB stream is a table's, not a resource of its own).
 type DynamoDBSource struct {
 	Range            diag.Range
-	StreamARN        Value[string] `key:"stream_arn"`
+	StreamARN        Value[string] `key:"stream_arn,stage"`
+	StreamResource   Value[string] `key:"stream_resource"`
 	StartingPosition Value[string] `key:"starting_position"`
 	Batching
 }
@@ -267,16 +300,17 @@ type Fragment struct {
 	Nested []*Blueprint
 	// BlueprintsKey is where it tries to (fragments do not nest).
 	BlueprintsKey diag.Range
+	Placeholders  Placeholders
 }
 
 // Domain is api_gateway_custom_domain / websocket_api_custom_domain.
 type Domain struct {
 	Range          diag.Range
-	DomainName     Value[string] `key:"domain_name"`
-	CertificateARN Value[string] `key:"certificate_arn"`
+	DomainName     Value[string] `key:"domain_name,stage"`
+	CertificateARN Value[string] `key:"certificate_arn,stage"`
 	TLSVersion     Value[string] `key:"tls_version"`
 	URLPrefix      Value[string] `key:"url_prefix"`
-	Tags           Map           `key:"tags"`
+	Tags           Map           `key:"tags,stage"`
 }
 
 // Config is the configuration keys valid at one layer: the top level, a
@@ -290,21 +324,21 @@ type Config struct {
 	AutomaticLayer           Value[bool]   `key:"automatic_layer"`
 	APIGatewayStage          Value[string] `key:"api_gateway_stage"`
 	APIGatewayEndpointType   Value[string] `key:"api_gateway_endpoint_type"`
-	APIGatewayEndpointVPCE   List          `key:"api_gateway_endpoint_vpce"`
+	APIGatewayEndpointVPCE   List          `key:"api_gateway_endpoint_vpce,stage"`
 	APIGatewayPolicyFile     Value[string] `key:"api_gateway_policy_file"`
 	MinimumCompressionSize   Value[int]    `key:"minimum_compression_size"`
 	APIGatewayCustomDomain   *Domain       `key:"api_gateway_custom_domain"`
 	WebsocketAPICustomDomain *Domain       `key:"websocket_api_custom_domain"`
 
 	// per stage and function
-	EnvironmentVariables Map           `key:"environment_variables"`
-	Tags                 Map           `key:"tags"`
+	EnvironmentVariables Map           `key:"environment_variables,intrinsic"`
+	Tags                 Map           `key:"tags,stage"`
 	LambdaMemorySize     Value[int]    `key:"lambda_memory_size"`
 	LambdaTimeout        Value[int]    `key:"lambda_timeout"`
-	Layers               List          `key:"layers"`
+	Layers               List          `key:"layers,stage"`
 	ReservedConcurrency  Value[int]    `key:"reserved_concurrency"`
-	SubnetIDs            List          `key:"subnet_ids"`
-	SecurityGroupIDs     List          `key:"security_group_ids"`
+	SubnetIDs            List          `key:"subnet_ids,stage"`
+	SecurityGroupIDs     List          `key:"security_group_ids,stage"`
 	ManageIAMRole        Value[bool]   `key:"manage_iam_role"`
 	IAMRoleARN           Value[string] `key:"iam_role_arn"`
 	AutogenPolicy        Value[bool]   `key:"autogen_policy"`

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/internal/cfnjson"
 	"github.com/chalc-dev/chalc/internal/userinput"
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -27,6 +28,12 @@ const (
 	MappingNode  = yaml.MappingNode
 	SequenceNode = yaml.SequenceNode
 	ScalarNode   = yaml.ScalarNode
+)
+
+// Scalar styles, for positions inside quoted values.
+const (
+	SingleQuotedStyle = yaml.SingleQuotedStyle
+	DoubleQuotedStyle = yaml.DoubleQuotedStyle
 )
 
 // Short tags of resolved scalars.
@@ -48,6 +55,8 @@ type Document struct {
 	// Root is the top-level node after normalisation; nil when the file is
 	// empty or not valid YAML.
 	Root *Node
+	// Src is the file's text (positions inside values are found in it).
+	Src []byte
 }
 
 // Range returns the position of n in d. A plain one-line scalar (keys
@@ -73,7 +82,7 @@ var (
 // document, duplicate keys, CloudFormation tags and alias loops; the
 // returned Document is usable (Root may be nil) even when it reports errors.
 func Parse(filename string, src []byte) (doc *Document, ds diag.Diagnostics) {
-	doc = &Document{Filename: filename}
+	doc = &Document{Filename: filename, Src: src}
 	defer func() {
 		// The YAML library has panicked on hostile input before; a panic
 		// here must become a diagnostic, never a stack trace.
@@ -91,6 +100,7 @@ func Parse(filename string, src []byte) (doc *Document, ds diag.Diagnostics) {
 	}
 	nz := &normalizer{doc: doc, expanding: map[*yaml.Node]bool{}, done: map[*yaml.Node]bool{}, sizes: map[*yaml.Node]expansion{}}
 	doc.Root = nz.normalize(n)
+	nz.envIntrinsics(doc.Root)
 	ds = append(ds, nz.ds...)
 	if nz.loop || nz.tooBig {
 		doc.Root = nil // a half-expanded tree would only add confusing errors
@@ -181,6 +191,9 @@ type normalizer struct {
 	budget userinput.AliasBudget
 	tooBig bool
 	loop   bool
+	// intrinsics are the nodes tagged with a CloudFormation short form
+	// (!Ref, !GetAtt...), in document order.
+	intrinsics []*yaml.Node
 }
 
 // expansion is the size of a node as later steps walk it, shared nodes
@@ -230,11 +243,12 @@ func (z *normalizer) normalize(n *yaml.Node) *yaml.Node {
 	}
 	anchored := n.Anchor != ""
 	if t := n.Tag; t != "" && !strings.HasPrefix(t, "!!") && t != "!" {
-		d := z.ds.Errorf(diag.YAMLTag, z.rng(n), "YAML tag %s is not allowed in chalice.yaml", diag.Clip(t))
-		if cfnTag(t) {
-			d.Hint("CloudFormation intrinsics belong in a template passed with `chalc package --merge-template FILE`")
+		if _, ok := cfnjson.ShortForm(t); ok {
+			// Allowed as an environment variable's value: decided once
+			// the tree is whole (intrinsics).
+			z.intrinsics = append(z.intrinsics, n)
 		} else {
-			d.Hint("remove the tag")
+			z.ds.Errorf(diag.YAMLTag, z.rng(n), "YAML tag %s is not allowed in chalice.yaml", diag.Clip(t)).Hint("remove the tag")
 		}
 	}
 	if anchored {
@@ -275,15 +289,6 @@ func (z *normalizer) size(n *yaml.Node) expansion {
 	}
 	z.sizes[n] = e
 	return e
-}
-
-func cfnTag(t string) bool {
-	switch strings.TrimPrefix(t, "!") {
-	case "Ref", "GetAtt", "Sub", "Join", "If", "Select", "Split", "FindInMap", "ImportValue",
-		"Base64", "Cidr", "GetAZs", "Equals", "And", "Or", "Not", "Condition", "Transform":
-		return true
-	}
-	return false
 }
 
 // mapping flattens a mapping's key/value pairs: explicit keys first win
@@ -397,4 +402,101 @@ func ScalarString(n *Node) string {
 		return kindName(n)
 	}
 	return fmt.Sprintf("%q", diag.Clip(n.Value))
+}
+
+// envIntrinsics writes the CloudFormation short forms of environment
+// variables' values in long form (!Ref Table → {Ref: Table}, as a merge
+// template reads them), so that later steps see ordinary mappings; a
+// short form anywhere else is an error. environment_variables is the
+// one place chalice.yaml takes intrinsics: a function gets the name of a
+// table or the URL of a queue its stack creates, which Chalice users
+// otherwise add to every function of a merge template by hand.
+func (z *normalizer) envIntrinsics(root *yaml.Node) {
+	if len(z.intrinsics) == 0 {
+		return
+	}
+	allowed := map[*yaml.Node]bool{}
+	env := func(m *yaml.Node) {
+		vars := lookup(m, "environment_variables")
+		if vars == nil || vars.Kind != yaml.MappingNode {
+			return
+		}
+		for i := 1; i < len(vars.Content); i += 2 {
+			if hasShortForm(vars.Content[i]) {
+				vars.Content[i] = longFormNode(vars.Content[i], allowed)
+			}
+		}
+	}
+	each := func(m *yaml.Node, fn func(*yaml.Node)) {
+		if m != nil && m.Kind == yaml.MappingNode {
+			for i := 1; i < len(m.Content); i += 2 {
+				fn(m.Content[i])
+			}
+		}
+	}
+	layer := func(m *yaml.Node) {
+		env(m)
+		each(lookup(m, "lambda_functions"), env)
+	}
+	layer(root)
+	each(lookup(root, "stages"), layer)
+	for _, n := range z.intrinsics {
+		if allowed[n] {
+			continue
+		}
+		z.ds.Errorf(diag.YAMLTag, z.rng(n), "YAML tag %s is not allowed here", diag.Clip(n.Tag)).
+			Hint("chalice.yaml takes CloudFormation intrinsics only as environment_variables values; elsewhere, put them in a template passed with --merge-template")
+	}
+}
+
+// hasShortForm reports whether n or a node below it has a CloudFormation
+// short-form tag.
+func hasShortForm(n *yaml.Node) bool {
+	if _, ok := cfnjson.ShortForm(n.Tag); ok {
+		return true
+	}
+	for _, c := range n.Content {
+		if hasShortForm(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// longFormNode returns a copy of n with every short form in long form,
+// recording the tagged nodes it converts. Nodes are copied, never
+// changed: an alias may share them with a place that takes no intrinsic.
+func longFormNode(n *yaml.Node, converted map[*yaml.Node]bool) *yaml.Node {
+	cp := *n
+	if len(n.Content) > 0 {
+		cp.Content = make([]*yaml.Node, len(n.Content))
+		for i, c := range n.Content {
+			cp.Content[i] = longFormNode(c, converted)
+		}
+	}
+	long, ok := cfnjson.ShortForm(n.Tag)
+	if !ok {
+		return &cp
+	}
+	converted[n] = true
+	cp.Style &^= yaml.TaggedStyle
+	switch cp.Kind {
+	case yaml.ScalarNode:
+		cp.Tag = TagStr
+	case yaml.MappingNode:
+		cp.Tag = "!!map"
+	case yaml.SequenceNode:
+		cp.Tag = "!!seq"
+	}
+	arg := &cp
+	if res, attr, split := cfnjson.SplitGetAtt(cp.Value); long == "Fn::GetAtt" && cp.Kind == yaml.ScalarNode && split {
+		scalar := func(v string) *yaml.Node {
+			return &yaml.Node{Kind: yaml.ScalarNode, Tag: TagStr, Value: v, Line: cp.Line, Column: cp.Column, Style: yaml.DoubleQuotedStyle}
+		}
+		arg = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle, Line: cp.Line, Column: cp.Column,
+			Content: []*yaml.Node{scalar(res), scalar(attr)}}
+	}
+	key := &yaml.Node{Kind: yaml.ScalarNode, Tag: TagStr, Value: long, Line: n.Line, Column: n.Column, Style: yaml.DoubleQuotedStyle}
+	return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Style: yaml.FlowStyle, Line: n.Line, Column: n.Column,
+		Content: []*yaml.Node{key, arg}}
 }

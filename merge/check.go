@@ -23,18 +23,32 @@ import (
 // form. file names the template in diagnostics; files are the merge
 // templates, whose positions are used when an offender came from one.
 func Check(t map[string]any, file string, size, compactSize int, files []*File) diag.Diagnostics {
-	c := &checker{t: t, file: file, files: files}
+	return CheckFrom(t, file, size, compactSize, files, nil)
+}
+
+// Origins maps JSON pointers of the generated template to where the
+// manifest writes their value (an environment variable's intrinsic, a
+// *_resource key), so that what the checks find there is reported at the
+// manifest's line rather than in the generated file.
+type Origins map[string]diag.Range
+
+// CheckFrom is Check with the origins of the generated template's values;
+// it also finds dependency cycles (cycles.go).
+func CheckFrom(t map[string]any, file string, size, compactSize int, files []*File, origins Origins) diag.Diagnostics {
+	c := &checker{t: t, file: file, files: files, origins: origins}
 	c.shapes()
 	c.references()
 	c.limits(size, compactSize)
+	c.cycles()
 	return c.ds
 }
 
 type checker struct {
-	t     map[string]any
-	file  string
-	files []*File
-	ds    diag.Diagnostics
+	t       map[string]any
+	file    string
+	files   []*File
+	origins Origins
+	ds      diag.Diagnostics
 	// generated are the resources the SAM transform adds (by logical ID,
 	// what they are): references to them are valid.
 	generated map[string]string
@@ -45,12 +59,18 @@ type checker struct {
 	stages map[string]string
 }
 
-// at points at path in the last merge template that defines it, else at
-// the generated template.
+// at points at path in the last merge template that defines it, else
+// where the manifest writes it (origins, the path or the nearest of its
+// parents), else at the generated template.
 func (c *checker) at(path []string) diag.Range {
 	for i := len(c.files) - 1; i >= 0; i-- {
 		if _, ok := c.files[i].positions[Pointer(path)]; ok {
 			return c.files[i].Pos(path)
+		}
+	}
+	for p := path; len(p) > 0 && c.origins != nil; p = p[:len(p)-1] {
+		if r, ok := c.origins[Pointer(p)]; ok {
+			return r
 		}
 	}
 	return diag.Range{Filename: c.file}

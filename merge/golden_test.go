@@ -217,12 +217,13 @@ stages:
 				if err != nil {
 					t.Fatal(err)
 				}
-				// bucket_resource: names a bucket the user's merge template
-				// defines; supply it as such a template would.
-				if buckets := bucketResources(v); len(buckets) > 0 {
+				// bucket_resource, topic_resource...: name resources the
+				// user's merge template defines; supply them as such a
+				// template would.
+				if sources := sourceResources(v); len(sources) > 0 {
 					overlay := map[string]any{}
-					for _, b := range buckets {
-						overlay[b] = map[string]any{"Type": "AWS::S3::Bucket"}
+					for id, typ := range sources {
+						overlay[id] = map[string]any{"Type": typ}
 					}
 					merged, ds := Merge(v, map[string]any{"Resources": overlay}, nil)
 					if len(ds) > 0 {
@@ -247,20 +248,27 @@ stages:
 	}
 }
 
-// bucketResources returns the buckets SAM S3 events refer to ({"Ref": X}).
-func bucketResources(t map[string]any) []string {
-	var out []string
+// sourceResources returns the resources SAM events refer to ({"Ref": X}
+// or {"Fn::GetAtt": [X, ...]}) and the type each would have.
+func sourceResources(t map[string]any) map[string]string {
+	types := map[string]string{"S3": "AWS::S3::Bucket", "SNS": "AWS::SNS::Topic", "SQS": "AWS::SQS::Queue",
+		"Kinesis": "AWS::Kinesis::Stream", "DynamoDB": "AWS::DynamoDB::Table"}
+	out := map[string]string{}
 	for _, r := range section(t, "Resources") {
 		props, _ := r.(map[string]any)["Properties"].(map[string]any)
 		events, _ := props["Events"].(map[string]any)
 		for _, e := range events {
 			ev, _ := e.(map[string]any)
-			if ev["Type"] != "S3" {
-				continue
-			}
+			typ, _ := ev["Type"].(string)
 			p, _ := ev["Properties"].(map[string]any)
-			if ref, ok := p["Bucket"].(map[string]any)["Ref"].(string); ok {
-				out = append(out, ref)
+			for _, key := range []string{"Bucket", "Topic", "Queue", "Stream"} {
+				src, _ := p[key].(map[string]any)
+				if ref, ok := src["Ref"].(string); ok {
+					out[ref] = types[typ]
+				}
+				if ga, ok := src["Fn::GetAtt"].([]any); ok && len(ga) == 2 {
+					out[ga[0].(string)] = types[typ]
+				}
 			}
 		}
 	}

@@ -9,7 +9,6 @@ import (
 	"math"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -17,6 +16,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/internal/cfnjson"
 	"github.com/chalc-dev/chalc/internal/suggest"
 	"github.com/chalc-dev/chalc/internal/userinput"
 )
@@ -272,26 +272,6 @@ func (c *cursor) pos(src []byte, off int64) diag.Pos {
 
 var jsonNumber = regexp.MustCompile(`^[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$`)
 
-// shortForms maps YAML short intrinsic tags to their long form.
-var shortForms = map[string]string{
-	"!Ref": "Ref", "!Condition": "Condition", "!GetAtt": "Fn::GetAtt", "!Sub": "Fn::Sub",
-	"!Join": "Fn::Join", "!If": "Fn::If", "!Select": "Fn::Select", "!Split": "Fn::Split",
-	"!FindInMap": "Fn::FindInMap", "!ImportValue": "Fn::ImportValue", "!Base64": "Fn::Base64",
-	"!Cidr": "Fn::Cidr", "!GetAZs": "Fn::GetAZs", "!Equals": "Fn::Equals", "!And": "Fn::And",
-	"!Or": "Fn::Or", "!Not": "Fn::Not", "!Transform": "Fn::Transform", "!ToJsonString": "Fn::ToJsonString",
-	"!Length": "Fn::Length",
-}
-
-// shortTags lists the short forms, for "did you mean".
-var shortTags = func() []string {
-	var tags []string
-	for t := range shortForms {
-		tags = append(tags, t)
-	}
-	sort.Strings(tags)
-	return tags
-}()
-
 var (
 	yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 	// The YAML library reports these parser (not scanner) errors with a
@@ -478,25 +458,17 @@ func (w *yamlWalker) value(n *yaml.Node, path []string, depth int) any {
 	}
 	w.f.positions[Pointer(path)] = diag.Pos{Line: n.Line, Column: n.Column}
 	tag := n.Tag
-	if long, ok := shortForms[tag]; ok {
+	if long, ok := cfnjson.ShortForm(tag); ok {
 		plain := *n
 		plain.Tag = ""
 		if n.Kind == yaml.ScalarNode {
 			plain.Tag = "!!str"
 		}
-		inner := w.value(&plain, append(path, long), depth+1)
-		if long == "Fn::GetAtt" {
-			if s, ok := inner.(string); ok {
-				if res, attr, found := strings.Cut(s, "."); found {
-					inner = []any{res, attr}
-				}
-			}
-		}
-		return map[string]any{long: inner}
+		return cfnjson.LongForm(long, w.value(&plain, append(path, long), depth+1))
 	}
 	if strings.HasPrefix(tag, "!") && !strings.HasPrefix(tag, "!!") {
 		d := w.ds.Errorf(diag.YAMLTag, w.at(n), "unknown YAML tag %s", diag.Clip(tag))
-		if s := suggest.Closest(tag, shortTags); s != "" {
+		if s := suggest.Closest(tag, cfnjson.ShortTags()); s != "" {
 			d.Hint("did you mean %s?", s)
 		}
 		d.Hint("CloudFormation's short forms are !Ref, !GetAtt, !Sub, !Join, !If, ...; or write the long form {\"Fn::Name\": ...}")

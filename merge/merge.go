@@ -42,7 +42,34 @@ import (
 func Merge(base, overlay any, file *File) (any, diag.Diagnostics) {
 	var ds diag.Diagnostics
 	out := merge(base, overlay, nil, file, &ds)
+	dropNullOutputs(out)
 	return out, ds
+}
+
+// dropNullOutputs removes the outputs a merge template sets to null, and
+// the Outputs section when it sets that to null: CloudFormation has no
+// null output (cfn-lint E6001), and a null there can only mean "remove
+// it", as in Chalice's own merge template example (RestAPIId: null).
+// Everywhere else null replaces (a null resource is then an error of
+// Check): Outputs are the one section whose entries nothing refers to.
+func dropNullOutputs(t any) {
+	m, ok := t.(map[string]any)
+	if !ok {
+		return
+	}
+	outputs, present := m["Outputs"]
+	switch o := outputs.(type) {
+	case nil:
+		if present {
+			delete(m, "Outputs")
+		}
+	case map[string]any:
+		for id, v := range o {
+			if v == nil {
+				delete(o, id)
+			}
+		}
+	}
 }
 
 func merge(base, overlay any, path []string, file *File, ds *diag.Diagnostics) any {
@@ -151,4 +178,33 @@ func Pointer(path []string) string {
 		return "/"
 	}
 	return jsonvalue.Pointer(path...)
+}
+
+// Combined returns files merged onto each other in order, without a
+// generated template: what the merge templates define, for the checks
+// that run before a template is generated (a trigger's *_resource).
+// Conflicts between the files are reported when they are merged onto
+// the generated template.
+func Combined(files []*File) map[string]any {
+	var out any = map[string]any{}
+	for _, f := range files {
+		if f != nil && f.Value != nil {
+			out, _ = Merge(out, f.Value, f)
+		}
+	}
+	m, _ := out.(map[string]any)
+	return m
+}
+
+// KeyAt returns where the key of path is written in the last of files
+// that writes it, or a zero range.
+func KeyAt(files []*File, path ...string) diag.Range {
+	for i := len(files) - 1; i >= 0; i-- {
+		if f := files[i]; f != nil {
+			if pos, ok := f.keys[Pointer(path)]; ok {
+				return diag.Range{Filename: f.Name, Start: pos}
+			}
+		}
+	}
+	return diag.Range{}
 }

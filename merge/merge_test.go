@@ -86,6 +86,18 @@ func TestMerge(t *testing.T) {
 			expected:    `{"Properties": {"Timeout": null, "Environment": null, "Layers": null}}`,
 		},
 		{
+			description: "an output set to null is removed: CloudFormation has no null output",
+			chalice:     `{"Outputs": {"RestAPIId": {"Value": {"Ref": "RestAPI"}}, "EndpointURL": {"Value": "x"}}}`,
+			file:        `{"Outputs": {"RestAPIId": null, "New": null}}`,
+			expected:    `{"Outputs": {"EndpointURL": {"Value": "x"}}}`,
+		},
+		{
+			description: "Outputs set to null removes every output",
+			chalice:     `{"Outputs": {"RestAPIId": {"Value": {"Ref": "RestAPI"}}}, "Resources": {}}`,
+			file:        `{"Outputs": null}`,
+			expected:    `{"Resources": {}}`,
+		},
+		{
 			description: "a value replaces null",
 			chalice:     `{"A": null, "B": null}`,
 			file:        `{"A": {"x": 1}, "B": [1]}`,

@@ -63,6 +63,12 @@ type Options struct {
 	// The check takes the dependencies' export data from that build's
 	// cache entries, so that it compiles nothing the build compiles again.
 	Build func(architecture string) gocheck.BuildConfig
+	// Templates: the command checks or writes the template (validate,
+	// package, deploy). Check then loads MergeTemplates (paths relative
+	// to the working directory) and checks what the manifest names in
+	// them; Package merges the files it loaded.
+	Templates      bool
+	MergeTemplates []string
 }
 
 // UsageError is a mistake on the command line (exit status 2), such as a
@@ -79,14 +85,28 @@ type Checked struct {
 	Diagnostics diag.Diagnostics
 
 	cacheDir string // CacheDir(opts.CacheDir) of the check
+	// MergeFiles are the merge templates Check loaded (Options.Templates).
+	MergeFiles []*merge.File
+	templates  bool
 }
 
-// Sources returns the file contents diagnostics refer to.
+// Sources returns the file contents diagnostics refer to, merge
+// templates included.
 func (c *Checked) Sources() diag.Sources {
 	if c == nil || c.Set == nil {
 		return diag.Sources{}
 	}
-	return c.Set.Sources
+	if len(c.MergeFiles) == 0 {
+		return c.Set.Sources
+	}
+	src := diag.Sources{}
+	for name, b := range c.Set.Sources {
+		src[name] = b
+	}
+	for _, f := range c.MergeFiles {
+		src[f.Name] = f.Src
+	}
+	return src
 }
 
 // CacheDir is where chalc keeps its caches.
@@ -130,6 +150,32 @@ func Check(opts Options) (*Checked, error) {
 	}
 	if opts.AllStages {
 		copts.CheckStages = stages.Names(set.Decode())
+	}
+	if opts.Templates {
+		// What the manifest names in the merge templates is checked
+		// with the manifest (validate checks every stage).
+		c.templates = true
+		var files []*merge.File
+		loaded := true
+		for _, path := range opts.MergeTemplates {
+			f, fds := merge.Load(path, filepath.ToSlash(path))
+			ds = append(ds, fds...)
+			if f != nil {
+				files = append(files, f)
+			}
+			loaded = loaded && f != nil && f.Value != nil
+		}
+		c.MergeFiles = files
+		names := make([]string, len(files))
+		for i, f := range files {
+			names[i] = f.Name
+		}
+		// A template that could not be read is the error: what it would
+		// define is not checked against the rest.
+		if loaded {
+			copts.Templates = &compiler.MergeTemplates{Value: merge.Combined(files), Names: names,
+				KeyAt: func(path ...string) diag.Range { return merge.KeyAt(files, path...) }}
+		}
 	}
 	app, cds := compiler.Compile(set, copts)
 	all := append(ds, cds...)
@@ -269,8 +315,8 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 	}
 	var mergeFiles []*merge.File
 	probs := &Problems{Sources: diag.Sources{}}
-	if len(popts.MergeTemplates) > 0 {
-		merged, files, mprobs := mergeTemplates(value, popts.MergeTemplates)
+	if c.templates || len(popts.MergeTemplates) > 0 {
+		merged, files, mprobs := mergeTemplates(value, c.MergeFiles, popts.MergeTemplates)
 		if mprobs != nil {
 			return nil, mprobs
 		}
@@ -307,17 +353,11 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 		return nil, err
 	}
 	// What CloudFormation would reject is an error now, not at deploy.
-	checked := checkTemplate(value, filepath.ToSlash(filepath.Join(popts.Out, name)), len(tmpl), len(compact), mergeFiles, popts.Deploy)
-	buckets := bucketResources(app, value, popts.MergeTemplates)
-	for _, d := range checked {
-		// A missing bucket_resource is reported at its manifest line, not
-		// again as the generated event's dangling Ref.
-		if len(buckets) > 0 && d.Code == diag.GeneratedReference {
-			continue
-		}
-		probs.Diagnostics = append(probs.Diagnostics, d)
-	}
-	probs.Diagnostics = append(probs.Diagnostics, buckets...)
+	// References the manifest writes (an environment variable's !Ref, a
+	// *_resource) are reported at its lines.
+	origins := merge.Origins(sam.Origins(app))
+	probs.Diagnostics = append(probs.Diagnostics,
+		checkTemplateFrom(value, filepath.ToSlash(filepath.Join(popts.Out, name)), len(tmpl), len(compact), mergeFiles, origins, popts.Deploy)...)
 	for name, src := range c.Sources() {
 		probs.Sources[name] = src
 	}
@@ -427,13 +467,19 @@ func asProblems(err error) error {
 // --s3-bucket`: its size is counted as at most the inline limit unless it
 // is over the 1 MB CloudFormation takes from S3.
 func checkTemplate(value map[string]any, file string, size, compact int, files []*merge.File, deploy bool) diag.Diagnostics {
+	return checkTemplateFrom(value, file, size, compact, files, nil, deploy)
+}
+
+// checkTemplateFrom is checkTemplate with the origins of the generated
+// template's references in the manifest.
+func checkTemplateFrom(value map[string]any, file string, size, compact int, files []*merge.File, origins merge.Origins, deploy bool) diag.Diagnostics {
 	if deploy {
 		file, size = "template", compact
 		if size > awsfacts.MaxInlineBytes && size <= awsfacts.MaxTemplateBytes {
 			size = awsfacts.MaxInlineBytes
 		}
 	}
-	return merge.Check(value, file, size, compact, files)
+	return merge.CheckFrom(value, file, size, compact, files, origins)
 }
 
 const layerNote = "This function's code is the bootstrap in the ManagedLayer layer (automatic_layer: true).\n"
@@ -458,20 +504,25 @@ func writeFile(path string, data []byte) error {
 	return os.Rename(tmp, path)
 }
 
-// mergeTemplates applies each --merge-template file in order.
-func mergeTemplates(value map[string]any, paths []string) (map[string]any, []*merge.File, *Problems) {
+// mergeTemplates applies the merge templates in order: those Check
+// loaded, then each file of paths.
+func mergeTemplates(value map[string]any, loaded []*merge.File, paths []string) (map[string]any, []*merge.File, *Problems) {
 	probs := &Problems{Sources: diag.Sources{}}
 	var out any = value
-	var files []*merge.File
+	files := append([]*merge.File(nil), loaded...)
 	for _, path := range paths {
 		name := filepath.ToSlash(path)
 		f, ds := merge.Load(path, name)
 		probs.Diagnostics = append(probs.Diagnostics, ds...)
-		if f == nil {
-			continue
+		if f != nil {
+			files = append(files, f)
 		}
-		files = append(files, f)
-		probs.Sources[name] = f.Src
+	}
+	for _, f := range files {
+		probs.Sources[f.Name] = f.Src
+		if f.Value == nil {
+			continue // not loaded: reported
+		}
 		var mds diag.Diagnostics
 		out, mds = merge.Merge(out, f.Value, f)
 		probs.Diagnostics = append(probs.Diagnostics, mds...)
@@ -481,31 +532,4 @@ func mergeTemplates(value map[string]any, paths []string) (map[string]any, []*me
 		return nil, nil, probs
 	}
 	return out.(map[string]any), files, nil
-}
-
-// bucketResources checks, after the merge, that every bucket_resource
-// names an AWS::S3::Bucket the merged template defines: SAM can subscribe a
-// function only to a bucket of the same template.
-func bucketResources(app *compiler.App, tmpl map[string]any, mergeFiles []string) diag.Diagnostics {
-	var ds diag.Diagnostics
-	resources, _ := tmpl["Resources"].(map[string]any)
-	for _, f := range app.Functions {
-		if f.S3 == nil || f.S3.BucketResource == "" {
-			continue
-		}
-		id := f.S3.BucketResource
-		r, ok := resources[id].(map[string]any)
-		switch {
-		case !ok:
-			d := ds.Errorf(diag.BucketResource, f.S3.BucketResourceAt, "bucket_resource %s is not a resource of the template", id)
-			if len(mergeFiles) == 0 {
-				d.Hint("declare the bucket in a template passed with --merge-template, or use bucket: for an existing bucket")
-			} else {
-				d.Hint("declare %s (Type: AWS::S3::Bucket) in %s", id, strings.Join(mergeFiles, " or "))
-			}
-		case r["Type"] != "AWS::S3::Bucket":
-			ds.Errorf(diag.BucketResource, f.S3.BucketResourceAt, "bucket_resource %s is a %v, not an AWS::S3::Bucket", id, r["Type"])
-		}
-	}
-	return ds
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 
 	"github.com/chalc-dev/chalc/awsfacts"
 
@@ -151,7 +150,7 @@ func logStatements(fns []*compiler.Function) []Statement {
 // the role needs them, websocket ManageConnections, then the actions the
 // functions' aws-sdk-go-v2 calls need (sdkStatements).
 func (p *policyBuilder) statements(fns []*compiler.Function) []Statement {
-	var sqs, kin, ddb []string
+	var sqs, kin, ddb, tables []string
 	vpc, xray := false, false
 	var sdk []*compiler.SDKAction
 	for _, f := range fns {
@@ -161,7 +160,10 @@ func (p *policyBuilder) statements(fns []*compiler.Function) []Statement {
 		case f.Kinesis != nil:
 			kin = appendUnique(kin, kinesisARN(f.Kinesis))
 		case f.DynamoDB != nil:
-			ddb = appendUnique(ddb, f.DynamoDB.StreamARN)
+			ddb = appendUnique(ddb, dynamoDBStreamARN(f.DynamoDB))
+			if t := dynamoDBTableStreams(f.DynamoDB); t != "" {
+				tables = appendUnique(tables, t)
+			}
 		}
 		vpc = vpc || (len(f.Config.SubnetIDs.V) > 0 && len(f.Config.SecurityGroupIDs.V) > 0)
 		xray = xray || f.Config.XRay.V
@@ -175,12 +177,6 @@ func (p *policyBuilder) statements(fns []*compiler.Function) []Statement {
 		out = append(out, Statement{Effect: "Allow", Action: slices.Clone(awsfacts.EventSourceActions(awsfacts.TriggerKinesis)), Resource: kin})
 	}
 	if len(ddb) > 0 {
-		var tables []string
-		for _, arn := range ddb {
-			if i := strings.Index(arn, "/stream/"); i > 0 {
-				tables = appendUnique(tables, arn[:i]+"/stream/*")
-			}
-		}
 		// dynamodb:ListStreams acts on a table's streams, not on one
 		// stream: it gets its own statement scoped to the tables.
 		onStream := slices.DeleteFunc(slices.Clone(awsfacts.EventSourceActions(awsfacts.TriggerDynamoDB)),

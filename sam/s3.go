@@ -42,7 +42,7 @@ const (
 // s3Event returns the properties of the native SAM event for a
 // bucket_resource trigger.
 func s3Event(s *compiler.S3) S3Event {
-	ev := S3Event{Bucket: ref(s.BucketResource), Events: s.Events}
+	ev := S3Event{Bucket: resourceARN(awsfacts.TriggerS3, s.BucketResource), Events: s.Events}
 	if f := s3Filter(s); len(f) > 0 {
 		rules := make([]S3FilterRule, 0, len(f))
 		for _, r := range f {

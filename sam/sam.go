@@ -3,6 +3,7 @@ package sam
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/chalc-dev/chalc/awsfacts"
 
@@ -12,6 +13,8 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation/serverless"
 
 	"github.com/chalc-dev/chalc/compiler"
+	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/internal/jsonvalue"
 )
 
 // Runtime is the Lambda runtime of every chalc function: the Go binary is
@@ -109,6 +112,11 @@ func (g *generator) function(f *compiler.Function) error {
 		vars := map[string]string{}
 		for _, kv := range cfg.Environment {
 			vars[kv.Key] = kv.Value
+			if in, ok := kv.Intrinsic.(map[string]any); ok {
+				// Written in the manifest as an intrinsic (!Ref Table):
+				// a token, never a string read as one.
+				vars[kv.Key] = mint(in)
+			}
 		}
 		fn.Environment = &serverless.Function_FunctionEnvironment{Variables: vars}
 	}
@@ -176,7 +184,7 @@ func (g *generator) event(f *compiler.Function) (Event, bool) {
 	case compiler.FuncCloudWatch:
 		props = CloudWatchEventEvent{Pattern: f.CloudWatch.EventPattern}
 	case compiler.FuncSNS:
-		props = SNSEvent{Topic: topicARN(f.SNS.Topic)}
+		props = SNSEvent{Topic: topicARN(f.SNS)}
 	case compiler.FuncSQS:
 		q := f.SQS
 		ev := SQSEvent{Queue: sqsARN(q), BatchSize: q.BatchSize, MaximumBatchingWindowInSeconds: q.MaximumBatchingWindow,
@@ -194,7 +202,7 @@ func (g *generator) event(f *compiler.Function) (Event, bool) {
 		props = s3Event(f.S3)
 	case compiler.FuncDynamoDB:
 		d := f.DynamoDB
-		props = StreamEvent{Stream: d.StreamARN, BatchSize: d.BatchSize,
+		props = StreamEvent{Stream: dynamoDBStreamARN(d), BatchSize: d.BatchSize,
 			StartingPosition: d.StartingPosition, MaximumBatchingWindowInSeconds: d.MaximumBatchingWindow,
 			FunctionResponseTypes: failures(d.ReportBatchItemFailures)}
 	default:
@@ -203,25 +211,67 @@ func (g *generator) event(f *compiler.Function) (Event, bool) {
 	return Event{Type: typ, Properties: props}, true
 }
 
-func topicARN(topic string) string {
-	if isARN(topic) {
-		return topic
+// The ARNs of event sources: given, built from a name in the stack's
+// account and region, or the attribute of a resource a merge template
+// defines (*_resource; awsfacts.TriggerResources says which).
+
+// resourceARN is how a trigger's event names the resource id of a merge
+// template.
+func resourceARN(t awsfacts.Trigger, id string) string {
+	if attr := awsfacts.TriggerResources[t].Attribute; attr != "" {
+		return getAtt(id, attr)
 	}
-	return partitionSub("sns", topic)
+	return ref(id)
+}
+
+func topicARN(s *compiler.SNS) string {
+	switch {
+	case s.TopicResource != "":
+		return resourceARN(awsfacts.TriggerSNS, s.TopicResource)
+	case isARN(s.Topic):
+		return s.Topic
+	}
+	return partitionSub("sns", s.Topic)
 }
 
 func sqsARN(q *compiler.SQS) string {
-	if q.QueueARN != "" {
+	switch {
+	case q.QueueResource != "":
+		return resourceARN(awsfacts.TriggerSQS, q.QueueResource)
+	case q.QueueARN != "":
 		return q.QueueARN
 	}
 	return partitionSub("sqs", q.Queue)
 }
 
 func kinesisARN(k *compiler.Kinesis) string {
-	if k.StreamARN != "" {
+	switch {
+	case k.StreamResource != "":
+		return resourceARN(awsfacts.TriggerKinesis, k.StreamResource)
+	case k.StreamARN != "":
 		return k.StreamARN
 	}
 	return partitionSub("kinesis", "stream/"+k.Stream)
+}
+
+func dynamoDBStreamARN(d *compiler.DynamoDB) string {
+	if d.StreamResource != "" {
+		return resourceARN(awsfacts.TriggerDynamoDB, d.StreamResource)
+	}
+	return d.StreamARN
+}
+
+// dynamoDBTableStreams is what dynamodb:ListStreams is allowed on: the
+// streams of the table the trigger reads ("" when its stream ARN names
+// no table).
+func dynamoDBTableStreams(d *compiler.DynamoDB) string {
+	if d.StreamResource != "" {
+		return sub("${" + d.StreamResource + ".Arn}/stream/*")
+	}
+	if i := strings.Index(d.StreamARN, "/stream/"); i > 0 {
+		return d.StreamARN[:i] + "/stream/*"
+	}
+	return ""
 }
 
 func isARN(s string) bool { return len(s) > 4 && s[:4] == "arn:" }
@@ -247,4 +297,44 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// Origins maps the JSON pointers of the template's values that the
+// manifest writes as references to resources — environment variables
+// written as intrinsics, *_resource keys — to where the manifest writes
+// them, so that the checks of the merged template report a dangling
+// reference or a dependency cycle at the manifest's line.
+func Origins(app *compiler.App) map[string]diag.Range {
+	out := map[string]diag.Range{}
+	fns := app.Functions
+	if app.APIHandler != nil {
+		fns = append([]*compiler.Function{app.APIHandler}, fns...)
+	}
+	for _, f := range fns {
+		if f.Config != nil {
+			for _, kv := range f.Config.Environment {
+				if kv.Intrinsic != nil {
+					out[jsonvalue.Pointer("Resources", f.LogicalID, "Properties", "Environment", "Variables", kv.Key)] = kv.From
+				}
+			}
+		}
+		var at diag.Range
+		switch {
+		case f.S3 != nil && f.S3.BucketResource != "":
+			at = f.S3.BucketResourceAt
+		case f.SNS != nil && f.SNS.TopicResource != "":
+			at = f.SNS.ResourceAt
+		case f.SQS != nil && f.SQS.QueueResource != "":
+			at = f.SQS.ResourceAt
+		case f.Kinesis != nil && f.Kinesis.StreamResource != "":
+			at = f.Kinesis.ResourceAt
+		case f.DynamoDB != nil && f.DynamoDB.StreamResource != "":
+			at = f.DynamoDB.ResourceAt
+		default:
+			continue
+		}
+		typ := f.SAMEventType()
+		out[jsonvalue.Pointer("Resources", f.LogicalID, "Properties", "Events", f.EventID(), "Properties", awsfacts.SAMEventSourceProperty(typ))] = at
+	}
+	return out
 }

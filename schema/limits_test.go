@@ -32,7 +32,7 @@ func TestLimitsMatchAWSFacts(t *testing.T) {
 		{"/$defs/function/properties/dynamodb/properties/batch_size/maximum", awsfacts.MaxBatchSize},
 		{"/$defs/function/properties/sqs/properties/maximum_concurrency/minimum", awsfacts.MinMaximumConcurrency},
 		{"/$defs/function/properties/sqs/properties/maximum_concurrency/maximum", awsfacts.MaxMaximumConcurrency},
-		{"/$defs/authorizer/properties/ttl_seconds/maximum", awsfacts.MaxAuthorizerTTL},
+		{"/$defs/authorizer/properties/ttl_seconds/oneOf/0/maximum", awsfacts.MaxAuthorizerTTL},
 		{"/$defs/minimum_compression_size/maximum", awsfacts.MaxMinimumCompressionSize},
 	} {
 		got := jsonvalue.Lookup(doc, strings.Split(c.pointer, "/")[1:])

@@ -97,6 +97,10 @@ func (r *reporter) leaf(e *verror) {
 		r.lengthError(loc, k.got, k.want)
 	case kMinProperties:
 		r.emptyMapping(loc, s)
+	case kMaxProperties:
+		fs := r.frames(loc)
+		r.add(diag.SchemaInvalid, loc, r.valueRange(loc), "%s has %d keys; it takes %d", r.name(fs, len(fs)-1), k.got, k.want).
+			Hint("an intrinsic function is a mapping of one function to its argument, such as {Ref: MusicTable}")
 	case kNot:
 		if r.raw.str(s, "x-chalc-misplaced") != "" {
 			r.misplaced(loc, s)
@@ -304,7 +308,7 @@ func (r *reporter) typeError(loc []string, s obj) {
 		return
 	}
 	switch {
-	case len(types) == 1 && types[0] == "string" && node.ShortTag() != manifest.TagStr:
+	case stringOnly(types) && node.ShortTag() != manifest.TagStr:
 		d.Hint("quote it: %s%q", k, node.Value)
 	case contains(types, "boolean") && quoted && (strings.EqualFold(node.Value, "true") || strings.EqualFold(node.Value, "false")):
 		d.Hint("remove the quotes: %s%s", k, strings.ToLower(node.Value))
@@ -321,6 +325,12 @@ func (r *reporter) typeError(loc []string, s obj) {
 			d.Hint("write %sfalse", k)
 		}
 	}
+}
+
+// stringOnly: of the scalar types, a value here may only be a string
+// (a mapping, such as an environment variable's intrinsic, aside).
+func stringOnly(types []string) bool {
+	return contains(types, "string") && !contains(types, "integer") && !contains(types, "number") && !contains(types, "boolean")
 }
 
 // null reports an explicit YAML null (or an empty value): the manifest
@@ -486,6 +496,8 @@ var patternText = map[string]string{
 	"^[A-Za-z0-9_-]*$": `may only contain letters, digits, "_" and "-"`,
 	"^(?i:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY)$": "is an HTTP method",
 	"^x-": "starts with x- (an extension key chalc ignores)",
+	// A number written as a stage value (ttl_seconds: "${env:AUTH_TTL}").
+	`\$\{(env:[A-Za-z_][A-Za-z0-9_]*|stage|app_name)\}`: "must be a number, or a string holding a placeholder such as \"${env:NAME}\"",
 }
 
 func (r *reporter) patternError(loc []string, pattern string) {
@@ -501,6 +513,9 @@ func (r *reporter) patternError(loc []string, pattern string) {
 		text = "must match " + pattern
 	}
 	d := r.add(diag.SchemaPattern, loc, r.valueRange(loc), "%s %s, not %s", name, text, shown(node))
+	if node != nil && node.Kind == manifest.ScalarNode && strings.HasPrefix(pattern, `\$\{`) && digitsOnly(node.Value) {
+		d.Hint("remove the quotes: %s: %s", key(loc), node.Value)
+	}
 	if node != nil && node.Kind == manifest.ScalarNode && strings.HasPrefix(pattern, "^[A-Za-z0-9_-]") {
 		// A name with spaces or dots: offer it with "-" instead.
 		fixed := strings.Map(func(r rune) rune {

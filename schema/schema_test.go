@@ -526,10 +526,9 @@ chalice.yaml:19:45: error: batch_size must be between 1 and 10000, not 20000
 			name: "required keys",
 			in: `
 # no version, no app_name
+# (sns: {} and dynamodb: {} lack one of two keys: the compiler says so)
 functions:
   report: {schedule: rate(1 hour)}
-  note: {handler: OnNote, sns: {}}
-  change: {handler: OnChange, dynamodb: {batch_size: 10}}
   tick: {handler: Tick, schedule: {description: every hour}}
   commit: {handler: OnCommit, cloudwatch_event: {}}
 routes:
@@ -548,43 +547,33 @@ chalice.yaml:1: error: app_name is required
 chalice.yaml:1: error: version is required
   hint: for example: version: 1
 
-chalice.yaml:3:3: error: handler is required in function report
-  3 |   report: {schedule: rate(1 hour)}
+chalice.yaml:4:3: error: handler is required in function report
+  4 |   report: {schedule: rate(1 hour)}
     |   ^^^^^^
   hint: for example: handler: Report
 
-chalice.yaml:4:27: error: topic is required in sns of function note
-  4 |   note: {handler: OnNote, sns: {}}
-    |                           ^^^
-  hint: for example: topic: my-topic
-
-chalice.yaml:5:31: error: stream_arn is required in dynamodb of function change
-  5 |   change: {handler: OnChange, dynamodb: {batch_size: 10}}
-    |                               ^^^^^^^^
-  hint: for example: stream_arn: arn:aws:dynamodb:us-west-2:123456789012:table/t/stream/2020-01-01T00:00:00.000
-
-chalice.yaml:6:25: error: expression is required in schedule of function tick
-  6 |   tick: {handler: Tick, schedule: {description: every hour}}
+chalice.yaml:5:25: error: expression is required in schedule of function tick
+  5 |   tick: {handler: Tick, schedule: {description: every hour}}
     |                         ^^^^^^^^
   hint: for example: expression: rate(1 hour)
 
-chalice.yaml:7:31: error: event_pattern is required in cloudwatch_event of function commit
-  7 |   commit: {handler: OnCommit, cloudwatch_event: {}}
+chalice.yaml:6:31: error: event_pattern is required in cloudwatch_event of function commit
+  6 |   commit: {handler: OnCommit, cloudwatch_event: {}}
     |                               ^^^^^^^^^^^^^^^^
   hint: for example: event_pattern: {source: [aws.codecommit]}
 
-chalice.yaml:10:5: error: handler is required in route GET /
-  10 |     GET: {authorizer: jwt}
-     |     ^^^
+chalice.yaml:9:5: error: handler is required in route GET /
+  9 |     GET: {authorizer: jwt}
+    |     ^^^
   hint: for example: handler: GetUser
 
-chalice.yaml:12:5: error: manifest is required in blueprint 1
-  12 |   - url_prefix: /admin
+chalice.yaml:11:5: error: manifest is required in blueprint 1
+  11 |   - url_prefix: /admin
      |     ^^^^^^^^^^
   hint: for example: manifest: chalicelib/admin.yaml
 
-chalice.yaml:15:5: error: certificate_arn is required in api_gateway_custom_domain
-  15 |     api_gateway_custom_domain: {domain_name: api.example.com}
+chalice.yaml:14:5: error: certificate_arn is required in api_gateway_custom_domain
+  14 |     api_gateway_custom_domain: {domain_name: api.example.com}
      |     ^^^^^^^^^^^^^^^^^^^^^^^^^
   hint: for example: certificate_arn: arn:aws:acm:us-east-1:123456789012:certificate/abc
 
@@ -629,6 +618,45 @@ chalice.yaml:9:3: error: function report is null; remove the key or give it a va
 chalice.yaml:11:3: error: stage prod is null; remove the key or give it a value
   11 |   prod: ~
      |   ^^^^
+
+`,
+		},
+		{
+			name: "stage values and intrinsics",
+			in: `
+version: 1
+app_name: shop
+authorizers:
+  jwt: {type: builtin, handler: Check, ttl_seconds: "${env:AUTH_TTL}"}
+  ext: {type: custom, authorizer_uri: x, ttl_seconds: "300"}
+  other: {type: custom, authorizer_uri: x, ttl_seconds: soon}
+api:
+  cors: {max_age: "${env:MAX_AGE}"}
+environment_variables:
+  TABLE: !Ref MusicTable
+  QUEUE: {"Fn::GetAtt": [Jobs, Arn]}
+  TYPO: {"Fn::GetAttr": [Jobs, Arn]}
+  TWO: {Ref: A, "Fn::Sub": b}
+`,
+			want: `
+chalice.yaml:5:55: error: ttl_seconds must be a number, or a string holding a placeholder such as "${env:NAME}", not "300"
+  5 |   ext: {type: custom, authorizer_uri: x, ttl_seconds: "300"}
+    |                                                       ^^^^^
+  hint: remove the quotes: ttl_seconds: 300
+
+chalice.yaml:6:57: error: ttl_seconds must be a number, or a string holding a placeholder such as "${env:NAME}", not "soon"
+  6 |   other: {type: custom, authorizer_uri: x, ttl_seconds: soon}
+    |                                                         ^^^^
+
+chalice.yaml:12:10: error: unknown intrinsic function "Fn::GetAttr"
+  12 |   TYPO: {"Fn::GetAttr": [Jobs, Arn]}
+     |          ^^^^^^^^^^^^^
+  hint: did you mean "Fn::GetAtt"?
+
+chalice.yaml:13:8: error: environment variable TWO has 2 keys; it takes 1
+  13 |   TWO: {Ref: A, "Fn::Sub": b}
+     |        ^^^^^^^^^^^^^^^^^^^^^^
+  hint: an intrinsic function is a mapping of one function to its argument, such as {Ref: MusicTable}
 
 `,
 		},
@@ -1213,9 +1241,9 @@ func TestSchemaKeywords(t *testing.T) {
 	known := map[string]bool{}
 	for _, k := range strings.Fields(`$schema $id $ref $defs $comment title description default examples
 		type properties patternProperties additionalProperties items required oneOf allOf if then
-		enum const minimum maximum pattern maxLength minProperties not
+		enum const minimum maximum pattern maxLength minProperties maxProperties not
 		x-chalc-place x-chalc-name x-chalc-keys x-chalc-expect x-chalc-fix x-chalc-unit x-chalc-context
-		x-chalc-misplaced`) {
+		x-chalc-misplaced x-chalc-stage`) {
 		known[k] = true
 	}
 	schemaObjects("#", map[string]any(load().raw.root), func(ptr string, s map[string]any) {
@@ -1513,6 +1541,47 @@ func TestConcurrent(t *testing.T) {
 	for i := 1; i < 4; i++ {
 		if got := <-done; got != first {
 			t.Errorf("concurrent results differ:\n%s\n%s", got, first)
+		}
+	}
+}
+
+// TestStageValueFields pins the fields that take stage values: the
+// schema marks each with x-chalc-stage (what editors and docs show) and
+// the model tags each `,stage` (what the decoder expands); the two lists
+// must be the same.
+func TestStageValueFields(t *testing.T) {
+	// Where each struct of the model is in the schema.
+	at := map[string]string{
+		"CORS": "#/$defs/corsConfig/properties/", "Authorizer": "#/$defs/authorizer/properties/",
+		"Schedule": "#/$defs/scheduleOptions/properties/", "S3Source": "#/$defs/function/properties/s3/properties/",
+		"SNSSource": "#/$defs/function/properties/sns/properties/", "SQSSource": "#/$defs/function/properties/sqs/properties/",
+		"KinesisSource": "#/$defs/function/properties/kinesis/properties/", "DynamoDBSource": "#/$defs/function/properties/dynamodb/properties/",
+		"Domain": "#/$defs/domain/properties/", "Config": "#/$defs/",
+	}
+	want := map[string]bool{
+		// Decoded apart from the tagged fields: a schedule's short form
+		// and the strings of an event pattern.
+		"#/$defs/function/properties/schedule":                                  true,
+		"#/$defs/function/properties/cloudwatch_event/properties/event_pattern": true,
+	}
+	for _, k := range manifest.StageKeys() {
+		typ, key, _ := strings.Cut(k, ".")
+		want[at[typ]+key] = true
+	}
+	got := map[string]bool{}
+	schemaObjects("#", map[string]any(load().raw.root), func(ptr string, s map[string]any) {
+		if s["x-chalc-stage"] == true {
+			got[ptr] = true
+		}
+	})
+	for _, p := range sortedKeys(want) {
+		if !got[p] {
+			t.Errorf("%s takes stage values (the model says so) but has no x-chalc-stage", p)
+		}
+	}
+	for _, p := range sortedKeys(got) {
+		if !want[p] {
+			t.Errorf("%s has x-chalc-stage but the model's field takes no stage values", p)
 		}
 	}
 }

@@ -56,6 +56,7 @@ type (
 	kPattern              struct{ want string }
 	kMaxLength            struct{ got, want int }
 	kMinProperties        struct{}
+	kMaxProperties        struct{ got, want int }
 	kMinItems             struct{}
 	kMaxItems             struct{}
 	kNot                  struct{}
@@ -78,6 +79,7 @@ func (kMaximum) keyword() string              { return "maximum" }
 func (kPattern) keyword() string              { return "pattern" }
 func (kMaxLength) keyword() string            { return "maxLength" }
 func (kMinProperties) keyword() string        { return "minProperties" }
+func (kMaxProperties) keyword() string        { return "maxProperties" }
 func (kMinItems) keyword() string             { return "minItems" }
 func (kMaxItems) keyword() string             { return "maxItems" }
 func (kNot) keyword() string                  { return "not" }
@@ -102,6 +104,7 @@ type node struct {
 	addl      *node
 	required  []string
 	minProps  int // -1: none
+	maxProps  int // -1: none
 
 	items              *node
 	minItems, maxItems int // -1: none
@@ -154,13 +157,13 @@ func (c *compiler) at(ptr string) (*node, error) {
 }
 
 func (c *compiler) compile(s obj, loc string) (*node, error) {
-	n := &node{loc: loc, minProps: -1, minItems: -1, maxItems: -1, maxLength: -1}
+	n := &node{loc: loc, minProps: -1, maxProps: -1, minItems: -1, maxItems: -1, maxLength: -1}
 	c.nodes[loc] = n
 	sub := func(k string) string { return loc + "/" + jsonvalue.EscapeToken(k) }
 	child := func(v any, ptr string) (*node, error) {
 		if b, ok := v.(bool); ok {
 			// true accepts every value, false none.
-			bn := &node{loc: ptr, minProps: -1, minItems: -1, maxItems: -1, maxLength: -1, never: !b}
+			bn := &node{loc: ptr, minProps: -1, maxProps: -1, minItems: -1, maxItems: -1, maxLength: -1, never: !b}
 			c.nodes[ptr] = bn
 			return bn, nil
 		}
@@ -259,6 +262,8 @@ func (c *compiler) compile(s obj, loc string) (*node, error) {
 			n.required = jsonvalue.Strings(v)
 		case "minProperties":
 			n.minProps, err = count(k, v)
+		case "maxProperties":
+			n.maxProps, err = count(k, v)
 		case "items":
 			n.items, err = child(v, sub(k))
 		case "minItems":
@@ -435,6 +440,9 @@ func (vd validation) check(n *node, v any, loc []string) *verror {
 func (vd validation) object(n *node, obj map[string]any, loc []string, add func(*verror), stop func() bool) {
 	if n.minProps >= 0 && len(obj) < n.minProps {
 		add(vd.fail(n, loc, kMinProperties{}))
+	}
+	if n.maxProps >= 0 && len(obj) > n.maxProps {
+		add(vd.fail(n, loc, kMaxProperties{got: len(obj), want: n.maxProps}))
 	}
 	var missing []string
 	for _, r := range n.required {

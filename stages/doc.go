@@ -20,4 +20,10 @@
 // level, lambda_functions.F, stages.S, stages.S.lambda_functions.F — the
 // more specific key winning. Chalice ignores the top-level
 // lambda_functions entry for these two keys; chalc merges it (docs/manifest.md).
+//
+// Values written with placeholders (${env:NAME}, ${stage}, ${app_name})
+// are expanded for the stage in the environment of the function they
+// belong to (values.go): Resolve expands the configuration's, and
+// Expand is what the compiler uses for the app's own (triggers, CORS,
+// authorizers).
 package stages

@@ -30,6 +30,9 @@ type List struct {
 	V    []string
 	Set  bool
 	From diag.Range
+	// Written are the items as the manifest writes them (V has them
+	// expanded for the stage).
+	Written []manifest.Value[string]
 	// Scalar: written as a single string (api_gateway_endpoint_vpce keeps
 	// its shape in the resource policy, as Chalice does).
 	Scalar bool
@@ -40,11 +43,18 @@ type KV struct {
 	Key   string
 	Value string
 	From  diag.Range
+	// Template is the tag value's template (Value is then expanded).
+	Template *manifest.Template
+	// Intrinsic is an environment variable's intrinsic function (plain
+	// JSON values), when it is one: Value is then "".
+	Intrinsic any
 }
 
 // Stage is the effective configuration of one stage.
 type Stage struct {
 	Name string
+	// AppName is the manifest's app_name (${app_name}).
+	AppName string
 
 	Debug                  Setting[bool]
 	LogLevel               Setting[string]
@@ -65,6 +75,16 @@ type Stage struct {
 	// Defaults is the config a function without lambda_functions entries
 	// gets; config rules are checked on it when the app has no functions.
 	Defaults *Function
+
+	// Expanded lists the configuration values that came from templates,
+	// as this stage expanded them; Unresolved the placeholders it could
+	// not expand (values.go). Both are the compiler's to report.
+	Expanded   []Expanded
+	Unresolved []Unresolved
+	// DefaultsUnresolved are Defaults' placeholders that do not expand:
+	// mistakes only where Defaults is used (chalc's own S3 notification
+	// handler takes its tags; an app without functions is checked on it).
+	DefaultsUnresolved []Unresolved
 }
 
 // Function is the effective per-function configuration.
@@ -153,7 +173,7 @@ func first[T any](ls []*manifest.Config, get func(*manifest.Config) manifest.Val
 func firstList(ls []*manifest.Config, get func(*manifest.Config) manifest.List) List {
 	for _, c := range ls {
 		if v := get(c); v.Set {
-			return List{V: v.Strings(), Set: true, From: v.Range, Scalar: v.Scalar}
+			return List{V: v.Strings(), Set: true, From: v.Range, Scalar: v.Scalar, Written: v.Items}
 		}
 	}
 	return List{}
@@ -165,10 +185,10 @@ func merge(ls []*manifest.Config, get func(*manifest.Config) manifest.Map) []KV 
 	idx := map[string]int{}
 	for i := len(ls) - 1; i >= 0; i-- {
 		for _, e := range get(ls[i]).Entries {
-			if !e.Value.Set {
+			if !e.Value.Set && e.Intrinsic == nil {
 				continue // not a string: the schema reports it
 			}
-			kv := KV{Key: e.Key.V, Value: e.Value.V, From: e.Value.Range}
+			kv := KV{Key: e.Key.V, Value: e.Value.V, From: e.Value.Range, Template: e.Value.Template, Intrinsic: e.Intrinsic}
 			if j, ok := idx[kv.Key]; ok {
 				out[j] = kv
 				continue
@@ -199,6 +219,7 @@ func Resolve(m *manifest.Manifest, stage string, functions []string) (*Stage, di
 	sl := stageLayers(m, st)
 	out := &Stage{
 		Name:                   stage,
+		AppName:                m.AppName.V,
 		Debug:                  first(sl, func(c *manifest.Config) manifest.Value[bool] { return c.Debug }, false),
 		LogLevel:               first(sl, func(c *manifest.Config) manifest.Value[string] { return c.LogLevel }, ""),
 		Architecture:           first(sl, func(c *manifest.Config) manifest.Value[string] { return c.Architecture }, DefaultArchitecture),
@@ -233,6 +254,7 @@ func Resolve(m *manifest.Manifest, stage string, functions []string) (*Stage, di
 		out.Functions[name] = resolveFunction(layers(m, st, name), name)
 	}
 	out.Defaults = resolveFunction(stageLayers(m, st), "")
+	(&expander{st: out}).expand()
 	return out, ds
 }
 

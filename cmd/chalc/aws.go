@@ -295,6 +295,7 @@ func deployCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer) 
 		return err
 	}
 	opts := options(cmd, stderr)
+	opts.Templates, opts.MergeTemplates = true, cmd.StringSlice("merge-template")
 	say(opts.Progress, "checking chalice.yaml and the Go handlers")
 	c, err := check(opts, stderr) // now with the Go handlers
 	if err != nil {
@@ -306,8 +307,7 @@ func deployCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer) 
 		return exitCode(exitProblems)
 	}
 	defer os.RemoveAll(out)
-	p, err := packageReported(ctx, c, project.PackageOptions{Out: out, Format: "json",
-		MergeTemplates: cmd.StringSlice("merge-template"), Deploy: true}, opts, stderr)
+	p, err := packageReported(ctx, c, project.PackageOptions{Out: out, Format: "json", Deploy: true}, opts, stderr)
 	if err != nil {
 		return err
 	}

@@ -178,10 +178,13 @@ func commands(stdout, stderr io.Writer) *cli.Command {
 			{
 				Name:      "validate",
 				Usage:     "check chalice.yaml and the Go handlers it names",
-				UsageText: "chalc validate [--stage S] [--project DIR]",
+				UsageText: "chalc validate [--stage S] [--merge-template FILE]... [--project DIR]",
 				Description: "Reports every problem at once, as file:line:col with the fix. Without --stage the\n" +
-					"configuration of every stage is checked. Also refreshes chalc_gen.go.",
-				Flags: []cli.Flag{stageFlag("check only this stage's configuration"), projectFlag},
+					"configuration of every stage is checked. With the merge templates you package with,\n" +
+					"what chalice.yaml names in them (bucket_resource, topic_resource..., an environment\n" +
+					"variable's !Ref) is checked too.",
+				Flags: []cli.Flag{stageFlag("check only this stage's configuration"), projectFlag,
+					&cli.StringSliceFlag{Name: "merge-template", Usage: "a template you package with: check what chalice.yaml names in it (repeatable)", TakesFile: true}},
 				Action: func(ctx context.Context, cmd *cli.Command) error {
 					return validate(cmd, stdout, stderr)
 				},
@@ -432,6 +435,7 @@ func validate(cmd *cli.Command, stdout, stderr io.Writer) error {
 	}
 	opts := options(cmd, stderr)
 	opts.AllStages = opts.Stage == ""
+	opts.Templates, opts.MergeTemplates = true, cmd.StringSlice("merge-template")
 	c, err := check(opts, stderr)
 	if err != nil {
 		return err
@@ -531,13 +535,13 @@ func packageCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer)
 		return &usageError{cmd: cmd.FullName(), err: err}
 	}
 	opts := options(cmd, stderr)
+	opts.Templates, opts.MergeTemplates = true, cmd.StringSlice("merge-template")
 	say(opts.Progress, "checking chalice.yaml and the Go handlers")
 	c, err := check(opts, stderr)
 	if err != nil {
 		return err
 	}
-	p, err := packageReported(ctx, c, project.PackageOptions{Out: out, Format: format, Compact: cmd.Bool("compact"),
-		MergeTemplates: cmd.StringSlice("merge-template")}, opts, stderr)
+	p, err := packageReported(ctx, c, project.PackageOptions{Out: out, Format: format, Compact: cmd.Bool("compact")}, opts, stderr)
 	if err != nil {
 		return err
 	}

@@ -77,6 +77,8 @@ type Gateway struct {
 	root        *node
 	api         lambda.Handler            // nil when the app has no routes
 	authorizers map[string]lambda.Handler // by function name
+	// authHeader is the header holding each route's token in the stage.
+	authHeader map[*chalice.Route]string
 }
 
 // New returns the gateway of app. It builds, through runtime/dispatch,
@@ -125,8 +127,11 @@ func New(app *chalice.App, opts ...Option) (*Gateway, error) {
 		return nil, fmt.Errorf("apigw: %w", err)
 	}
 	g.api = wrap(dispatch.APIHandler, h)
+	st := app.Config().Stages[o.stage]
+	g.authHeader = map[*chalice.Route]string{}
 	for _, r := range app.Routes() {
-		if err := g.root.insert(r); err != nil {
+		g.authHeader[r] = st.AuthorizerHeader(r)
+		if err := g.root.insert(r, st.RouteCORS(r)); err != nil {
 			return nil, fmt.Errorf("apigw: %w", err)
 		}
 		if r.Authorizer == "" || g.authorizers[r.Authorizer] != nil {
@@ -238,10 +243,7 @@ func (g *Gateway) Do(ctx context.Context, req Request) (Response, error) {
 
 	if route.Authorizer != "" {
 		arn := g.methodARN(method, matchPath)
-		header := route.AuthorizerHeader
-		if header == "" {
-			header = "Authorization"
-		}
+		header := g.authHeader[route]
 		authCtx, denied, err := g.authorize(ctx, route.Authorizer, headerValue(req.Headers, header), arn, reqID)
 		if denied != nil {
 			return *denied, err

@@ -43,8 +43,9 @@ func segments(path string) []string {
 	return strings.Split(path, "/")
 }
 
-// insert adds a route to the tree rooted at n.
-func (n *node) insert(r *chalice.Route) error {
+// insert adds a route, which answers with the CORS headers cors (nil:
+// off) in the gateway's stage, to the tree rooted at n.
+func (n *node) insert(r *chalice.Route, cors []chalice.Header) error {
 	if !strings.HasPrefix(r.Path, "/") {
 		return fmt.Errorf("route %s %s: the path does not start with /", r.Method, r.Path)
 	}
@@ -86,8 +87,8 @@ func (n *node) insert(r *chalice.Route) error {
 		return fmt.Errorf("routes %s and %s are the same resource", res.path, r.Path)
 	}
 	res.routes[r.Method] = r
-	if r.CORS != nil {
-		res.cors = r.CORS
+	if cors != nil {
+		res.cors = cors
 		res.corsMethods = append(res.corsMethods, r.Method)
 	}
 	return nil

@@ -66,6 +66,39 @@ type Stage struct {
 	// APIGatewayStage is the API Gateway stage name (api_gateway_stage,
 	// default "api"), as requestContext.stage and method ARNs carry it.
 	APIGatewayStage string
+	// CORS holds, by route path, the CORS headers of the path's routes in
+	// this stage where they differ from the routes' own (Route.CORS, the
+	// dev stage's): a CORS configuration written with stage values
+	// (allow_origin: ${env:ORIGIN}). See RouteCORS.
+	CORS map[string][]Header
+	// AuthorizerHeaders holds, by builtin authorizer function name, the
+	// header carrying its token in this stage where it differs from the
+	// routes' AuthorizerHeader (header: ${env:AUTH_HEADER}).
+	AuthorizerHeaders map[string]string
+}
+
+// RouteCORS returns the CORS headers r answers with in this stage: nil
+// when CORS is off for it.
+func (s Stage) RouteCORS(r *Route) []Header {
+	if r.CORS == nil {
+		return nil
+	}
+	if h, ok := s.CORS[r.Path]; ok {
+		return h
+	}
+	return r.CORS
+}
+
+// AuthorizerHeader returns the request header that carries the token of
+// r's builtin authorizer in this stage.
+func (s Stage) AuthorizerHeader(r *Route) string {
+	if h, ok := s.AuthorizerHeaders[r.Authorizer]; ok && h != "" {
+		return h
+	}
+	if r.AuthorizerHeader != "" {
+		return r.AuthorizerHeader
+	}
+	return "Authorization"
 }
 
 // Header is one response header; CORS headers are precomputed by the

@@ -53,7 +53,7 @@ func newRESTHandler(app *chalice.App, stage chalice.Stage) (*restHandler, error)
 		if r.Handler == nil {
 			return nil, fmt.Errorf("route %s %s has no handler", r.Method, r.Path)
 		}
-		re := &routeEntry{route: r, cors: r.CORS}
+		re := &routeEntry{route: r, cors: stage.RouteCORS(r)}
 		for _, ct := range r.ContentTypes {
 			ct = strings.ToLower(ct)
 			re.contentTypes = append(re.contentTypes, ct)
