@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
 	"io"
 	"net/http"
 	"os"
@@ -209,7 +210,7 @@ func (bb bareBuild) run(b *testing.B) {
 	}
 }
 
-func newBareBuild(b *testing.B, a *app, main []byte, cfg gocheck.BuildConfig) bareBuild {
+func newBareBuild(b *testing.B, a *app, main []byte, cfg gomodel.BuildConfig) bareBuild {
 	b.Helper()
 	env, err := gocheck.ReadEnv(context.Background(), "go", a.dir, cfg.Environ())
 	if err != nil {

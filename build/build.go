@@ -22,6 +22,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
+
 	"github.com/chalc-dev/chalc/gocheck"
 
 	"golang.org/x/mod/modfile"
@@ -69,7 +71,7 @@ type Result struct {
 
 // GeneratedPath is where chalc_gen.go goes for app.
 func GeneratedPath(app *compiler.App) string {
-	return filepath.Join(app.Handlers.Dir, gocheck.GeneratedFile)
+	return filepath.Join(app.Handlers.Dir, gomodel.GeneratedFile)
 }
 
 // WriteGenerated writes chalc_gen.go when its content changed and reports
@@ -178,12 +180,12 @@ func bootstrap(app *compiler.App) Program {
 // BootstrapConfig is how the Lambda bootstrap is built for a stage's
 // architecture (x86_64 or arm64): the Go check of `chalc package` and
 // `chalc deploy` prepares this build.
-func BootstrapConfig(architecture string) gocheck.BuildConfig {
+func BootstrapConfig(architecture string) gomodel.BuildConfig {
 	arch := "amd64"
 	if architecture == "arm64" {
 		arch = "arm64"
 	}
-	return gocheck.BuildConfig{
+	return gomodel.BuildConfig{
 		GOOS:   "linux",
 		GOARCH: arch,
 		Env:    []string{"CGO_ENABLED=0"},

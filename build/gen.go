@@ -13,9 +13,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/chalc-dev/chalc/stages"
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
 
-	"github.com/chalc-dev/chalc/gocheck"
+	"github.com/chalc-dev/chalc/stages"
 
 	"github.com/chalc-dev/chalc/compiler"
 )
@@ -116,16 +116,16 @@ func (g *gen) raw() []byte {
 	if g.usesCtx || g.usesSourceDir {
 		g.p("\n")
 	}
-	g.p("\t%q\n", gocheck.ChalicePath)
+	g.p("\t%q\n", gomodel.ChalicePath)
 	g.p("\t// dispatch serves the App in Lambda; importing it here keeps it in\n")
 	g.p("\t// the module graph for `go mod vendor`.\n")
-	g.p("\t_ %q\n", gocheck.DispatchPath)
+	g.p("\t_ %q\n", gomodel.DispatchPath)
 	var imports []string
 	for p, alias := range g.aliases {
 		imports = append(imports, fmt.Sprintf("\t%s %q\n", alias, p.ImportPath))
 	}
 	if g.app.NeedsS3Notify() {
-		imports = append(imports, fmt.Sprintf("\t%q\n", gocheck.S3NotifyPath))
+		imports = append(imports, fmt.Sprintf("\t%q\n", gomodel.S3NotifyPath))
 	}
 	sort.Strings(imports)
 	for _, imp := range imports {
@@ -360,7 +360,7 @@ func (g *gen) route(r *compiler.Route) {
 }
 
 // returnCall adapts a call returning (T, error) or error to (any, error).
-func returnCall(fn *gocheck.Func, call string) string {
+func returnCall(fn *gomodel.Func, call string) string {
 	if fn.ReturnsValue() {
 		return "return " + call
 	}
@@ -447,7 +447,7 @@ func GenerateMain(app *compiler.App) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s\n\n", Header)
 	fmt.Fprintf(&b, "// Command bootstrap serves %s (stage %s) in AWS Lambda: one binary for\n// every function, chosen by the function's Handler setting (_HANDLER).\n", app.Name, app.Stage.Name)
-	fmt.Fprintf(&b, "package main\n\nimport (\n\tapp %q\n\t%q\n)\n\n", app.Handlers.ImportPath, gocheck.DispatchPath)
+	fmt.Fprintf(&b, "package main\n\nimport (\n\tapp %q\n\t%q\n)\n\n", app.Handlers.ImportPath, gomodel.DispatchPath)
 	fmt.Fprintf(&b, "func main() { dispatch.Start(app.App(), %q) }\n", app.Stage.Name)
 	return b.Bytes()
 }

@@ -7,8 +7,9 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
+
 	"github.com/chalc-dev/chalc/diag"
-	"github.com/chalc-dev/chalc/gocheck"
 	"github.com/chalc-dev/chalc/manifest"
 	"github.com/chalc-dev/chalc/schema"
 	"github.com/chalc-dev/chalc/stages"
@@ -23,16 +24,20 @@ type Options struct {
 	CheckStages []string
 	// Go selects the checks of the Go code (gocheck); none by default
 	// (benchmarks, and tools that only need the manifest). Without
-	// gocheck.SDKCalls every function with autogen_policy shares
+	// gomodel.SDKCalls every function with autogen_policy shares
 	// DefaultRole, without SDK actions.
-	Go gocheck.Checks
+	Go gomodel.Checks
+	// GoCheck runs the checks of the Go code (gocheck.Check; tests may
+	// give a fake). The compiler never loads Go code or runs the go
+	// command itself: with GoCheck nil, no Go check runs whatever Go says.
+	GoCheck func(gomodel.Request) (*gomodel.Result, diag.Diagnostics)
 	// CacheDir holds the Go check caches; "" disables caching.
 	CacheDir string
 	// Build returns the go build that follows the Go check for the
 	// compiled stage's architecture (x86_64 or arm64): the check reads
 	// the dependencies' export data as that build compiles them, so that
-	// nothing is compiled twice. nil: gocheck.DefaultBuild.
-	Build func(architecture string) gocheck.BuildConfig
+	// nothing is compiled twice. nil: gomodel.DefaultBuild.
+	Build func(architecture string) gomodel.BuildConfig
 	// Templates are the merge templates the app is packaged with, for
 	// the checks of what the manifest names in them (*_resource keys,
 	// environment variables' intrinsics); nil skips those checks, for
@@ -174,7 +179,7 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 	c.logicalIDs()
 	c.envReferences(checked)
 	joinSchema()
-	if opts.Go&gocheck.Handlers != 0 && !c.ds.HasErrors() {
+	if opts.Go&gomodel.Handlers != 0 && opts.GoCheck != nil && !c.ds.HasErrors() {
 		c.goCheck()
 	}
 	if !c.ds.HasErrors() {
@@ -190,17 +195,17 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 // in the manifest against its Go func, and finds each function's SDK
 // actions.
 func (c *checker) goCheck() {
-	req := gocheck.Request{Checks: c.opts.Go, CacheDir: c.opts.CacheDir, Sources: c.set.Sources, Runtime: c.runtimeImports()}
+	req := gomodel.Request{Checks: c.opts.Go, CacheDir: c.opts.CacheDir, Sources: c.set.Sources, Runtime: c.runtimeImports()}
 	if c.opts.Build != nil {
 		req.Build = c.opts.Build(c.app.Stage.Architecture.V)
 	}
 	if !c.needsSDKAnalysis() {
-		req.Checks &^= gocheck.SDKCalls
+		req.Checks &^= gomodel.SDKCalls
 	}
 	for _, p := range c.app.Packages {
-		req.Packages = append(req.Packages, gocheck.Target{Dir: p.Dir, At: p.At, Written: p.Written})
+		req.Packages = append(req.Packages, gomodel.Target{Dir: p.Dir, At: p.At, Written: p.Written})
 	}
-	res, ds := gocheck.Check(req)
+	res, ds := c.opts.GoCheck(req)
 	c.ds = append(c.ds, ds...)
 	for i, gp := range res.Packages {
 		if p := c.app.Packages[i]; gp != nil {
@@ -217,15 +222,15 @@ func (c *checker) goCheck() {
 
 // runtimeImports lists the runtime packages the app's generated code
 // imports, which its module must provide.
-func (c *checker) runtimeImports() []gocheck.RuntimeImport {
+func (c *checker) runtimeImports() []gomodel.RuntimeImport {
 	at := c.app.Handlers.At
 	if at.Start.Line == 0 {
 		at = diag.Range{Filename: diag.DisplayPath(c.app.ManifestPath)}
 	}
 	const core, why = "chalc's runtime", "the generated code (chalc_gen.go and the bootstrap) imports it"
-	rs := []gocheck.RuntimeImport{{Path: gocheck.ChalicePath, At: at, What: core, Why: why}, {Path: gocheck.DispatchPath, At: at, What: core, Why: why}}
+	rs := []gomodel.RuntimeImport{{Path: gomodel.ChalicePath, At: at, What: core, Why: why}, {Path: gomodel.DispatchPath, At: at, What: core, Why: why}}
 	if f := c.app.s3NotifyAt(); f != nil {
-		rs = append(rs, gocheck.RuntimeImport{Path: gocheck.S3NotifyPath, At: f.S3.At, What: "chalc's S3 notification runtime",
+		rs = append(rs, gomodel.RuntimeImport{Path: gomodel.S3NotifyPath, At: f.S3.At, What: "chalc's S3 notification runtime",
 			Why: fmt.Sprintf("the bootstrap includes it because function %q subscribes to an existing bucket", f.Name)})
 	}
 	return rs

@@ -8,8 +8,9 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
+
 	"github.com/chalc-dev/chalc/diag"
-	"github.com/chalc-dev/chalc/gocheck"
 )
 
 // handlerKind says which signature a handler needs.
@@ -237,7 +238,7 @@ func displayDir(dir string) string {
 
 // signatureProblem checks g against what u needs and returns the accepted
 // signatures when it does not fit.
-func (c *checker) signatureProblem(u handlerUse, g *gocheck.Func) ([]string, bool) {
+func (c *checker) signatureProblem(u handlerUse, g *gomodel.Func) ([]string, bool) {
 	params, results := g.Params, g.Results
 	stripCtx := func() {
 		if len(params) > 0 && params[0] == "context.Context" {
@@ -384,7 +385,7 @@ func paramMatches(goName, pathName string) bool {
 
 // docs fills a route's summary and description from the handler's doc
 // comment when the manifest gives none: the first sentence, then the rest.
-func (c *checker) docs(r *Route, g *gocheck.Func) {
+func (c *checker) docs(r *Route, g *gomodel.Func) {
 	if r.DocsFromManifest || g.Doc == "" {
 		return
 	}
@@ -401,7 +402,7 @@ func (c *checker) docs(r *Route, g *gocheck.Func) {
 // checkResult reports a handler result the runtime can never send: a type
 // encoding/json cannot encode, and a route's plain []byte, which has no
 // Content-Type to be binary with.
-func (c *checker) checkResult(u handlerUse, g *gocheck.Func) {
+func (c *checker) checkResult(u handlerUse, g *gomodel.Func) {
 	if !g.ReturnsValue() || u.kind == handlerMiddleware || u.kind == handlerAuthorizer {
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/chalc-dev/chalc/gocheck"
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
 
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/internal/golden"
@@ -65,13 +66,13 @@ func TestValidManifests(t *testing.T) {
 // its diagnostics as the CLI prints them.
 func renderDiagnostics(file, stage string, goCheck bool) string {
 	set, ds := manifest.Load(file)
-	var checks gocheck.Checks
+	var checks gomodel.Checks
 	if goCheck {
-		checks = gocheck.Handlers | gocheck.RuntimeModules
+		checks = gomodel.Handlers | gomodel.RuntimeModules
 	}
 	if set.Root != nil && set.Root.Root != nil {
 		names := stages.Names(set.Decode())
-		_, cds := Compile(set, Options{Stage: stage, CheckStages: names, Go: checks})
+		_, cds := Compile(set, Options{Stage: stage, CheckStages: names, Go: checks, GoCheck: gocheck.Check})
 		ds = append(ds, cds...)
 	}
 	ds = ds.Sorted()

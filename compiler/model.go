@@ -9,8 +9,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
+
 	"github.com/chalc-dev/chalc/awsfacts"
-	"github.com/chalc-dev/chalc/gocheck"
 
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/manifest"
@@ -86,9 +87,9 @@ func (a *App) NeedsS3Notify() bool { return a.s3NotifyAt() != nil }
 // RuntimePackages are the packages of chalc's runtime the app's generated
 // code imports, which the app's module must provide.
 func (a *App) RuntimePackages() []string {
-	paths := []string{gocheck.ChalicePath, gocheck.DispatchPath}
+	paths := []string{gomodel.ChalicePath, gomodel.DispatchPath}
 	if a.NeedsS3Notify() {
-		paths = append(paths, gocheck.S3NotifyPath)
+		paths = append(paths, gomodel.S3NotifyPath)
 	}
 	return paths
 }
@@ -151,8 +152,8 @@ type Package struct {
 	Name       string
 	// Funcs are the exported top-level funcs found by the Go check;
 	// Objects its other package-level names.
-	Funcs   map[string]*gocheck.Func
-	Objects map[string]*gocheck.Object
+	Funcs   map[string]*gomodel.Func
+	Objects map[string]*gomodel.Object
 	// Checked is false when the Go check was skipped.
 	Checked bool
 }
@@ -162,7 +163,7 @@ type HandlerRef struct {
 	Package *Package
 	Name    string
 	At      diag.Range    // the manifest value naming it
-	Func    *gocheck.Func // nil when the Go check was skipped
+	Func    *gomodel.Func // nil when the Go check was skipped
 }
 
 // Route is one path+method of the REST API.

@@ -5,9 +5,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
+
 	"github.com/chalc-dev/chalc/awsfacts"
 	"github.com/chalc-dev/chalc/diag"
-	"github.com/chalc-dev/chalc/gocheck"
 )
 
 // needsSDKAnalysis: some function's role is chalc's, so its SDK calls
@@ -24,7 +25,7 @@ func (c *checker) needsSDKAnalysis() bool {
 
 // sdkActions fills Function.SDK, from the graph of the handlers' SDK
 // calls, for every function whose role chalc manages.
-func (c *checker) sdkActions(g *gocheck.SDKGraph) {
+func (c *checker) sdkActions(g *gomodel.SDKGraph) {
 	warned := map[string]bool{}
 	for _, f := range c.allFunctions() {
 		if f.Config == nil || !f.Config.ManageIAMRole.V {
@@ -40,7 +41,7 @@ func (c *checker) entryPoints(f *Function) []string {
 	var keys []string
 	add := func(ref *HandlerRef) {
 		if ref != nil && ref.Package != nil && ref.Package.ImportPath != "" && ref.Name != "" {
-			keys = append(keys, gocheck.FuncKey(ref.Package.ImportPath, ref.Name))
+			keys = append(keys, gomodel.FuncKey(ref.Package.ImportPath, ref.Name))
 		}
 	}
 	if f.Kind == FuncAPI {
@@ -78,7 +79,7 @@ func middlewareKind(k FunctionKind) string {
 
 // functionActions maps the SDK operations reachable from keys (and every
 // package initializer) to IAM actions.
-func (c *checker) functionActions(g *gocheck.SDKGraph, keys []string, warn bool, warned map[string]bool) []*SDKAction {
+func (c *checker) functionActions(g *gomodel.SDKGraph, keys []string, warn bool, warned map[string]bool) []*SDKAction {
 	byAction := map[string]*SDKAction{}
 	for _, u := range g.Reach(keys) {
 		call := SDKCall{File: u.File, Line: u.Line, Column: u.Col, Call: u.Call}

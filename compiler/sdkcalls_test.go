@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chalc-dev/chalc/gocheck"
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
 
 	"github.com/chalc-dev/chalc/awsfacts"
 
@@ -95,7 +96,7 @@ func TestSDKActionsPolicyApp(t *testing.T) {
 			t.Fatal(ds)
 		}
 		start := time.Now()
-		app, ds := Compile(set, Options{CacheDir: cache, Go: gocheck.All})
+		app, ds := Compile(set, Options{CacheDir: cache, Go: gomodel.All, GoCheck: gocheck.Check})
 		t.Logf("%s compile: %v", name, time.Since(start))
 		if app == nil || len(ds) > 0 {
 			var b strings.Builder

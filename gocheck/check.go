@@ -32,111 +32,22 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
+
 	"github.com/chalc-dev/chalc/diag"
 )
-
-// Import paths of chalc's runtime packages that generated code imports.
-const (
-	RuntimeModule = "github.com/chalc-dev/chalc"
-	ChalicePath   = RuntimeModule + "/runtime/chalice"
-	DispatchPath  = RuntimeModule + "/runtime/dispatch"
-	S3NotifyPath  = RuntimeModule + "/runtime/s3notify"
-)
-
-// GeneratedFile is the name of the file chalc writes into the handlers
-// package. The checks hide it: it may be stale, or name handlers that no
-// longer exist.
-const GeneratedFile = "chalc_gen.go"
-
-// Checks selects what Check does.
-type Checks uint8
-
-const (
-	// Handlers type-checks each handlers package and reports its exported
-	// funcs and other package-level names.
-	Handlers Checks = 1 << iota
-	// RuntimeModules asks the go command whether go.mod and go.sum record
-	// every module the Request's runtime packages need (chalc generate
-	// skips it: it writes the file whose imports `go mod tidy` records).
-	RuntimeModules
-	// SDKCalls records the aws-sdk-go-v2 operations the module's code
-	// uses (after a clean type-check).
-	SDKCalls
-
-	// All is every check.
-	All = Handlers | RuntimeModules | SDKCalls
-)
-
-// Target is one handlers package to check.
-type Target struct {
-	// Dir is the package directory (absolute).
-	Dir string
-	// At is the manifest value naming the directory (handlers:) and
-	// Written that value as the user wrote it; At is zero when the
-	// directory is the default.
-	At      diag.Range
-	Written string
-}
-
-// RuntimeImport is a runtime package the app's generated code imports,
-// so that the app's module must provide it and its dependencies.
-type RuntimeImport struct {
-	Path string
-	// At is the manifest entry that needs it; What names it in messages
-	// and Why says why the app needs it.
-	At        diag.Range
-	What, Why string
-}
-
-// Request says what to check.
-type Request struct {
-	// Packages are the handlers packages; the first is the app's own,
-	// whose module builds the bootstrap.
-	Packages []Target
-	// Runtime lists the runtime packages the app's module must provide
-	// (with RuntimeModules).
-	Runtime []RuntimeImport
-	Checks  Checks
-	// Build is the go build that follows the check (DefaultBuild when
-	// zero): the check reads the dependencies' export data as this build
-	// compiles them, and sees the files its platform and tags select.
-	Build BuildConfig
-	// CacheDir holds the caches ("" disables them).
-	CacheDir string
-	// Sources receives the Go files that diagnostics show lines of.
-	Sources diag.Sources
-}
-
-// Result is what the checks learnt.
-type Result struct {
-	// Packages parallels Request.Packages; an entry is nil when its
-	// package could not be checked (the diagnostics say why).
-	Packages []*Package
-	// SDK is the graph of SDK calls (with SDKCalls, after a clean check).
-	SDK *SDKGraph
-}
-
-// Package is what the type-check learnt about one handlers package.
-type Package struct {
-	ImportPath string
-	Name       string
-	// Funcs are the exported top-level funcs; Objects the package's other
-	// package-level names.
-	Funcs   map[string]*Func
-	Objects map[string]*Object
-}
 
 // Check runs the checks req asks for, one load per module holding
 // handlers packages (load.go). Results are cached by a digest of every
 // local source the go command may read (sources.go), so an unchanged
 // project runs no go command at all.
-func Check(req Request) (*Result, diag.Diagnostics) {
-	res := &Result{Packages: make([]*Package, len(req.Packages))}
-	if req.Checks&Handlers == 0 || len(req.Packages) == 0 {
+func Check(req gomodel.Request) (*gomodel.Result, diag.Diagnostics) {
+	res := &gomodel.Result{Packages: make([]*gomodel.Package, len(req.Packages))}
+	if req.Checks&gomodel.Handlers == 0 || len(req.Packages) == 0 {
 		return res, nil
 	}
 	if req.Build.GOOS == "" {
-		req.Build = DefaultBuild()
+		req.Build = gomodel.DefaultBuild()
 	}
 	var ds diag.Diagnostics
 	var modules []*moduleCheckRun
@@ -148,7 +59,7 @@ func Check(req Request) (*Result, diag.Diagnostics) {
 		}
 		root := ModuleRoot(t.Dir)
 		if root == "" {
-			ds.Errorf(diag.GoModule, t.at(), "the handlers package %s is not in a Go module", t.display()).
+			ds.Errorf(diag.GoModule, targetAt(t), "the handlers package %s is not in a Go module", targetName(t)).
 				Hint("run `go mod init example.com/myapp` in the project directory")
 			continue
 		}
@@ -158,13 +69,13 @@ func Check(req Request) (*Result, diag.Diagnostics) {
 			byRoot[root] = m
 			modules = append(modules, m)
 		}
-		if i == 0 && req.Checks&RuntimeModules != 0 {
+		if i == 0 && req.Checks&gomodel.RuntimeModules != 0 {
 			m.runtime = req.Runtime
 		}
 		m.targets = append(m.targets, t)
 		m.index = append(m.index, i)
 	}
-	graph := &SDKGraph{Nodes: map[string]*SDKNode{}}
+	graph := &gomodel.SDKGraph{Nodes: map[string]*gomodel.SDKNode{}}
 	for _, m := range modules {
 		out, mds := m.run()
 		ds = append(ds, mds...)
@@ -175,10 +86,10 @@ func Check(req Request) (*Result, diag.Diagnostics) {
 			res.Packages[i] = out.Packages[k]
 		}
 		if out.SDK != nil {
-			graph.merge(out.SDK)
+			graph.Merge(out.SDK)
 		}
 	}
-	if req.Checks&SDKCalls != 0 && !ds.HasErrors() {
+	if req.Checks&gomodel.SDKCalls != 0 && !ds.HasErrors() {
 		res.SDK = graph
 	}
 	return res, ds
@@ -186,20 +97,20 @@ func Check(req Request) (*Result, diag.Diagnostics) {
 
 // moduleCheckRun checks the handlers packages of one module.
 type moduleCheckRun struct {
-	req     *Request
+	req     *gomodel.Request
 	root    string
-	targets []Target
+	targets []gomodel.Target
 	index   []int // of each target in req.Packages
-	runtime []RuntimeImport
+	runtime []gomodel.RuntimeImport
 }
 
 // moduleResult is what a module's check learnt (a cache entry).
 type moduleResult struct {
 	// Packages parallels the module's targets.
-	Packages []*Package
+	Packages []*gomodel.Package
 	// SDK is the module's SDK graph, file names relative to its root in
 	// the cache.
-	SDK *SDKGraph
+	SDK *gomodel.SDKGraph
 }
 
 func (m *moduleCheckRun) run() (*moduleResult, diag.Diagnostics) {
@@ -209,7 +120,7 @@ func (m *moduleCheckRun) run() (*moduleResult, diag.Diagnostics) {
 	environ := cfg.Environ()
 	env, err := ReadEnvCached(context.Background(), "go", m.root, environ, m.req.CacheDir)
 	if err != nil {
-		d := ds.Errorf(diag.GoLoad, first.at(), "cannot load the handlers package %s: %v", first.display(), err)
+		d := ds.Errorf(diag.GoLoad, targetAt(first), "cannot load the handlers package %s: %v", targetName(first), err)
 		var ee *exec.Error
 		if errors.As(err, &ee) || strings.Contains(err.Error(), "executable file not found") {
 			d.Hint("chalc needs the go command (Go 1.26 or newer) on PATH")
@@ -218,14 +129,14 @@ func (m *moduleCheckRun) run() (*moduleResult, diag.Diagnostics) {
 	}
 	var hidden []string
 	for _, t := range m.targets {
-		gen := filepath.Join(t.Dir, GeneratedFile)
+		gen := filepath.Join(t.Dir, gomodel.GeneratedFile)
 		if _, err := os.Stat(gen); err == nil {
 			hidden = append(hidden, gen)
 		}
 	}
 	srcs, err := readSources(m.root, env, hidden)
 	if err != nil {
-		ds.Errorf(diag.HandlersDir, first.at(), "cannot read the handlers package %s: %v", first.display(), err)
+		ds.Errorf(diag.HandlersDir, targetAt(first), "cannot read the handlers package %s: %v", targetName(first), err)
 		return nil, ds
 	}
 	key := m.key(srcs.digest(fullContent))
@@ -236,7 +147,7 @@ func (m *moduleCheckRun) run() (*moduleResult, diag.Diagnostics) {
 		cacheFile = filepath.Join(m.req.CacheDir, "gocheck", key+".gob")
 		var c moduleResult
 		if readGob(cacheFile, &c) && len(c.Packages) == len(m.targets) && c.SDK != nil {
-			c.SDK.absolute(m.root)
+			absolute(c.SDK, m.root)
 			return &c, nil
 		}
 	}
@@ -247,7 +158,7 @@ func (m *moduleCheckRun) run() (*moduleResult, diag.Diagnostics) {
 	if cacheFile != "" {
 		writeGob(cacheFile, out)
 	}
-	out.SDK.absolute(m.root)
+	absolute(out.SDK, m.root)
 	return out, ds
 }
 
@@ -287,7 +198,7 @@ func (m *moduleCheckRun) load(env Env, environ, hidden []string, srcs *sources) 
 	for _, t := range m.targets {
 		rel, err := filepath.Rel(m.root, t.Dir)
 		if err != nil {
-			ds.Errorf(diag.HandlersDir, t.at(), "cannot read the handlers package %s: %v", t.display(), err)
+			ds.Errorf(diag.HandlersDir, targetAt(t), "cannot read the handlers package %s: %v", targetName(t), err)
 			return nil, ds
 		}
 		patterns = append(patterns, "./"+filepath.ToSlash(rel))
@@ -301,7 +212,7 @@ func (m *moduleCheckRun) load(env Env, environ, hidden []string, srcs *sources) 
 		if msg == "" {
 			msg = "go list failed"
 		}
-		d := ds.Errorf(diag.GoLoad, first.at(), "the go command cannot load the handlers package %s: %s", first.display(), msg)
+		d := ds.Errorf(diag.GoLoad, targetAt(first), "the go command cannot load the handlers package %s: %s", targetName(first), msg)
 		if isModuleProblem(msg) {
 			d.Hint("%s", tidyHint(m.root, msg))
 		}
@@ -347,7 +258,7 @@ func (m *moduleCheckRun) load(env Env, environ, hidden []string, srcs *sources) 
 	}
 	for k, lp := range found {
 		if lp == nil {
-			d := ds.Errorf(diag.GoLoad, m.targets[k].at(), "the go command cannot load the handlers package %s", m.targets[k].display())
+			d := ds.Errorf(diag.GoLoad, targetAt(m.targets[k]), "the go command cannot load the handlers package %s", targetName(m.targets[k]))
 			d.Note(diag.Range{}, "go list did not list the package in %s", diag.DisplayPath(m.targets[k].Dir))
 			continue
 		}
@@ -358,7 +269,7 @@ func (m *moduleCheckRun) load(env Env, environ, hidden []string, srcs *sources) 
 	if len(local) == 0 {
 		if !ds.HasErrors() {
 			// (Not in module mode, such as GO111MODULE=off.)
-			ds.Errorf(diag.GoModule, first.at(), "the go command does not list the handlers package %s as part of a module", first.display()).
+			ds.Errorf(diag.GoModule, targetAt(first), "the go command does not list the handlers package %s as part of a module", targetName(first)).
 				Hint("chalc builds modules: check GO111MODULE and GOFLAGS")
 		}
 		return nil, ds
@@ -402,7 +313,7 @@ func (m *moduleCheckRun) load(env Env, environ, hidden []string, srcs *sources) 
 	exports, failed := gl.exports(paths, exportDigest)
 	prog := load(m.root, listed, local, exports, failed, cfg.GOARCH)
 
-	out := &moduleResult{Packages: make([]*Package, len(m.targets))}
+	out := &moduleResult{Packages: make([]*gomodel.Package, len(m.targets))}
 	// Each Go error is reported once, with the first handlers package
 	// that reaches it.
 	reported := map[*loadedPackage]bool{}

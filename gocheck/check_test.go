@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
 )
 
 // TestGoCheckCacheSeesImportedPackages: the Go check's cache is keyed by
@@ -31,7 +33,7 @@ func TestGoCheckCacheSeesImportedPackages(t *testing.T) {
 	// The parameter type of Get, as the type-check reports it.
 	param := func() string {
 		t.Helper()
-		res, ds := Check(Request{Packages: []Target{{Dir: filepath.Join(dir, "app")}}, Checks: Handlers, CacheDir: cache})
+		res, ds := Check(gomodel.Request{Packages: []gomodel.Target{{Dir: filepath.Join(dir, "app")}}, Checks: gomodel.Handlers, CacheDir: cache})
 		if ds.HasErrors() || res.Packages[0] == nil {
 			t.Fatalf("unexpected problems: %v", ds)
 		}

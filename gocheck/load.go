@@ -30,6 +30,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
+
 	"golang.org/x/tools/go/gcexportdata"
 )
 
@@ -187,7 +189,7 @@ func (ld *loader) parse(pkgs []*loadedPackage) {
 func sourceFiles(lp *listedPackage) []string {
 	var out []string
 	for _, n := range lp.GoFiles {
-		if n != GeneratedFile {
+		if n != gomodel.GeneratedFile {
 			out = append(out, n)
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
 )
 
 // goLog puts a go command that logs its arguments (one line per run)
@@ -63,9 +65,9 @@ func writeFile(t *testing.T, path, content string) {
 	}
 }
 
-func check(t *testing.T, dir, cache string) *Result {
+func check(t *testing.T, dir, cache string) *gomodel.Result {
 	t.Helper()
-	res, ds := Check(Request{Packages: []Target{{Dir: dir}}, Checks: Handlers | SDKCalls, CacheDir: cache})
+	res, ds := Check(gomodel.Request{Packages: []gomodel.Target{{Dir: dir}}, Checks: gomodel.Handlers | gomodel.SDKCalls, CacheDir: cache})
 	if ds.HasErrors() || res.Packages[0] == nil {
 		t.Fatalf("unexpected problems: %v", ds)
 	}
@@ -192,7 +194,7 @@ func TestCheckReportsErrorsOfLocalPackages(t *testing.T) {
 		"app/app.go":     "package app\n\nimport \"example.com/x/store\"\n\nfunc Get(id string) (string, error) { return store.Load(id), nil }\n",
 		"store/store.go": "package store\n\nfunc Load(id string) string { return id + 1 }\n",
 	})
-	res, ds := Check(Request{Packages: []Target{{Dir: filepath.Join(dir, "app")}}, Checks: Handlers | SDKCalls, CacheDir: t.TempDir()})
+	res, ds := Check(gomodel.Request{Packages: []gomodel.Target{{Dir: filepath.Join(dir, "app")}}, Checks: gomodel.Handlers | gomodel.SDKCalls, CacheDir: t.TempDir()})
 	if !ds.HasErrors() {
 		t.Fatalf("want an error, got none")
 	}
@@ -222,8 +224,8 @@ func TestCheckCompilesNothingTwice(t *testing.T) {
 		"lib/lib.go":   "//go:build lambda.norpc\n\npackage lib\n\nfunc Name(id string) string { return id + \"" + unique + "\" }\n",
 		"main/main.go": "package main\n\nimport \"example.com/x/app\"\n\nfunc main() { app.Get(\"\") }\n",
 	})
-	build := BuildConfig{GOOS: "linux", GOARCH: runtime.GOARCH, Env: []string{"CGO_ENABLED=0"}, Flags: []string{"-trimpath"}, Tags: []string{"lambda.norpc"}, LDFlags: "-s -w"}
-	res, ds := Check(Request{Packages: []Target{{Dir: filepath.Join(dir, "app")}}, Checks: Handlers, Build: build, CacheDir: t.TempDir()})
+	build := gomodel.BuildConfig{GOOS: "linux", GOARCH: runtime.GOARCH, Env: []string{"CGO_ENABLED=0"}, Flags: []string{"-trimpath"}, Tags: []string{"lambda.norpc"}, LDFlags: "-s -w"}
+	res, ds := Check(gomodel.Request{Packages: []gomodel.Target{{Dir: filepath.Join(dir, "app")}}, Checks: gomodel.Handlers, Build: build, CacheDir: t.TempDir()})
 	if ds.HasErrors() || res.Packages[0] == nil {
 		t.Fatalf("unexpected problems: %v", ds)
 	}

@@ -9,21 +9,23 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
+
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/internal/suggest"
 )
 
-// at is where messages about the package point: the handlers: value,
+// targetAt is where messages about the package point: the handlers: value,
 // else the directory.
-func (p Target) at() diag.Range {
+func targetAt(p gomodel.Target) diag.Range {
 	if p.At.Start.Line != 0 {
 		return p.At
 	}
 	return diag.Range{Filename: diag.DisplayPath(p.Dir)}
 }
 
-// display names the package directory as the manifest does.
-func (p Target) display() string {
+// targetName names the package directory as the manifest does.
+func targetName(p gomodel.Target) string {
 	if p.Written != "" {
 		return p.Written
 	}
@@ -32,11 +34,11 @@ func (p Target) display() string {
 
 // checkHandlersDir reports a handlers: directory that is missing, not a
 // directory or without Go files.
-func checkHandlersDir(p Target) *diag.Diagnostic {
+func checkHandlersDir(p gomodel.Target) *diag.Diagnostic {
 	st, err := os.Stat(p.Dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		d := diag.Errorf(diag.HandlersDir, p.at(), "the handlers directory %s does not exist", p.display())
+		d := diag.Errorf(diag.HandlersDir, targetAt(p), "the handlers directory %s does not exist", targetName(p))
 		if s := suggestDir(p); s != "" {
 			d.Hint("did you mean %s?", s)
 		} else {
@@ -44,13 +46,13 @@ func checkHandlersDir(p Target) *diag.Diagnostic {
 		}
 		return d
 	case err != nil:
-		return diag.Errorf(diag.HandlersDir, p.at(), "cannot read the handlers directory %s: %v", p.display(), err)
+		return diag.Errorf(diag.HandlersDir, targetAt(p), "cannot read the handlers directory %s: %v", targetName(p), err)
 	case !st.IsDir():
-		return diag.Errorf(diag.HandlersDir, p.at(), "handlers: %s is a file, not a directory", p.display()).
+		return diag.Errorf(diag.HandlersDir, targetAt(p), "handlers: %s is a file, not a directory", targetName(p)).
 			Hint("set handlers: to the directory of the Go package holding the handler funcs")
 	}
 	if !hasGoFiles(p.Dir) {
-		d := diag.Errorf(diag.HandlersDir, p.at(), "the handlers directory %s has no Go files", p.display())
+		d := diag.Errorf(diag.HandlersDir, targetAt(p), "the handlers directory %s has no Go files", targetName(p))
 		if s := suggestDir(p); s != "" {
 			d.Hint("did you mean %s?", s)
 		} else {
@@ -61,7 +63,7 @@ func checkHandlersDir(p Target) *diag.Diagnostic {
 	return nil
 }
 
-func manifestName(p Target) string {
+func manifestName(p gomodel.Target) string {
 	if p.At.Filename != "" {
 		return path.Base(p.At.Filename)
 	}
@@ -73,7 +75,7 @@ func hasGoFiles(dir string) bool {
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		n := e.Name()
-		if !e.IsDir() && strings.HasSuffix(n, ".go") && !strings.HasSuffix(n, "_test.go") && n != GeneratedFile {
+		if !e.IsDir() && strings.HasSuffix(n, ".go") && !strings.HasSuffix(n, "_test.go") && n != gomodel.GeneratedFile {
 			return true
 		}
 	}
@@ -82,7 +84,7 @@ func hasGoFiles(dir string) bool {
 
 // suggestDir returns the handlers: value naming a sibling directory with
 // Go files whose name is close to the one written, or "".
-func suggestDir(p Target) string {
+func suggestDir(p gomodel.Target) string {
 	if p.Written == "" {
 		return ""
 	}
@@ -114,7 +116,7 @@ func suggestDir(p Target) string {
 //
 // broken[i] says that target i's own imports are affected, so that its
 // type errors would be echoes.
-func moduleCheck(root string, targets []Target, runtime []RuntimeImport, listed []listedPackage) (ds diag.Diagnostics, broken []bool) {
+func moduleCheck(root string, targets []gomodel.Target, runtime []gomodel.RuntimeImport, listed []listedPackage) (ds diag.Diagnostics, broken []bool) {
 	broken = make([]bool, len(targets))
 	// Each failing package is charged to the first group that imports
 	// it: each handlers package (its own imports), then each runtime
@@ -131,7 +133,7 @@ func moduleCheck(root string, targets []Target, runtime []RuntimeImport, listed 
 	var groups []*group
 	byDir := map[string]*group{}
 	for i, t := range targets {
-		g := &group{target: i, at: t.at(), what: "the handlers package " + t.display()}
+		g := &group{target: i, at: targetAt(t), what: "the handlers package " + targetName(t)}
 		groups = append(groups, g)
 		byDir[filepath.Clean(t.Dir)] = g
 	}

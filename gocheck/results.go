@@ -3,27 +3,14 @@ package gocheck
 import (
 	"go/types"
 	"reflect"
-)
 
-// JSONIssue is why encoding/json cannot encode a handler's result: the
-// runtime answers such a route with 500 on every call, and fails every
-// invocation of such a function.
-type JSONIssue struct {
-	// Field is the innermost struct field at fault ("Order.Updates"), ""
-	// when the result type itself is.
-	Field string
-	// Type is the type at fault: the field's, else the result's.
-	Type string
-	// MapKey: the fault is a map key type.
-	MapKey bool
-	// Result is the result type.
-	Result string
-}
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
+)
 
 // jsonProblem returns why encoding/json cannot encode values of t, or nil
 // when it can as far as the static type tells (interfaces are decided at
 // run time). qf writes type names.
-func jsonProblem(t types.Type, qf types.Qualifier) *JSONIssue {
+func jsonProblem(t types.Type, qf types.Qualifier) *gomodel.JSONIssue {
 	issue := jsonWalk(t, qf, map[types.Type]bool{})
 	if issue != nil {
 		issue.Result = types.TypeString(t, qf)
@@ -35,7 +22,7 @@ func jsonProblem(t types.Type, qf types.Qualifier) *JSONIssue {
 }
 
 // jsonWalk follows encoding/json's rules.
-func jsonWalk(t types.Type, qf types.Qualifier, seen map[types.Type]bool) *JSONIssue {
+func jsonWalk(t types.Type, qf types.Qualifier, seen map[types.Type]bool) *gomodel.JSONIssue {
 	t = types.Unalias(t)
 	if seen[t] {
 		return nil
@@ -47,10 +34,10 @@ func jsonWalk(t types.Type, qf types.Qualifier, seen map[types.Type]bool) *JSONI
 	switch u := t.Underlying().(type) {
 	case *types.Basic:
 		if u.Info()&types.IsComplex != 0 || u.Kind() == types.UnsafePointer {
-			return &JSONIssue{}
+			return &gomodel.JSONIssue{}
 		}
 	case *types.Chan, *types.Signature:
-		return &JSONIssue{}
+		return &gomodel.JSONIssue{}
 	case *types.Pointer:
 		return jsonWalk(u.Elem(), qf, seen)
 	case *types.Slice:
@@ -60,7 +47,7 @@ func jsonWalk(t types.Type, qf types.Qualifier, seen map[types.Type]bool) *JSONI
 	case *types.Map:
 		k := types.Unalias(u.Key())
 		if kb, ok := k.Underlying().(*types.Basic); !marshalsText(k) && (!ok || kb.Info()&(types.IsString|types.IsInteger) == 0) {
-			return &JSONIssue{MapKey: true}
+			return &gomodel.JSONIssue{MapKey: true}
 		}
 		return jsonWalk(u.Elem(), qf, seen)
 	case *types.Struct:

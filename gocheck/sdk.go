@@ -43,77 +43,12 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
 )
 
-// SDKServicePrefix is the import path prefix of aws-sdk-go-v2's service
-// packages.
-const SDKServicePrefix = "github.com/aws/aws-sdk-go-v2/service/"
-
-// SDKGraph is what the walk of the handlers' modules records (one module's
-// is cached): which SDK operations each func, method, var and package
-// initializer uses, and which others it refers to.
-type SDKGraph struct {
-	// Nodes by key: a func's types.Func.FullName ("example.com/app.Index",
-	// "(*example.com/app/store.Store).Save"), "var <pkg>.<name>" for a
-	// package-level var, "init <pkg>" for a package's initialization.
-	Nodes map[string]*SDKNode
-	// Inits are the "init <pkg>" keys of every module-local package.
-	Inits []string
-}
-
-// SDKNode is one func, method, package-level var or package initializer.
-type SDKNode struct {
-	Refs []string  `json:",omitempty"` // module-local nodes it refers to
-	Uses []*SDKUse `json:",omitempty"` // SDK operations it uses
-}
-
-// SDKUse is one SDK operation used at one place.
-type SDKUse struct {
-	Service string // the package name under service/: s3, dynamodb
-	Op      string // the operation: GetObject
-	Call    string // what the code calls: s3.Client.GetObject
-	File    string // absolute once loaded (relative to the module root in the cache)
-	Line    int
-	Col     int
-}
-
-// FuncKey is the node key of a package-level func: its import path and
-// name.
-func FuncKey(importPath, name string) string { return importPath + "." + name }
-
-// Reach returns the SDK uses reachable from the nodes keys and from every
-// package initializer, each once, in the order met.
-func (g *SDKGraph) Reach(keys []string) []*SDKUse {
-	seen := map[string]bool{}
-	queue := append(append([]string(nil), keys...), g.Inits...)
-	var out []*SDKUse
-	for len(queue) > 0 {
-		k := queue[0]
-		queue = queue[1:]
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		n := g.Nodes[k]
-		if n == nil {
-			continue
-		}
-		queue = append(queue, n.Refs...)
-		out = append(out, n.Uses...)
-	}
-	return out
-}
-
-// merge adds another module's graph.
-func (g *SDKGraph) merge(o *SDKGraph) {
-	for k, n := range o.Nodes {
-		g.Nodes[k] = n
-	}
-	g.Inits = append(g.Inits, o.Inits...)
-}
-
 // absolute makes the cached (module-relative) file names absolute.
-func (g *SDKGraph) absolute(root string) {
+func absolute(g *gomodel.SDKGraph, root string) {
 	for _, n := range g.Nodes {
 		for _, u := range n.Uses {
 			if !filepath.IsAbs(u.File) {
@@ -126,12 +61,12 @@ func (g *SDKGraph) absolute(root string) {
 // walkSDK builds the SDK graph of a loaded program: every module-local
 // package the handlers reach (file names relative to the module root, as
 // the cache keeps them).
-func walkSDK(prog *program) *SDKGraph {
+func walkSDK(prog *program) *gomodel.SDKGraph {
 	local := make(map[string]bool, len(prog.local))
 	for path := range prog.local {
 		local[path] = true
 	}
-	w := &sdkWalker{root: prog.root, local: local, g: &SDKGraph{Nodes: map[string]*SDKNode{}}, fset: prog.fset}
+	w := &sdkWalker{root: prog.root, local: local, g: &gomodel.SDKGraph{Nodes: map[string]*gomodel.SDKNode{}}, fset: prog.fset}
 	pkgs := slices.Clone(prog.order)
 	sort.Slice(pkgs, func(i, j int) bool { return pkgs[i].listed.ImportPath < pkgs[j].listed.ImportPath })
 	for _, p := range pkgs {
@@ -149,15 +84,15 @@ func walkSDK(prog *program) *SDKGraph {
 type sdkWalker struct {
 	root  string
 	local map[string]bool
-	g     *SDKGraph
+	g     *gomodel.SDKGraph
 	fset  *token.FileSet
 	info  *types.Info
 }
 
-func (w *sdkWalker) node(key string) *SDKNode {
+func (w *sdkWalker) node(key string) *gomodel.SDKNode {
 	n := w.g.Nodes[key]
 	if n == nil {
-		n = &SDKNode{}
+		n = &gomodel.SDKNode{}
 		w.g.Nodes[key] = n
 	}
 	return n
@@ -224,14 +159,14 @@ func (w *sdkWalker) valueSpec(init string, vs *ast.ValueSpec) {
 }
 
 // walk records what the code under n refers to, into node.
-func (w *sdkWalker) walk(node *SDKNode, n ast.Node) {
+func (w *sdkWalker) walk(node *gomodel.SDKNode, n ast.Node) {
 	ast.Inspect(n, func(n ast.Node) bool {
 		w.visit(node, n)
 		return true
 	})
 }
 
-func (w *sdkWalker) visit(node *SDKNode, n ast.Node) {
+func (w *sdkWalker) visit(node *gomodel.SDKNode, n ast.Node) {
 	id, ok := n.(*ast.Ident)
 	if !ok {
 		return
@@ -246,7 +181,7 @@ func (w *sdkWalker) visit(node *SDKNode, n ast.Node) {
 	}
 }
 
-func (w *sdkWalker) fn(node *SDKNode, id *ast.Ident, fn *types.Func) {
+func (w *sdkWalker) fn(node *gomodel.SDKNode, id *ast.Ident, fn *types.Func) {
 	if fn.Pkg() == nil {
 		return
 	}
@@ -268,13 +203,13 @@ func (w *sdkWalker) fn(node *SDKNode, id *ast.Ident, fn *types.Func) {
 	if rel, err := filepath.Rel(w.root, file); err == nil && !strings.HasPrefix(rel, "..") {
 		file = filepath.ToSlash(rel)
 	}
-	node.Uses = append(node.Uses, &SDKUse{Service: svc, Op: op, Call: call, File: file, Line: pos.Line, Col: pos.Column})
+	node.Uses = append(node.Uses, &gomodel.SDKUse{Service: svc, Op: op, Call: call, File: file, Line: pos.Line, Col: pos.Column})
 }
 
 // sdkService returns the service of an aws-sdk-go-v2 service package
 // path ("s3" for .../service/s3), or "".
 func sdkService(path string) string {
-	svc, ok := strings.CutPrefix(path, SDKServicePrefix)
+	svc, ok := strings.CutPrefix(path, gomodel.SDKServicePrefix)
 	if !ok || svc == "" || strings.Contains(svc, "/") || svc == "internal" {
 		return ""
 	}

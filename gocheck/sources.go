@@ -27,6 +27,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
+
 	"golang.org/x/mod/modfile"
 )
 
@@ -215,7 +217,7 @@ func moduleDirs(root string, env Env) (dirs, files []string, err error) {
 		}
 	}
 	gomod := filepath.Join(root, "go.mod")
-	if mf := FlagValue(env["GOFLAGS"], "modfile"); mf != "" {
+	if mf := gomodel.FlagValue(env["GOFLAGS"], "modfile"); mf != "" {
 		gomod = resolve(root, mf)
 		files = append(files, gomod, strings.TrimSuffix(gomod, ".mod")+".sum")
 	}

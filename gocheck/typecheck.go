@@ -14,66 +14,14 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
+
 	"github.com/chalc-dev/chalc/diag"
 )
 
 // goCheckVersion is part of the cache key: bump it when Package, Func,
 // SDKGraph or what the check records changes.
 const goCheckVersion = "5"
-
-// Func is what the type-check learns about one exported top-level func.
-type Func struct {
-	Name string
-	// At is the declaration (file:line:col of the name).
-	At diag.Range
-	// Doc is the doc comment text.
-	Doc string
-	// Params and Results are canonical type strings, aliases resolved:
-	// "context.Context", "*chalice.Request", "string", "chalice.SQSEvent",
-	// "error", "any", "chalice.Next[*chalice.Request, *chalice.Response]";
-	// other types are fully qualified ("example.com/app/models.User").
-	Params     []string
-	ParamNames []string
-	Results    []string
-	Variadic   bool
-	// Signature is the func type as the user wrote it, for messages.
-	Signature string
-	// Generic is true for a func with type parameters (never a handler).
-	Generic bool
-	// NotJSON says why encoding/json cannot encode the first of two
-	// results; nil when it can, as far as the static type tells.
-	NotJSON *JSONIssue
-	// RawBytes: the first of two results is a plain []byte, which a route
-	// can only answer with a binary Content-Type.
-	RawBytes bool
-}
-
-// TakesContext reports whether the func's first parameter is a context.
-func (g *Func) TakesContext() bool { return len(g.Params) > 0 && g.Params[0] == "context.Context" }
-
-// ReturnsValue reports whether the func returns (T, error), not just error.
-func (g *Func) ReturnsValue() bool { return len(g.Results) == 2 }
-
-// TakesRequest reports whether a route handler takes *chalice.Request.
-func (g *Func) TakesRequest() bool {
-	p := g.Params
-	if g.TakesContext() {
-		p = p[1:]
-	}
-	return len(p) > 0 && p[0] == "*chalice.Request"
-}
-
-// Object is a package-level name that is not an exported func: what a
-// handler name that is not a handler turned out to be.
-type Object struct {
-	// Kind is "func", "type", "variable" or "constant".
-	Kind string
-	At   diag.Range
-	// Type is the object's type as written, for messages; FuncType says
-	// that a variable holds a func.
-	Type     string
-	FuncType bool
-}
 
 // goError is one error of the Go toolchain; File is absolute, or "" when
 // the error has no position.
@@ -87,7 +35,7 @@ type goError struct {
 const maxGoErrors = 10
 
 // goErrorDiagnostics reports each Go error once, at its own position.
-func goErrorDiagnostics(p Target, errs []goError, src diag.Sources) diag.Diagnostics {
+func goErrorDiagnostics(p gomodel.Target, errs []goError, src diag.Sources) diag.Diagnostics {
 	var ds diag.Diagnostics
 	if len(errs) == 0 {
 		return nil
@@ -104,12 +52,12 @@ func goErrorDiagnostics(p Target, errs []goError, src diag.Sources) diag.Diagnos
 	})
 	for i, e := range errs {
 		if i == maxGoErrors {
-			ds.Errorf(diag.GoError, p.at(), "the handlers package %s has %d more Go errors", p.display(), len(errs)-maxGoErrors).
-				Hint("fix the ones shown first; `go build -gcflags=-e ./...` in %s lists them all", p.display())
+			ds.Errorf(diag.GoError, targetAt(p), "the handlers package %s has %d more Go errors", targetName(p), len(errs)-maxGoErrors).
+				Hint("fix the ones shown first; `go build -gcflags=-e ./...` in %s lists them all", targetName(p))
 			break
 		}
 		msg, more, _ := strings.Cut(e.Msg, "\n")
-		at := p.at()
+		at := targetAt(p)
 		if e.File != "" {
 			at = goRange(e.File, e.Line, e.Col, src)
 		}
@@ -188,8 +136,8 @@ func ModuleRoot(dir string) string {
 // describe is what the type-check learnt about a handlers package: its
 // exported funcs with their signatures and doc comments, and its other
 // package-level names.
-func describe(p *loadedPackage, fset *token.FileSet) *Package {
-	pkg := &Package{ImportPath: p.listed.ImportPath, Name: p.listed.Name, Funcs: map[string]*Func{}, Objects: map[string]*Object{}}
+func describe(p *loadedPackage, fset *token.FileSet) *gomodel.Package {
+	pkg := &gomodel.Package{ImportPath: p.listed.ImportPath, Name: p.listed.Name, Funcs: map[string]*gomodel.Func{}, Objects: map[string]*gomodel.Object{}}
 	if p.types == nil {
 		return pkg
 	}
@@ -224,7 +172,7 @@ func describe(p *loadedPackage, fset *token.FileSet) *Package {
 			continue
 		}
 		sig := fn.Type().(*types.Signature)
-		gf := &Func{
+		gf := &gomodel.Func{
 			Name:      name,
 			At:        at(fn),
 			Doc:       docs[name],
@@ -252,8 +200,8 @@ func describe(p *loadedPackage, fset *token.FileSet) *Package {
 
 // describeObject records what a package-level name other than an
 // exported func is.
-func describeObject(obj types.Object, at diag.Range, qf types.Qualifier) *Object {
-	o := &Object{At: at, Type: types.TypeString(obj.Type(), qf)}
+func describeObject(obj types.Object, at diag.Range, qf types.Qualifier) *gomodel.Object {
+	o := &gomodel.Object{At: at, Type: types.TypeString(obj.Type(), qf)}
 	switch obj.(type) {
 	case *types.Func:
 		o.Kind = "func"
@@ -372,7 +320,7 @@ func writeCanonical(b *strings.Builder, t types.Type) {
 
 func canonicalQualifier(p *types.Package) string {
 	switch p.Path() {
-	case ChalicePath:
+	case gomodel.ChalicePath:
 		return "chalice"
 	case "context":
 		return "context"
@@ -389,7 +337,7 @@ func PackageName(dir string) string {
 	fset := token.NewFileSet()
 	for _, e := range entries {
 		n := e.Name()
-		if !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") || n == GeneratedFile {
+		if !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") || n == gomodel.GeneratedFile {
 			continue
 		}
 		f, err := parser.ParseFile(fset, filepath.Join(dir, n), nil, parser.PackageClauseOnly)

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"runtime"
 
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
+
 	"github.com/chalc-dev/chalc/build"
 	"github.com/chalc-dev/chalc/compiler"
-	"github.com/chalc-dev/chalc/gocheck"
 )
 
 const devserverPkg = "github.com/chalc-dev/chalc/runtime/devserver"
@@ -44,6 +45,6 @@ func program(app *compiler.App, stage string) build.Program {
 // ServerBuild is how the local server is built: for this machine, with
 // the user's GOFLAGS as they are, and without cgo, as Lambda's bootstrap
 // (a handler that needs cgo would work locally and fail deployed).
-func ServerBuild() gocheck.BuildConfig {
-	return gocheck.BuildConfig{GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, Env: []string{"CGO_ENABLED=0"}, Flags: []string{"-buildvcs=false"}}
+func ServerBuild() gomodel.BuildConfig {
+	return gomodel.BuildConfig{GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, Env: []string{"CGO_ENABLED=0"}, Flags: []string{"-buildvcs=false"}}
 }

@@ -35,7 +35,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/chalc-dev/chalc/gocheck"
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
 
 	"github.com/chalc-dev/chalc/build"
 	"github.com/chalc-dev/chalc/compiler"
@@ -155,7 +155,7 @@ func run(ctx context.Context, ln net.Listener, opts Options) error {
 	}
 	s.watch.watch(s.opts.Project, c)
 	if _, err := project.Generate(c); err != nil {
-		return fmt.Errorf("writing %s: %w", gocheck.GeneratedFile, err)
+		return fmt.Errorf("writing %s: %w", gomodel.GeneratedFile, err)
 	}
 	b, err := s.build(ctx, c.App, func(msg string) { s.printf("chalc: %s\n", msg) })
 	if err != nil {
@@ -248,10 +248,10 @@ func (s *session) printf(format string, args ...any) {
 // *project.UsageError, ErrProblems, or a failure to check at all.
 func (s *session) check() (*project.Checked, error) {
 	opts := s.opts.Project
-	opts.SkipGo = gocheck.SDKCalls // nothing is deployed: save the SDK-call analysis on every rebuild
+	opts.SkipGo = gomodel.SDKCalls // nothing is deployed: save the SDK-call analysis on every rebuild
 	// The check reads the dependencies as the server's build compiles
 	// them, for this machine.
-	opts.Build = func(string) gocheck.BuildConfig { return ServerBuild() }
+	opts.Build = func(string) gomodel.BuildConfig { return ServerBuild() }
 	c, err := project.Check(opts)
 	if err != nil {
 		return c, err
@@ -362,7 +362,7 @@ func (s *session) rebuild(ctx context.Context) {
 		return
 	}
 	if _, err := project.Generate(c); err != nil {
-		s.printf("chalc: writing %s: %v; %s\n", gocheck.GeneratedFile, err, s.still())
+		s.printf("chalc: writing %s: %v; %s\n", gomodel.GeneratedFile, err, s.still())
 		return
 	}
 	b, err := s.build(ctx, c.App, nil)

@@ -20,7 +20,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chalc-dev/chalc/gocheck"
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
 
 	"github.com/chalc-dev/chalc/internal/syncbuf"
 
@@ -307,7 +307,7 @@ func TestWatcher(t *testing.T) {
 		{"same content", func() { write(filepath.Join(pkg, "a.go"), "package app // v1\n") }, false},
 		{"same size, new content", func() { write(filepath.Join(pkg, "a.go"), "package app // v2\n") }, true},
 		{"a test file", func() { write(filepath.Join(pkg, "a_test.go"), "package app\n") }, false},
-		{"chalc_gen.go", func() { write(filepath.Join(pkg, gocheck.GeneratedFile), "package app\n") }, false},
+		{"chalc_gen.go", func() { write(filepath.Join(pkg, gomodel.GeneratedFile), "package app\n") }, false},
 		{"a new file", func() { write(filepath.Join(pkg, "b.go"), "package app\n") }, true},
 		{"a removed file", func() { os.Remove(filepath.Join(pkg, "b.go")) }, true},
 		{"the manifest", func() { write(man, "version: 2\n") }, true},

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
+
 	"github.com/chalc-dev/chalc/gocheck"
 
 	"github.com/chalc-dev/chalc/project"
@@ -71,7 +73,7 @@ func (w *watcher) watch(opts project.Options, c *project.Checked) {
 		for _, p := range c.App.Packages {
 			dirs = append(dirs, p.Dir)
 		}
-		w.skip = filepath.Join(c.App.Handlers.Dir, gocheck.GeneratedFile)
+		w.skip = filepath.Join(c.App.Handlers.Dir, gomodel.GeneratedFile)
 		w.root = gocheck.ModuleRoot(c.App.Handlers.Dir)
 		if w.root != "" {
 			files = append(files, filepath.Join(w.root, "go.mod"), filepath.Join(w.root, "go.sum"))

@@ -15,6 +15,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
+
 	"github.com/chalc-dev/chalc/internal/cfnjson"
 
 	"github.com/chalc-dev/chalc/gocheck"
@@ -42,12 +44,12 @@ type Options struct {
 	// AllStages checks the configuration rules of every stage.
 	AllStages bool
 	// SkipGo lists the checks of the Go code not to run (all run by
-	// default): gocheck.All checks only the manifest (and so generates
-	// nothing); gocheck.RuntimeModules is for `chalc generate`, which
+	// default): gomodel.All checks only the manifest (and so generates
+	// nothing); gomodel.RuntimeModules is for `chalc generate`, which
 	// writes the file whose imports `go mod tidy` then records;
-	// gocheck.SDKCalls leaves the roles without SDK actions, for `chalc
+	// gomodel.SDKCalls leaves the roles without SDK actions, for `chalc
 	// local`, which deploys nothing.
-	SkipGo gocheck.Checks
+	SkipGo gomodel.Checks
 	// AllowOutsideProject lets the paths chalice.yaml writes (handlers,
 	// blueprint fragments, policy files) lead outside the project
 	// directory.
@@ -62,7 +64,7 @@ type Options struct {
 	// which package and deploy build; chalc local builds for this machine).
 	// The check takes the dependencies' export data from that build's
 	// cache entries, so that it compiles nothing the build compiles again.
-	Build func(architecture string) gocheck.BuildConfig
+	Build func(architecture string) gomodel.BuildConfig
 	// Templates: the command checks or writes the template (validate,
 	// package, deploy). Check then loads MergeTemplates (paths relative
 	// to the working directory) and checks what the manifest names in
@@ -144,7 +146,7 @@ func Check(opts Options) (*Checked, error) {
 	if stage == "" {
 		stage = stages.DefaultStage
 	}
-	copts := compiler.Options{Stage: stage, Go: gocheck.All &^ opts.SkipGo, CacheDir: CacheDir(opts.CacheDir), Build: opts.Build}
+	copts := compiler.Options{Stage: stage, Go: gomodel.All &^ opts.SkipGo, GoCheck: gocheck.Check, CacheDir: CacheDir(opts.CacheDir), Build: opts.Build}
 	if copts.Build == nil {
 		copts.Build = build.BootstrapConfig
 	}
@@ -307,7 +309,7 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 		return nil, err
 	}
 	if _, err := build.WriteGenerated(app, c.cacheDir); err != nil {
-		return nil, fmt.Errorf("writing %s: %w", gocheck.GeneratedFile, err)
+		return nil, fmt.Errorf("writing %s: %w", gomodel.GeneratedFile, err)
 	}
 	value, err := sam.Generate(app)
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/chalc-dev/chalc/gocheck"
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
 
 	"github.com/chalc-dev/chalc/awsfacts"
 
@@ -124,7 +124,7 @@ func stackOf(cmd *cli.Command, stderr io.Writer) (*project.Checked, string, erro
 		return nil, "", err
 	}
 	opts := options(cmd, stderr)
-	opts.SkipGo = gocheck.All
+	opts.SkipGo = gomodel.All
 	c, err := project.Check(opts)
 	var ue *project.UsageError
 	switch {

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/chalc-dev/chalc/gocheck"
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
 
 	"github.com/urfave/cli/v3"
 
@@ -477,7 +477,7 @@ func generate(cmd *cli.Command, stdout, stderr io.Writer) error {
 	// chalc_gen.go must exist before `go mod tidy` can record the runtime
 	// it imports, and its content does not depend on the module: a module
 	// that lacks the runtime does not stop generate.
-	opts.SkipGo = gocheck.RuntimeModules
+	opts.SkipGo = gomodel.RuntimeModules
 	c, err := check(opts, stderr)
 	if err != nil {
 		return err
