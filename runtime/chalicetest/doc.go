@@ -21,8 +21,12 @@
 // c.HTTP sends requests through an emulated API Gateway (runtime/apigw):
 // routing by resource template, CORS preflight, builtin authorizers, the
 // proxy event and the binary conversions, as in AWS; see that package for
-// what is emulated and what is not enforced (iam, cognito and custom
-// authorizers; API keys). c.Lambda.Invoke calls any function by name: a
+// what is emulated and what is not enforced (API keys). iam, cognito and
+// custom authorizers run in AWS, outside the app: a request says what
+// they answered with Claims, IAMIdentity or Principal, or runs a
+// function of the app as the custom authorizer with RunAuthorizer:
+//
+//	resp := c.HTTP.Get("/profile", chalicetest.Claims(map[string]any{"sub": "u-1", "email": "ana@example.com"})) c.Lambda.Invoke calls any function by name: a
 // functions: key, an authorizer, websocket_connect/_message/_disconnect,
 // or api_handler with a raw proxy event. c.Events builds the events AWS
 // sends, from the same JSON samples the runtime's tests use.
