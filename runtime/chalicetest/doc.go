@@ -26,9 +26,11 @@
 // they answered with Claims, IAMIdentity or Principal, or runs a
 // function of the app as the custom authorizer with RunAuthorizer:
 //
-//	resp := c.HTTP.Get("/profile", chalicetest.Claims(map[string]any{"sub": "u-1", "email": "ana@example.com"})) c.Lambda.Invoke calls any function by name: a
-// functions: key, an authorizer, websocket_connect/_message/_disconnect,
-// or api_handler with a raw proxy event. c.Events builds the events AWS
+//	resp := c.HTTP.Get("/profile", chalicetest.Claims(map[string]any{"sub": "u-1", "email": "ana@example.com"}))
+//
+// c.Lambda.Invoke calls any function by name: a functions: key, an
+// authorizer, websocket_connect/_message/_disconnect, or api_handler
+// with a raw proxy event. c.Events builds the events AWS
 // sends, from the same JSON samples the runtime's tests use.
 //
 // # Stage and environment
