@@ -158,6 +158,7 @@ func commands(stdout, stderr io.Writer) *cli.Command {
 			"checks both, and writes a deployable AWS SAM template plus deployment.zip:\n\n" +
 			"   chalc validate                    check the manifest and handlers\n" +
 			"   chalc local                       serve the REST API on http://127.0.0.1:8000\n" +
+			"   chalc invoke NAME                 run one function on an event (or a sample of its trigger)\n" +
 			"   chalc package out/                write out/sam.json and out/deployment.zip\n" +
 			"   aws cloudformation package ...    then deploy as the package command prints\n" +
 			"   chalc deploy                      or package and deploy in one step (also delete, url, logs)",
@@ -264,6 +265,7 @@ func commands(stdout, stderr io.Writer) *cli.Command {
 					return localCmd(ctx, cmd, stdout, stderr)
 				},
 			},
+			invokeCommand(stageFlag, projectFlag, stdout, stderr),
 			deployCommand(stdout, stderr),
 			deleteCommand(stdout, stderr),
 			urlCommand(stdout, stderr),

@@ -44,8 +44,8 @@ type Caller struct {
 // name (its key under the manifest's authorizers:), else by its type.
 // Request.Caller, when set, wins over both.
 type Callers struct {
-	ByName map[string]*Caller
-	ByType map[string]*Caller
+	ByName map[string]*Caller `json:"byName,omitempty"`
+	ByType map[string]*Caller `json:"byType,omitempty"`
 }
 
 // For returns the caller for route r; nil when none is given.

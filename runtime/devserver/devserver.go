@@ -25,6 +25,7 @@ package devserver
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -75,6 +76,10 @@ type Options struct {
 	// Ready is called once the gateway is built; connections are
 	// accepted when it returns.
 	Ready func()
+	// Callers say what iam, cognito_user_pool and custom authorizers
+	// answer for the routes they guard (apigw.WithCallers); nil: those
+	// routes run without an authorizer context.
+	Callers *apigw.Callers
 }
 
 // Serve serves app's REST API on ln until ctx is done, then shuts down
@@ -110,13 +115,20 @@ func Serve(ctx context.Context, ln net.Listener, app *chalice.App, opts Options)
 			return err
 		}
 	}
-	gw, err := apigw.New(app, apigw.Stage(stage), apigw.WrapHandler(env.Wrap))
+	gw, err := apigw.New(app, apigw.Stage(stage), apigw.WrapHandler(env.Wrap), apigw.WithCallers(opts.Callers))
 	if err != nil {
 		return err
 	}
-	var h http.Handler = gw
+	fns := newFunctions(app, stage, env)
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, InvokePath) {
+			fns.serveInvoke(w, r)
+			return
+		}
+		gw.ServeHTTP(w, r)
+	})
 	if opts.Log != nil {
-		h = logRequests(gw, opts.Log)
+		h = logRequests(h, opts.Log)
 	}
 	if opts.Ready != nil {
 		opts.Ready()
@@ -144,6 +156,13 @@ func Serve(ctx context.Context, ln net.Listener, app *chalice.App, opts Options)
 // inherited listener, and exits: 0 after a requested stop, 1 when it
 // cannot serve (the reason on stderr). It never returns.
 func Main(app *chalice.App, stage string) {
+	if len(os.Args) == 3 && os.Args[1] == InvokeArg {
+		if os.Getenv(EnvVar) != "1" {
+			fmt.Fprintln(os.Stderr, "chalc invoke: this program is started by `chalc invoke`; run that instead")
+			os.Exit(ExitCannotInvoke)
+		}
+		os.Exit(runInvoke(app, stage, os.Args[2]))
+	}
 	if err := run(app, stage); err != nil {
 		fmt.Fprintf(os.Stderr, "chalc local: %v\n", err)
 		os.Exit(1)
@@ -167,9 +186,14 @@ func run(app *chalice.App, stage string) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	in := bufio.NewReader(os.Stdin)
+	callers, err := callersFromEnv()
+	if err != nil {
+		return err
+	}
 	return Serve(ctx, ln, app, Options{
-		Stage: stage,
-		Log:   os.Stderr,
+		Stage:   stage,
+		Log:     os.Stderr,
+		Callers: callers,
 		Ready: func() {
 			_, _ = io.WriteString(ready, ReadyLine)
 			ready.Close()
@@ -184,6 +208,23 @@ func run(app *chalice.App, stage string) error {
 			}()
 		},
 	})
+}
+
+// CallersVar is the environment variable in which chalc passes the
+// callers of `chalc local --auth/--claim/--principal` to the server: the
+// JSON of an apigw.Callers.
+const CallersVar = "CHALC_LOCAL_CALLERS"
+
+func callersFromEnv() (*apigw.Callers, error) {
+	v := os.Getenv(CallersVar)
+	if v == "" {
+		return nil, nil
+	}
+	var c apigw.Callers
+	if err := json.Unmarshal([]byte(v), &c); err != nil {
+		return nil, fmt.Errorf("%s: %v", CallersVar, err)
+	}
+	return &c, nil
 }
 
 // logRequests logs "METHOD PATH STATUS DURATION" per request.
