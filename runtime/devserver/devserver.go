@@ -130,6 +130,27 @@ func Serve(ctx context.Context, ln net.Listener, app *chalice.App, opts Options)
 	if opts.Log != nil {
 		h = logRequests(h, opts.Log)
 	}
+	var ws *websocketAPI
+	if hasWebsocket(app) {
+		apiStage := st.APIGatewayStage
+		if apiStage == "" {
+			apiStage = "api"
+		}
+		ws = newWebsocketAPI(fns, apiStage, opts.Log)
+		stopMgmt, err := ws.startManagement()
+		if err != nil {
+			return err
+		}
+		defer stopMgmt()
+		rest := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if isUpgrade(r) {
+				ws.serve(w, r)
+				return
+			}
+			rest.ServeHTTP(w, r)
+		})
+	}
 	if opts.Ready != nil {
 		opts.Ready()
 	}
@@ -145,6 +166,12 @@ func Serve(ctx context.Context, ln net.Listener, app *chalice.App, opts Options)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		srv.Close()
+	}
+	if ws != nil {
+		// Hijacked connections are not the http.Server's: close them
+		// (1012, Service Restart: chalc local restarts the server on
+		// every rebuild) and let their disconnect handlers run.
+		ws.closeAll(sctx, closeServiceRestart, "the local server stopped")
 	}
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
