@@ -220,16 +220,6 @@ type EventError struct {
 func (e *EventError) Error() string { return fmt.Sprintf("%d:%d: error: %s", e.Line, e.Col, e.Msg) }
 
 func positioned(data []byte, off int64, msg string) error {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	line, col := 1, 1
-	for _, b := range data[:off] {
-		if b == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
-		}
-	}
+	line, col := lineCol(data, off)
 	return &EventError{Line: line, Col: col, Msg: msg}
 }
