@@ -1,5 +1,7 @@
-// Package local runs `chalc local`: the app's REST API on a local HTTP
-// server, rebuilt when its sources change.
+// Package local runs `chalc local`: the app's REST and websocket APIs and
+// its functions on a local server, rebuilt when its sources change; and
+// `chalc invoke` (Invoke), one function run once on an event, in the
+// same program.
 //
 // It owns the session, not the serving: chalc checks the project
 // (project.Check), writes chalc_gen.go, and builds for the host a server

@@ -30,8 +30,14 @@
 //
 // c.Lambda.Invoke calls any function by name: a functions: key, an
 // authorizer, websocket_connect/_message/_disconnect, or api_handler
-// with a raw proxy event. c.Events builds the events AWS
-// sends, from the same JSON samples the runtime's tests use.
+// with a raw proxy event. c.Events builds the events AWS sends (S3, SNS,
+// SQS, Kinesis, DynamoDB streams, EventBridge, schedules, websocket
+// connect/message/disconnect) in AWS's shape, with runtime/samples, from
+// the JSON samples the runtime's tests use; InvokeResult.BatchItemFailures
+// reads the answer of a function with report_batch_item_failures:
+//
+//	res, err := c.Lambda.Invoke("on_job", c.Events.SQS("ok", "fail"))
+//	failed, err := res.BatchItemFailures() // the IDs of the messages to retry
 //
 // # Stage and environment
 //

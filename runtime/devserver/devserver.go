@@ -1,15 +1,25 @@
-// Package devserver is the server `chalc local` runs: a program chalc
-// generates and builds for the host, whose main is
+// Package devserver is the program `chalc local` and `chalc invoke` run:
+// chalc generates and builds it for the host, with the main
 //
 //	func main() { devserver.Main(app.App(), "dev") }
 //
-// It serves the app's REST API over HTTP through the API Gateway
-// emulation (runtime/apigw: routing, CORS preflight, builtin authorizers,
-// binary bodies; see that package for what is not enforced), with the
-// stage's environment variables applied per function as Lambda would
-// (runtime/stageenv), and logs one line per request to stderr; the app's
-// own log (chalice.Logger) goes to stdout, set up for the stage as in
-// Lambda.
+// As the server of `chalc local` it serves, on one port:
+//
+//   - the app's REST API through the API Gateway emulation
+//     (runtime/apigw: routing, CORS preflight, builtin authorizers,
+//     binary bodies; the answers of iam, cognito_user_pool and custom
+//     authorizers come from CallersVar);
+//   - its websocket API, for requests that ask for a websocket: the
+//     connect, message and disconnect handlers as API Gateway's websocket
+//     API runs them, and the management API on a loopback port of its own
+//     (WebsocketEndpointVar), so that WebsocketAPI.Send reaches the
+//     local clients (see websocketAPI);
+//   - Lambda's Invoke API for every function (InvokePath).
+//
+// The stage's environment variables are applied per function as Lambda
+// would (runtime/stageenv); one line per request (and per websocket
+// connect, message and disconnect) goes to stderr; the app's own log
+// (chalice.Logger) goes to stdout, set up for the stage as in Lambda.
 //
 // chalc owns the listening socket, so that the port stays bound while it
 // rebuilds and replaces the server: the server inherits it as file
@@ -19,7 +29,12 @@
 // new server; connections made meanwhile wait in the socket's backlog).
 // It stops gracefully on SIGTERM or SIGINT, and when its standard input
 // reaches end of file: chalc keeps that pipe open, so a server whose
-// chalc died does not linger.
+// chalc died does not linger. Websocket connections are then closed with
+// 1012 (Service Restart).
+//
+// Run as PROGRAM invoke NAME (InvokeArg) it runs one function for
+// `chalc invoke`: the event on standard input, the result on standard
+// output, the logs on standard error (see runInvoke).
 package devserver
 
 import (
