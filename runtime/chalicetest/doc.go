@@ -39,6 +39,13 @@
 //	res, err := c.Lambda.Invoke("on_job", c.Events.SQS("ok", "fail"))
 //	failed, err := res.BatchItemFailures() // the IDs of the messages to retry
 //
+// c.Websocket connects emulated clients to the websocket API: Connect,
+// Send and Close run the connect, message and disconnect handlers, and
+// what the app sends back through WebsocketEvent.API() (Send, Close,
+// Info) is recorded on the connection (Received), without AWS
+// credentials. (It points WebsocketEvent.API() at a management API of
+// the client's own with t.Setenv: such a test cannot be parallel.)
+//
 // # Stage and environment
 //
 // Stage selects the stage (default "dev") whose settings the handlers use
