@@ -375,17 +375,6 @@ type BatchResponse struct {
 	BatchItemFailures []BatchItemFailure `json:"batchItemFailures"`
 }
 
-// MarshalJSON writes no failures as [] (as Chalice), never null.
-func (r BatchResponse) MarshalJSON() ([]byte, error) {
-	failures := r.BatchItemFailures
-	if failures == nil {
-		failures = []BatchItemFailure{}
-	}
-	return json.Marshal(struct {
-		BatchItemFailures []BatchItemFailure `json:"batchItemFailures"`
-	}{failures})
-}
-
 // BatchItemFailure names one failed record: the SQS MessageID, or the
 // Kinesis/DynamoDB SequenceNumber.
 type BatchItemFailure struct {

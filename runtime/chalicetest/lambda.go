@@ -38,16 +38,18 @@ func (r *InvokeResult) String() string { return string(r.Payload) }
 // report_batch_item_failures reported as failed (its
 // chalice.BatchResponse: SQS message IDs, Kinesis or DynamoDB sequence
 // numbers), which Lambda would retry; none when the whole batch
-// succeeded. A payload that is not a batch response is an error.
+// succeeded ([] or null). A payload that is not a batch response is an
+// error.
 func (r *InvokeResult) BatchItemFailures() ([]string, error) {
-	var resp struct {
-		Failures *[]chalice.BatchItemFailure `json:"batchItemFailures"`
-	}
-	if err := json.Unmarshal(r.Payload, &resp); err != nil || resp.Failures == nil {
+	var obj map[string]json.RawMessage
+	var failures []chalice.BatchItemFailure
+	err := json.Unmarshal(r.Payload, &obj)
+	raw, ok := obj["batchItemFailures"]
+	if err != nil || !ok || json.Unmarshal(raw, &failures) != nil {
 		return nil, fmt.Errorf("the result %s is not a batch response {\"batchItemFailures\": [...]}", r.Payload)
 	}
 	ids := []string{}
-	for _, f := range *resp.Failures {
+	for _, f := range failures {
 		ids = append(ids, f.ItemIdentifier)
 	}
 	return ids, nil
