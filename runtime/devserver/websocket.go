@@ -94,7 +94,7 @@ func newWebsocketAPI(fns *functions, apiStage string, log io.Writer) *websocketA
 	return &websocketAPI{fns: fns, apiStage: apiStage, log: log, conns: map[string]*wsClient{}}
 }
 
-// has reports whether the app has any websocket handler.
+// hasWebsocket reports whether the app has any websocket handler.
 func hasWebsocket(app *chalice.App) bool {
 	for _, name := range []string{wsConnect, wsMessage, wsDisconnect} {
 		if f, ok := app.Lookup(name); ok && f.Kind == chalice.KindWebsocket {
@@ -110,8 +110,7 @@ func (a *websocketAPI) logf(format string, args ...any) {
 	}
 }
 
-// handler returns the handler of a websocket function, or nil when the
-// app does not have it.
+// has reports whether the app has the websocket function name.
 func (a *websocketAPI) has(name string) bool {
 	f, ok := a.fns.app.Lookup(name)
 	return ok && f.Kind == chalice.KindWebsocket
