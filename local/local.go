@@ -1,5 +1,7 @@
-// Package local runs `chalc local`: the app's REST API on a local HTTP
-// server, rebuilt when its sources change.
+// Package local runs `chalc local`: the app's REST and websocket APIs and
+// its functions on a local server, rebuilt when its sources change; and
+// `chalc invoke` (Invoke), one function run once on an event, in the
+// same program.
 //
 // It owns the session, not the serving: chalc checks the project
 // (project.Check), writes chalc_gen.go, and builds for the host a server
@@ -23,6 +25,7 @@ package local
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -41,6 +44,8 @@ import (
 	"github.com/chalc-dev/chalc/compiler"
 	"github.com/chalc-dev/chalc/diag"
 	"github.com/chalc-dev/chalc/project"
+	"github.com/chalc-dev/chalc/runtime/apigw"
+	"github.com/chalc-dev/chalc/runtime/chalice"
 	"github.com/chalc-dev/chalc/runtime/devserver"
 	"github.com/chalc-dev/chalc/stages"
 )
@@ -80,6 +85,9 @@ type Options struct {
 	Grace time.Duration
 	// Go is the go command; default "go" on PATH.
 	Go string
+	// Auth says what the authorizers the server cannot run (iam,
+	// cognito_user_pool, custom) answer; it is read at start.
+	Auth Auth
 }
 
 // ErrProblems is returned when the project has errors at start-up; Run
@@ -154,6 +162,17 @@ func run(ctx context.Context, ln net.Listener, opts Options) error {
 		return err
 	}
 	s.watch.watch(s.opts.Project, c)
+	callers, err := s.opts.Auth.callers(c.App)
+	if err != nil {
+		return err
+	}
+	if callers != nil {
+		b, err := json.Marshal(callers)
+		if err != nil {
+			return err
+		}
+		s.env = append(s.env, devserver.CallersVar+"="+string(b))
+	}
 	if _, err := project.Generate(c); err != nil {
 		return fmt.Errorf("writing %s: %w", gomodel.GeneratedFile, err)
 	}
@@ -167,7 +186,10 @@ func run(ctx context.Context, ln net.Listener, opts Options) error {
 	}
 	s.running = b
 	s.printf("Serving on http://%s (stage %s)\n", ln.Addr(), s.stage)
-	if note := notEnforced(c.App); note != "" {
+	if c.App.Websocket != nil {
+		s.printf("Websocket API on ws://%s/\n", ln.Addr())
+	}
+	if note := notEnforced(c.App, callers); note != "" {
 		s.printf("chalc: note: %s\n", note)
 	}
 	s.child.serve()
@@ -181,6 +203,7 @@ type session struct {
 	lnFile *os.File // the listener's descriptor, passed to every server
 	tmp    string   // the built servers
 	watch  *watcher
+	env    []string // added to every server's environment
 
 	builds  int
 	running *built // the build the server runs
@@ -455,7 +478,7 @@ func (s *session) start(ctx context.Context, path string) (*child, error) {
 	}
 	defer readyR.Close()
 	cmd := exec.Command(path)
-	cmd.Env = append(os.Environ(), devserver.EnvVar+"=1")
+	cmd.Env = append(append(os.Environ(), devserver.EnvVar+"=1"), s.env...)
 	cmd.ExtraFiles = []*os.File{s.lnFile, readyW} // devserver.ListenerFD, ReadyFD
 	cmd.Stdout = s.opts.Stdout
 	cmd.Stderr = s.opts.Stderr
@@ -530,11 +553,12 @@ func (c *child) stop(grace time.Duration) {
 
 // notEnforced lists what the app uses that the local server does not
 // enforce; "" when nothing.
-func notEnforced(app *compiler.App) string {
+func notEnforced(app *compiler.App, callers *apigw.Callers) string {
 	types := map[string]bool{}
 	apiKeys := false
 	for _, r := range app.Routes {
-		if r.Authorizer != nil && r.Authorizer.Type != compiler.AuthBuiltin {
+		if a := r.Authorizer; a != nil && a.Type != compiler.AuthBuiltin &&
+			callers.For(&chalice.Route{AuthorizerType: string(a.Type), AuthorizerName: a.Key}) == nil {
 			types[string(r.Authorizer.Type)] = true
 		}
 		apiKeys = apiKeys || r.APIKeyRequired
@@ -546,7 +570,8 @@ func notEnforced(app *compiler.App) string {
 			names = append(names, t)
 		}
 		sort.Strings(names)
-		parts = append(parts, "routes guarded by "+strings.Join(names, ", ")+" authorizers run as if the caller were authorized")
+		parts = append(parts, "routes guarded by "+strings.Join(names, ", ")+" authorizers run as if the caller were authorized, "+
+			"without an authorizer context (give one with --auth FILE, --claim NAME=VALUE or --principal ID)")
 	}
 	if apiKeys {
 		parts = append(parts, "api_key_required is not enforced")

@@ -332,7 +332,7 @@ func TestWatcher(t *testing.T) {
 
 // appModule copies testdata/app into a temporary module that replaces
 // chalc with this checkout, with petstore's requirements.
-func appModule(t *testing.T) string {
+func appModule(t testing.TB) string {
 	t.Helper()
 	root, err := filepath.Abs("..")
 	if err != nil {

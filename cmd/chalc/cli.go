@@ -163,6 +163,7 @@ func commands(stdout, stderr io.Writer) *cli.Command {
 			"checks both, and writes a deployable AWS SAM template plus deployment.zip:\n\n" +
 			"   chalc validate                    check the manifest and handlers\n" +
 			"   chalc local                       serve the REST API on http://127.0.0.1:8000\n" +
+			"   chalc invoke NAME                 run one function on an event (or a sample of its trigger)\n" +
 			"   chalc package out/                write out/sam.json and out/deployment.zip\n" +
 			"   aws cloudformation package ...    then deploy as the package command prints\n" +
 			"   chalc deploy                      or package and deploy in one step (also delete, url, logs)",
@@ -254,10 +255,16 @@ func commands(stdout, stderr io.Writer) *cli.Command {
 			{
 				Name:      "local",
 				Usage:     "serve the REST API on a local HTTP server, rebuilt when the sources change",
-				UsageText: "chalc local [--stage S] [--host 127.0.0.1] [--port 8000] [--project DIR]",
+				UsageText: "chalc local [--stage S] [--host 127.0.0.1] [--port 8000] [--auth FILE] [--claim NAME=VALUE]... [--principal ID] [--project DIR]",
 				Description: "Builds the handlers for this machine and serves the REST API as API Gateway would:\n" +
 					"the same routing, CORS preflight, binary bodies, and builtin authorizers (run for real).\n" +
-					"iam, cognito_user_pool and custom authorizers and api_key_required are not enforced.\n" +
+					"The websocket API (if any) is on the same port (ws://HOST:PORT/), and the functions answer\n" +
+					"Lambda's Invoke API (POST /2015-03-31/functions/NAME/invocations).\n\n" +
+					"iam, cognito_user_pool and custom authorizers run in AWS, not here: their routes run as if\n" +
+					"the caller were authorized, with what --auth FILE says each authorizer answers (a JSON object\n" +
+					"keyed by authorizer name: {\"users\": {\"claims\": {...}}, \"iam\": {\"identity\": {...}},\n" +
+					"\"external\": {\"principalId\": \"p-1\", \"context\": {...}}}), else --claim (Cognito claims) and\n" +
+					"--principal (custom authorizers' principalId). api_key_required is not enforced.\n" +
 					"The stage's environment variables are applied. Each request is logged to stderr.\n\n" +
 					"chalc watches chalice.yaml, its blueprints and the handler packages; on a change it\n" +
 					"checks the project again (errors are printed and the running server keeps serving),\n" +
@@ -266,12 +273,16 @@ func commands(stdout, stderr io.Writer) *cli.Command {
 					stageFlag("the stage whose settings and environment to serve (default dev)"),
 					&cli.StringFlag{Name: "host", Value: local.DefaultHost, Usage: "the address to listen on (0.0.0.0 for every interface)"},
 					&cli.IntFlag{Name: "port", Value: local.DefaultPort, Usage: "the port to listen on (0 picks a free one)"},
+					&cli.StringFlag{Name: "auth", Usage: "a JSON file: what each iam, cognito_user_pool or custom authorizer answers, by name", TakesFile: true},
+					&cli.StringSliceFlag{Name: "claim", Usage: "NAME=VALUE, a claim of the caller on routes behind cognito_user_pool authorizers (repeatable)"},
+					&cli.StringFlag{Name: "principal", Usage: "the principalId custom authorizers answer"},
 					projectFlag,
 				},
 				Action: func(ctx context.Context, cmd *cli.Command) error {
 					return localCmd(ctx, cmd, stdout, stderr)
 				},
 			},
+			invokeCommand(stageFlag, projectFlag, stdout, stderr),
 			deployCommand(stdout, stderr),
 			deleteCommand(stdout, stderr),
 			urlCommand(stdout, stderr),
@@ -580,6 +591,17 @@ func localCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer) e
 	if port < 0 || port > 65535 {
 		return fmt.Errorf("--port must be between 0 and 65535, not %d", port)
 	}
+	auth := local.Auth{File: cmd.String("auth"), Principal: cmd.String("principal")}
+	for _, kv := range cmd.StringSlice("claim") {
+		name, value, ok := strings.Cut(kv, "=")
+		if !ok || name == "" {
+			return fmt.Errorf("--claim takes NAME=VALUE, not %q", kv)
+		}
+		if auth.Claims == nil {
+			auth.Claims = map[string]string{}
+		}
+		auth.Claims[name] = value
+	}
 	ln, err := local.Listen(cmd.String("host"), port)
 	if err != nil {
 		fmt.Fprintf(stderr, "chalc: %v\n", err)
@@ -598,11 +620,19 @@ func localCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer) e
 		Stdout:  stdout,
 		Stderr:  stderr,
 		Report:  func(src diag.Sources, ds diag.Diagnostics) { printDiagnostics(stderr, src, ds) },
+		Auth:    auth,
 	})
 	var ue *project.UsageError
+	var ae *local.AuthError
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &ae):
+		fmt.Fprintf(stderr, "%v\n", ae)
+		if ae.Hint != "" {
+			fmt.Fprintf(stderr, "  hint: %s\n", ae.Hint)
+		}
+		return exitCode(exitProblems)
 	case errors.As(err, &ue):
 		printDiagnostics(stderr, nil, ue.Diagnostics)
 		return exitCode(exitUsage)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/chalc-dev/chalc/internal/golden"
@@ -51,6 +53,7 @@ func TestScript(t *testing.T) {
 			"holdport": holdPort,
 			"freeport": freePort,
 			"waitget":  waitGet,
+			"wsecho":   wsEcho,
 			"fakeaws":  fakeAWS,
 			"copysource": func(ts *testscript.TestScript, neg bool, args []string) {
 				copySource(ts, neg, args, src)
@@ -127,6 +130,37 @@ func waitGet(ts *testscript.TestScript, neg bool, args []string) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	ts.Fatalf("GET %s: no 200 matching %q; last: %s", args[0], args[1], last)
+}
+
+// wsecho URL MESSAGE PATTERN opens a websocket to URL with a real
+// client (github.com/coder/websocket), sends MESSAGE as a text message,
+// and waits (up to a minute) for a message matching PATTERN; then it
+// closes the connection normally.
+func wsEcho(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: wsecho URL MESSAGE PATTERN")
+	}
+	re, err := regexp.Compile(args[2])
+	ts.Check(err)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn, _, err := websocket.Dial(ctx, args[0], nil)
+	if err != nil {
+		ts.Fatalf("dial %s: %v", args[0], err)
+	}
+	defer conn.CloseNow()
+	ts.Check(conn.Write(ctx, websocket.MessageText, []byte(args[1])))
+	for {
+		_, b, err := conn.Read(ctx)
+		if err != nil {
+			ts.Fatalf("reading from %s: %v", args[0], err)
+		}
+		ts.Logf("received %s", b)
+		if re.Match(b) {
+			break
+		}
+	}
+	ts.Check(conn.Close(websocket.StatusNormalClosure, ""))
 }
 
 // copysource DIR copies chalc's source, this checkout, into DIR, for

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -43,6 +44,7 @@ type options struct {
 	stage    string
 	apiStage string
 	wrap     func(function string, h lambda.Handler) lambda.Handler
+	callers  *Callers
 }
 
 // Stage selects the app stage whose settings the Lambda handlers use
@@ -79,6 +81,11 @@ type Gateway struct {
 	authorizers map[string]lambda.Handler // by function name
 	// authHeader is the header holding each route's token in the stage.
 	authHeader map[*chalice.Route]string
+	wrap       func(function string, h lambda.Handler) lambda.Handler
+	callers    *Callers
+
+	mu    sync.Mutex
+	extra map[string]lambda.Handler // functions a Caller runs as custom authorizers, by name
 }
 
 // New returns the gateway of app. It builds, through runtime/dispatch,
@@ -111,6 +118,9 @@ func New(app *chalice.App, opts ...Option) (*Gateway, error) {
 		apiStage:    o.apiStage,
 		root:        &node{},
 		authorizers: map[string]lambda.Handler{},
+		wrap:        wrap,
+		callers:     o.callers,
+		extra:       map[string]lambda.Handler{},
 	}
 	types := app.Config().BinaryTypes
 	if types == nil { // not empty: binary_types_replace_defaults with no types
@@ -150,6 +160,23 @@ func New(app *chalice.App, opts ...Option) (*Gateway, error) {
 	return g, nil
 }
 
+// authorizerHandler returns the handler of the app's function name, run
+// as a custom authorizer (Caller.Function), built once.
+func (g *Gateway) authorizerHandler(name string) (lambda.Handler, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if h := g.extra[name]; h != nil {
+		return h, nil
+	}
+	h, err := dispatch.Handler(g.app, name, dispatch.Stage(g.stage))
+	if err != nil {
+		return nil, fmt.Errorf("apigw: the custom authorizer's function: %w", err)
+	}
+	h = g.wrap(name, h)
+	g.extra[name] = h
+	return h, nil
+}
+
 // Request is an HTTP request as a client sends it to API Gateway.
 type Request struct {
 	// Method is the HTTP method, upper case; "" is GET.
@@ -167,6 +194,11 @@ type Request struct {
 	// SourceIP is the caller's address (requestContext.identity.sourceIp);
 	// "127.0.0.1" when empty.
 	SourceIP string
+	// Caller is what the iam, cognito_user_pool or custom authorizer
+	// guarding the route would have said (see Caller); nil uses the
+	// gateway's Callers, and without those the route runs as if the
+	// caller were authorized, with no authorizer context.
+	Caller *Caller
 }
 
 // Response is what API Gateway sends back to the client.
@@ -244,11 +276,23 @@ func (g *Gateway) Do(ctx context.Context, req Request) (Response, error) {
 	if route.Authorizer != "" {
 		arn := g.methodARN(method, matchPath)
 		header := g.authHeader[route]
-		authCtx, denied, err := g.authorize(ctx, route.Authorizer, headerValue(req.Headers, header), arn, reqID)
+		authCtx, denied, err := g.authorize(ctx, route.Authorizer, g.authorizers[route.Authorizer], headerValue(req.Headers, header), arn, reqID)
 		if denied != nil {
 			return *denied, err
 		}
 		ev.RequestContext.Authorizer = authCtx
+	} else if route.AuthorizerType != "" {
+		caller := req.Caller
+		if caller == nil {
+			caller = g.callers.For(route)
+		}
+		denied, err := g.applyCaller(ctx, route, caller, ev, req, g.methodARN(method, matchPath), reqID)
+		if denied != nil {
+			return *denied, err
+		}
+		if err != nil {
+			return internalError(reqID), err
+		}
 	}
 
 	payload, err := json.Marshal(ev)

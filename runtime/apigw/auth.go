@@ -7,13 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/aws/aws-lambda-go/lambda"
 )
 
 // authorize runs the builtin authorizer function for a request whose
 // token (the Authorization header) and method ARN are given. It returns
 // the requestContext.authorizer of an admitted request, or the response
 // API Gateway sends instead (and, for a failing authorizer, why).
-func (g *Gateway) authorize(ctx context.Context, function, token, arn, reqID string) (map[string]any, *Response, error) {
+func (g *Gateway) authorize(ctx context.Context, function string, h lambda.Handler, token, arn, reqID string) (map[string]any, *Response, error) {
 	unauthorized := gatewayError(reqID, 401, "UnauthorizedException", `{"message":"Unauthorized"}`)
 	if token == "" {
 		return nil, &unauthorized, nil
@@ -26,7 +28,7 @@ func (g *Gateway) authorize(ctx context.Context, function, token, arn, reqID str
 		r := gatewayError(reqID, 500, "AuthorizerConfigurationException", `{"message":null}`)
 		return nil, &r, fmt.Errorf("apigw: authorizer %s: %w", function, err)
 	}
-	out, err := g.authorizers[function].Invoke(g.lambdaContext(ctx, function, reqID), payload)
+	out, err := h.Invoke(g.lambdaContext(ctx, function, reqID), payload)
 	if err != nil {
 		if err.Error() == "Unauthorized" {
 			return nil, &unauthorized, nil
@@ -48,20 +50,9 @@ func (g *Gateway) authorize(ctx context.Context, function, token, arn, reqID str
 	if ans.PrincipalID == nil || ans.PolicyDocument == nil {
 		return configError(fmt.Errorf("its answer %s lacks principalId or policyDocument", out))
 	}
-	authCtx := map[string]any{}
-	for k, v := range ans.Context {
-		switch v := v.(type) {
-		case nil:
-			authCtx[k] = nil
-		case string:
-			authCtx[k] = v
-		case json.Number:
-			authCtx[k] = v.String()
-		case bool:
-			authCtx[k] = fmt.Sprint(v)
-		default:
-			return configError(fmt.Errorf("context key %q holds a JSON object or array; only strings, numbers and booleans are allowed", k))
-		}
+	authCtx, err := stringifyContext(ans.Context)
+	if err != nil {
+		return configError(err)
 	}
 	if !allowed(ans.PolicyDocument.Statement, arn) {
 		denied := gatewayError(reqID, 403, "AccessDeniedException", `{"Message":"User is not authorized to access this resource"}`)

@@ -72,10 +72,17 @@
 //
 // # What is not enforced
 //
-//   - iam, cognito_user_pool and custom authorizers cannot run locally:
-//     routes they guard run as if the caller were authorized
-//     (chalice.Route only says which builtin authorizer guards a route),
-//     with no requestContext.authorizer.
+//   - iam, cognito_user_pool and custom authorizers cannot run locally
+//     (chalice.Route.AuthorizerType says which guards a route): the
+//     route runs as if the caller were authorized, with what a Caller
+//     says the authorizer would have answered — Request.Caller, else the
+//     gateway's Callers (WithCallers), by authorizer name, else by type:
+//     Cognito claims in requestContext.authorizer.claims (values as
+//     strings), an IAM identity in requestContext.identity, a custom
+//     authorizer's principalId and context in requestContext.authorizer.
+//     A Caller's Function runs a function of the app as the custom
+//     authorizer instead, as builtin ones run. Without a Caller there is
+//     no requestContext.authorizer. Tokens are not checked.
 //   - api_key_required is not enforced: no x-api-key is checked.
 //   - Authorizer result caching, throttling, usage plans, request
 //     validation, resource policies, custom domains and gateway

@@ -131,9 +131,25 @@ type Route struct {
 	// AuthorizerHeader is the request header carrying the authorizer's
 	// token (default Authorization).
 	AuthorizerHeader string
+	// AuthorizerType is the type of the authorizer guarding the route
+	// ("" for none): AuthBuiltin (then Authorizer names its function),
+	// AuthIAM, AuthCognito or AuthCustom; AuthorizerName is its key under
+	// the manifest's authorizers:. API Gateway runs iam, cognito and
+	// custom authorizers outside the app: the test client and `chalc
+	// local` cannot, and pass the caller they are given instead.
+	AuthorizerType string
+	AuthorizerName string
 	// APIKeyRequired is informational for local serving.
 	APIKeyRequired bool
 }
+
+// Authorizer types, as the manifest's authorizers: spell them.
+const (
+	AuthBuiltin = "builtin"
+	AuthIAM     = "iam"
+	AuthCognito = "cognito_user_pool"
+	AuthCustom  = "custom"
+)
 
 // Kind says what invokes a function.
 type Kind string

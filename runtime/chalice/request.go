@@ -111,6 +111,31 @@ func (r *Request) WithContext(ctx context.Context) *Request {
 	return &r2
 }
 
+// Claims returns the claims of the caller's token on a route guarded by
+// a cognito_user_pool authorizer (requestContext.authorizer.claims, each
+// value a string as API Gateway passes them: "true", "1500009400"); nil
+// when the request has none, as on a route without such an authorizer,
+// so reading a claim never fails: req.Claims()["sub"].
+func (r *Request) Claims() map[string]string {
+	raw, ok := r.RequestContext.Authorizer["claims"].(map[string]any)
+	if !ok {
+		return nil
+	}
+	claims := make(map[string]string, len(raw))
+	for k, v := range raw {
+		switch v := v.(type) {
+		case string:
+			claims[k] = v
+		case nil:
+			claims[k] = ""
+		default:
+			b, _ := json.Marshal(v)
+			claims[k] = string(b)
+		}
+	}
+	return claims
+}
+
 // BodyError reports a request body that could not be decoded (invalid
 // base64); nil normally.
 func (r *Request) BodyError() error { return r.bodyErr }

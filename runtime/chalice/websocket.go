@@ -41,13 +41,24 @@ type WebsocketAPI struct {
 	HTTPClient *http.Client
 	// Credentials defaults to the environment's.
 	Credentials func(context.Context) (aws.Credentials, error)
+
+	// unsigned: the endpoint is `chalc local`'s, which needs no signature.
+	unsigned bool
 }
 
 // API returns the management API of the websocket API e came from.
 // AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI (the AWS SDKs' variable for
 // this service) overrides the endpoint's scheme and host, as in tests.
+//
+// Under `chalc local`, CHALC_WEBSOCKET_ENDPOINT holds the local server's
+// management API (runtime/devserver sets it): requests go there,
+// unsigned, and reach the clients connected to the local server; no AWS
+// credentials are needed.
 func (e WebsocketEvent) API() *WebsocketAPI {
 	region := os.Getenv("AWS_REGION")
+	if u := os.Getenv("CHALC_WEBSOCKET_ENDPOINT"); u != "" {
+		return &WebsocketAPI{Endpoint: strings.TrimRight(u, "/") + "/" + e.Stage, Region: region, unsigned: true}
+	}
 	if u := os.Getenv("AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI"); u != "" {
 		return &WebsocketAPI{Endpoint: strings.TrimRight(u, "/") + "/" + e.Stage, Region: region}
 	}
@@ -129,17 +140,19 @@ func (w *WebsocketAPI) do(ctx context.Context, method, connectionID string, body
 	if err != nil {
 		return nil, err
 	}
-	creds := w.Credentials
-	if creds == nil {
-		creds = envCredentials
-	}
-	c, err := creds(ctx)
-	if err != nil {
-		return nil, err
-	}
-	sum := sha256.Sum256(body)
-	if err := v4.NewSigner().SignHTTP(ctx, c, req, hex.EncodeToString(sum[:]), "execute-api", w.Region, time.Now()); err != nil {
-		return nil, fmt.Errorf("websocket: signing: %w", err)
+	if !w.unsigned {
+		creds := w.Credentials
+		if creds == nil {
+			creds = envCredentials
+		}
+		c, err := creds(ctx)
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(body)
+		if err := v4.NewSigner().SignHTTP(ctx, c, req, hex.EncodeToString(sum[:]), "execute-api", w.Region, time.Now()); err != nil {
+			return nil, fmt.Errorf("websocket: signing: %w", err)
+		}
 	}
 	client := w.HTTPClient
 	if client == nil {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -393,28 +392,6 @@ func TestEvents(t *testing.T) {
 	// The S3 key is URL-encoded in the event, as S3 writes it.
 	if s3 := string(ev.S3("b", "a b/c+d.png")); !strings.Contains(s3, `"key":"a+b/c%2Bd.png"`) {
 		t.Errorf("S3 key encoding: %s", s3)
-	}
-}
-
-// TestTemplates pins the event templates to runtime/dispatch's fixtures,
-// the samples the runtime is tested with.
-func TestTemplates(t *testing.T) {
-	names, err := filepath.Glob("templates/*.json")
-	if err != nil || len(names) == 0 {
-		t.Fatalf("no templates: %v", err)
-	}
-	for _, name := range names {
-		got, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := os.ReadFile(filepath.Join("..", "dispatch", "testdata", filepath.Base(name)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from runtime/dispatch/testdata/%s: copy it again", name, filepath.Base(name))
-		}
 	}
 }
 

@@ -23,6 +23,8 @@ type Client struct {
 	Lambda *LambdaClient
 	// Events builds event payloads for Lambda.Invoke.
 	Events *Events
+	// Websocket connects emulated clients to the websocket API.
+	Websocket *WebsocketClient
 
 	t     testing.TB
 	app   *chalice.App
@@ -100,6 +102,7 @@ func New(t testing.TB, app *chalice.App, opts ...Option) *Client {
 	c.HTTP = &HTTPClient{c: c}
 	c.Lambda = &LambdaClient{c: c}
 	c.Events = &Events{c: c}
+	c.Websocket = &WebsocketClient{c: c}
 	return c
 }
 

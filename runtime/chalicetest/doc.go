@@ -21,11 +21,30 @@
 // c.HTTP sends requests through an emulated API Gateway (runtime/apigw):
 // routing by resource template, CORS preflight, builtin authorizers, the
 // proxy event and the binary conversions, as in AWS; see that package for
-// what is emulated and what is not enforced (iam, cognito and custom
-// authorizers; API keys). c.Lambda.Invoke calls any function by name: a
-// functions: key, an authorizer, websocket_connect/_message/_disconnect,
-// or api_handler with a raw proxy event. c.Events builds the events AWS
-// sends, from the same JSON samples the runtime's tests use.
+// what is emulated and what is not enforced (API keys). iam, cognito and
+// custom authorizers run in AWS, outside the app: a request says what
+// they answered with Claims, IAMIdentity or Principal, or runs a
+// function of the app as the custom authorizer with RunAuthorizer:
+//
+//	resp := c.HTTP.Get("/profile", chalicetest.Claims(map[string]any{"sub": "u-1", "email": "ana@example.com"}))
+//
+// c.Lambda.Invoke calls any function by name: a functions: key, an
+// authorizer, websocket_connect/_message/_disconnect, or api_handler
+// with a raw proxy event. c.Events builds the events AWS sends (S3, SNS,
+// SQS, Kinesis, DynamoDB streams, EventBridge, schedules, websocket
+// connect/message/disconnect) in AWS's shape, with runtime/samples, from
+// the JSON samples the runtime's tests use; InvokeResult.BatchItemFailures
+// reads the answer of a function with report_batch_item_failures:
+//
+//	res, err := c.Lambda.Invoke("on_job", c.Events.SQS("ok", "fail"))
+//	failed, err := res.BatchItemFailures() // the IDs of the messages to retry
+//
+// c.Websocket connects emulated clients to the websocket API: Connect,
+// Send and Close run the connect, message and disconnect handlers, and
+// what the app sends back through WebsocketEvent.API() (Send, Close,
+// Info) is recorded on the connection (Received), without AWS
+// credentials. (It points WebsocketEvent.API() at a management API of
+// the client's own with t.Setenv: such a test cannot be parallel.)
 //
 // # Stage and environment
 //

@@ -1,274 +1,61 @@
 package chalicetest
 
 import (
-	"bytes"
-	"crypto/md5"
-	"embed"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
-	"fmt"
-	"math/big"
-	"net/url"
-	"strconv"
-	"strings"
 
-	"github.com/aws/aws-lambda-go/events"
+	"github.com/chalc-dev/chalc/runtime/samples"
 )
 
-// templates are the AWS sample events the generators start from: the
-// JSON fixtures of runtime/dispatch's tests, copied (a test keeps them
-// identical).
-//
-//go:embed templates/*.json
-var templates embed.FS
-
 // Events builds the event payloads AWS sends to event functions, for
-// Lambda.Invoke. Each starts from an AWS sample event and sets what the
-// arguments say; the rest (region us-west-2, account 123456789012, IDs,
-// timestamps) is fixed, so payloads are deterministic. An event that
-// cannot be built (a value that does not encode as JSON) fails the test.
+// Lambda.Invoke, with runtime/samples: each starts from an AWS sample
+// event and sets what the arguments say; the rest (region us-west-2,
+// account 123456789012, IDs, timestamps) is fixed, so payloads are
+// deterministic. An event that cannot be built (a value that does not
+// encode as JSON) fails the test.
 type Events struct {
 	c *Client
-}
-
-// event is a decoded JSON object.
-type event = map[string]any
-
-// template returns a fresh copy of a sample event, numbers kept exact.
-func (e *Events) template(name string) event {
-	e.c.t.Helper()
-	b, err := templates.ReadFile("templates/" + name)
-	if err != nil {
-		e.c.t.Fatalf("chalicetest: %v", err)
-	}
-	var ev event
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	if err := dec.Decode(&ev); err != nil {
-		e.c.t.Fatalf("chalicetest: template %s: %v", name, err)
-	}
-	return ev
-}
-
-// firstRecord returns a copy of the first of a template's Records.
-func (e *Events) firstRecord(name string) event {
-	e.c.t.Helper()
-	return e.template(name)["Records"].([]any)[0].(event)
-}
-
-// encode writes ev as JSON, without HTML escaping.
-func (e *Events) encode(ev any) json.RawMessage {
-	e.c.t.Helper()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(ev); err != nil {
-		e.c.t.Fatalf("chalicetest: encoding an event: %v", err)
-	}
-	return json.RawMessage(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 }
 
 // S3 returns an S3 ObjectCreated:Put notification for the object key in
 // bucket. The event holds the key URL-encoded as S3 writes it (a space
 // is "+"), so the handler's S3Event.Key is key again.
 func (e *Events) S3(bucket, key string) json.RawMessage {
-	e.c.t.Helper()
-	rec := e.firstRecord("s3-put.json")
-	s3 := rec["s3"].(event)
-	b := s3["bucket"].(event)
-	b["name"] = bucket
-	b["arn"] = "arn:aws:s3:::" + bucket
-	s3["object"].(event)["key"] = s3Key(key)
-	return e.encode(event{"Records": []any{rec}})
-}
-
-// s3Key URL-encodes an object key as S3 event notifications do: form
-// encoding ("+" for a space), "/" kept.
-func s3Key(key string) string {
-	return strings.ReplaceAll(url.QueryEscape(key), "%2F", "/")
+	return samples.S3(bucket, key)
 }
 
 // SNS returns an SNS notification of message with subject.
 func (e *Events) SNS(message, subject string) json.RawMessage {
-	e.c.t.Helper()
-	rec := e.firstRecord("sns.json")
-	sns := rec["Sns"].(event)
-	sns["Message"] = message
-	sns["Subject"] = subject
-	return e.encode(event{"Records": []any{rec}})
+	return samples.SNS("", message, subject)
 }
 
 // SQS returns a batch of SQS messages, one per body, with distinct
-// message IDs and no message attributes.
+// message IDs (059f36b4-87a3-44ab-83d2-000000000001, ...2, ...) and no
+// message attributes. InvokeResult.BatchItemFailures reads the answer of
+// a function with report_batch_item_failures.
 func (e *Events) SQS(bodies ...string) json.RawMessage {
-	e.c.t.Helper()
-	records := []any{}
-	for i, body := range bodies {
-		rec := e.firstRecord("sqs.json")
-		rec["body"] = body
-		rec["messageId"] = fmt.Sprintf("059f36b4-87a3-44ab-83d2-%012x", i+1)
-		sum := md5.Sum([]byte(body))
-		rec["md5OfBody"] = hex.EncodeToString(sum[:])
-		rec["messageAttributes"] = event{}
-		records = append(records, rec)
-	}
-	return e.encode(event{"Records": records})
+	return samples.SQS("", bodies...)
 }
 
 // Kinesis returns a batch of Kinesis records, one per data blob (sent
 // base64-encoded, as Kinesis does), with increasing sequence numbers.
 func (e *Events) Kinesis(data ...[]byte) json.RawMessage {
-	e.c.t.Helper()
-	records := []any{}
-	for i, d := range data {
-		rec := e.firstRecord("kinesis.json")
-		k := rec["kinesis"].(event)
-		k["data"] = base64.StdEncoding.EncodeToString(d)
-		seq := increment(k["sequenceNumber"].(string), i)
-		k["sequenceNumber"] = seq
-		rec["eventID"] = "shardId-000000000006:" + seq
-		records = append(records, rec)
-	}
-	return e.encode(event{"Records": records})
+	return samples.Kinesis("", data...)
 }
 
-// increment adds n to a decimal number.
-func increment(decimal string, n int) string {
-	x, ok := new(big.Int).SetString(decimal, 10)
-	if !ok {
-		return decimal
-	}
-	return x.Add(x, big.NewInt(int64(n))).String()
-}
-
-// DynamoDBChange is one item change of a DynamoDB stream. Attribute
-// values are plain Go values, written as DynamoDB's attribute values:
-// string → S, number → N, bool → BOOL, nil → NULL, []byte → B, a slice →
-// L, a map or struct → M (as encoding/json sees it); an
-// events.DynamoDBAttributeValue is used as it is.
-type DynamoDBChange struct {
-	// EventName is INSERT, MODIFY or REMOVE; when empty, INSERT for a
-	// change with only NewImage, REMOVE with only OldImage, else MODIFY.
-	EventName string
-	// Keys are the item's key attributes.
-	Keys map[string]any
-	// NewImage is the item after the change; nil for a REMOVE.
-	NewImage map[string]any
-	// OldImage is the item before the change; nil for an INSERT.
-	OldImage map[string]any
-}
+// DynamoDBChange is one item change of a DynamoDB stream; see
+// samples.DynamoDBChange.
+type DynamoDBChange = samples.DynamoDBChange
 
 // DynamoDB returns a batch of DynamoDB stream records of table, one per
 // change (stream view type NEW_AND_OLD_IMAGES), with increasing sequence
 // numbers.
 func (e *Events) DynamoDB(table string, changes ...DynamoDBChange) json.RawMessage {
 	e.c.t.Helper()
-	records := []any{}
-	for i, ch := range changes {
-		rec := e.firstRecord("dynamodb.json")
-		name := ch.EventName
-		if name == "" {
-			switch {
-			case ch.OldImage == nil && ch.NewImage != nil:
-				name = "INSERT"
-			case ch.NewImage == nil && ch.OldImage != nil:
-				name = "REMOVE"
-			default:
-				name = "MODIFY"
-			}
-		}
-		rec["eventName"] = name
-		rec["eventID"] = fmt.Sprintf("%032x", i+1)
-		rec["eventSourceARN"] = "arn:aws:dynamodb:us-west-2:123456789012:table/" + table + "/stream/2015-06-27T00:48:05.899"
-		d := rec["dynamodb"].(event)
-		delete(d, "NewImage")
-		delete(d, "OldImage")
-		size := 0
-		for _, part := range []struct {
-			key   string
-			image map[string]any
-		}{{"Keys", ch.Keys}, {"NewImage", ch.NewImage}, {"OldImage", ch.OldImage}} {
-			if part.image == nil && part.key != "Keys" {
-				continue
-			}
-			m, err := attributeMap(part.image)
-			if err != nil {
-				e.c.t.Fatalf("chalicetest: DynamoDB change %d %s: %v", i, part.key, err)
-			}
-			d[part.key] = m
-			size += len(e.encode(m))
-		}
-		d["SequenceNumber"] = increment(d["SequenceNumber"].(string), i)
-		d["SizeBytes"] = size
-		records = append(records, rec)
-	}
-	return e.encode(event{"Records": records})
-}
-
-// attributeMap writes a map of Go values as DynamoDB attribute values.
-func attributeMap(m map[string]any) (map[string]any, error) {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		av, err := attributeValue(v)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", k, err)
-		}
-		out[k] = av
-	}
-	return out, nil
-}
-
-// attributeValue writes a Go value as a DynamoDB attribute value.
-func attributeValue(v any) (any, error) {
-	switch x := v.(type) {
-	case nil:
-		return event{"NULL": true}, nil
-	case events.DynamoDBAttributeValue:
-		return x, nil
-	case string:
-		return event{"S": x}, nil
-	case bool:
-		return event{"BOOL": x}, nil
-	case []byte:
-		return event{"B": base64.StdEncoding.EncodeToString(x)}, nil
-	case json.Number:
-		return event{"N": x.String()}, nil
-	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
-		return event{"N": fmt.Sprint(x)}, nil
-	case float32:
-		return event{"N": strconv.FormatFloat(float64(x), 'f', -1, 32)}, nil
-	case float64:
-		return event{"N": strconv.FormatFloat(x, 'f', -1, 64)}, nil
-	case []any:
-		l := make([]any, len(x))
-		for i, e := range x {
-			av, err := attributeValue(e)
-			if err != nil {
-				return nil, err
-			}
-			l[i] = av
-		}
-		return event{"L": l}, nil
-	case map[string]any:
-		m, err := attributeMap(x)
-		if err != nil {
-			return nil, err
-		}
-		return event{"M": m}, nil
-	}
-	// Anything else as encoding/json sees it.
-	b, err := json.Marshal(v)
+	ev, err := samples.DynamoDB(samples.DynamoDBStreamARN(table), changes...)
 	if err != nil {
-		return nil, err
+		e.c.t.Fatalf("chalicetest: %v", err)
 	}
-	var generic any
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	if err := dec.Decode(&generic); err != nil {
-		return nil, err
-	}
-	return attributeValue(generic)
+	return ev
 }
 
 // CloudWatch returns an EventBridge (CloudWatch Events) event with the
@@ -276,28 +63,17 @@ func attributeValue(v any) (any, error) {
 // the detail's JSON as it is, nil is {}, anything else is encoded as JSON.
 func (e *Events) CloudWatch(detailType, source string, detail any) json.RawMessage {
 	e.c.t.Helper()
-	ev := e.template("cloudwatch-event.json")
-	ev["detail-type"] = detailType
-	ev["source"] = source
-	ev["resources"] = []any{}
-	switch d := detail.(type) {
-	case nil:
-		ev["detail"] = event{}
-	case []byte:
-		ev["detail"] = json.RawMessage(d)
-	default: // a json.RawMessage is written as it is
-		ev["detail"] = d
+	ev, err := samples.CloudWatch(detailType, source, detail)
+	if err != nil {
+		e.c.t.Fatalf("chalicetest: encoding an event: %v", err)
 	}
-	return e.encode(ev)
+	return ev
 }
 
 // Schedule returns the "Scheduled Event" EventBridge sends for a
 // schedule: rule, its resources naming a rule of the app and stage.
 func (e *Events) Schedule() json.RawMessage {
-	e.c.t.Helper()
-	ev := e.template("scheduled.json")
-	ev["resources"] = []any{"arn:aws:events:us-west-2:123456789012:rule/" + e.c.app.Name() + "-" + e.c.stage + "-schedule"}
-	return e.encode(ev)
+	return samples.Schedule(samples.ARN("events", "rule/"+e.c.app.Name()+"-"+e.c.stage+"-schedule"))
 }
 
 // Websocket returns a websocket API event for the route key ($connect,
@@ -305,33 +81,5 @@ func (e *Events) Schedule() json.RawMessage {
 // for a message, body is the message; for $connect and $disconnect it is
 // set only when not empty.
 func (e *Events) Websocket(routeKey, connectionID, body string) json.RawMessage {
-	e.c.t.Helper()
-	var ev event
-	switch routeKey {
-	case "$connect":
-		ev = e.template("websocket-connect.json")
-	case "$disconnect":
-		ev = e.template("websocket-connect.json")
-		for _, m := range []string{"headers", "multiValueHeaders"} {
-			for k := range ev[m].(event) {
-				if strings.HasPrefix(k, "Sec-WebSocket-") {
-					delete(ev[m].(event), k)
-				}
-			}
-		}
-		rc := ev["requestContext"].(event)
-		rc["eventType"] = "DISCONNECT"
-		rc["disconnectStatusCode"] = 1005
-		rc["disconnectReason"] = "Client-side close frame status not set"
-	default:
-		ev = e.template("websocket-message.json")
-		ev["body"] = body
-	}
-	rc := ev["requestContext"].(event)
-	rc["routeKey"] = routeKey
-	rc["connectionId"] = connectionID
-	if body != "" {
-		ev["body"] = body
-	}
-	return e.encode(ev)
+	return samples.Websocket(routeKey, connectionID, body)
 }

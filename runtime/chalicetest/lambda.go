@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/chalc-dev/chalc/runtime/apigw"
+	"github.com/chalc-dev/chalc/runtime/chalice"
 )
 
 // LambdaClient invokes the app's functions directly, as the Lambda Invoke
@@ -32,6 +33,27 @@ func (r *InvokeResult) JSON(v any) error {
 
 // String returns the payload as text.
 func (r *InvokeResult) String() string { return string(r.Payload) }
+
+// BatchItemFailures returns the records a function with
+// report_batch_item_failures reported as failed (its
+// chalice.BatchResponse: SQS message IDs, Kinesis or DynamoDB sequence
+// numbers), which Lambda would retry; none when the whole batch
+// succeeded ([] or null). A payload that is not a batch response is an
+// error.
+func (r *InvokeResult) BatchItemFailures() ([]string, error) {
+	var obj map[string]json.RawMessage
+	var failures []chalice.BatchItemFailure
+	err := json.Unmarshal(r.Payload, &obj)
+	raw, ok := obj["batchItemFailures"]
+	if err != nil || !ok || json.Unmarshal(raw, &failures) != nil {
+		return nil, fmt.Errorf("the result %s is not a batch response {\"batchItemFailures\": [...]}", r.Payload)
+	}
+	ids := []string{}
+	for _, f := range failures {
+		ids = append(ids, f.ItemIdentifier)
+	}
+	return ids, nil
+}
 
 // Invoke calls the function named name (a functions: key, an authorizer,
 // websocket_connect/_message/_disconnect, or api_handler) with payload,

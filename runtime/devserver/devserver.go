@@ -1,15 +1,25 @@
-// Package devserver is the server `chalc local` runs: a program chalc
-// generates and builds for the host, whose main is
+// Package devserver is the program `chalc local` and `chalc invoke` run:
+// chalc generates and builds it for the host, with the main
 //
 //	func main() { devserver.Main(app.App(), "dev") }
 //
-// It serves the app's REST API over HTTP through the API Gateway
-// emulation (runtime/apigw: routing, CORS preflight, builtin authorizers,
-// binary bodies; see that package for what is not enforced), with the
-// stage's environment variables applied per function as Lambda would
-// (runtime/stageenv), and logs one line per request to stderr; the app's
-// own log (chalice.Logger) goes to stdout, set up for the stage as in
-// Lambda.
+// As the server of `chalc local` it serves, on one port:
+//
+//   - the app's REST API through the API Gateway emulation
+//     (runtime/apigw: routing, CORS preflight, builtin authorizers,
+//     binary bodies; the answers of iam, cognito_user_pool and custom
+//     authorizers come from CallersVar);
+//   - its websocket API, for requests that ask for a websocket: the
+//     connect, message and disconnect handlers as API Gateway's websocket
+//     API runs them, and the management API on a loopback port of its own
+//     (WebsocketEndpointVar), so that WebsocketAPI.Send reaches the
+//     local clients (see websocketAPI);
+//   - Lambda's Invoke API for every function (InvokePath).
+//
+// The stage's environment variables are applied per function as Lambda
+// would (runtime/stageenv); one line per request (and per websocket
+// connect, message and disconnect) goes to stderr; the app's own log
+// (chalice.Logger) goes to stdout, set up for the stage as in Lambda.
 //
 // chalc owns the listening socket, so that the port stays bound while it
 // rebuilds and replaces the server: the server inherits it as file
@@ -19,12 +29,18 @@
 // new server; connections made meanwhile wait in the socket's backlog).
 // It stops gracefully on SIGTERM or SIGINT, and when its standard input
 // reaches end of file: chalc keeps that pipe open, so a server whose
-// chalc died does not linger.
+// chalc died does not linger. Websocket connections are then closed with
+// 1012 (Service Restart).
+//
+// Run as PROGRAM invoke NAME (InvokeArg) it runs one function for
+// `chalc invoke`: the event on standard input, the result on standard
+// output, the logs on standard error (see runInvoke).
 package devserver
 
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -75,6 +91,10 @@ type Options struct {
 	// Ready is called once the gateway is built; connections are
 	// accepted when it returns.
 	Ready func()
+	// Callers say what iam, cognito_user_pool and custom authorizers
+	// answer for the routes they guard (apigw.WithCallers); nil: those
+	// routes run without an authorizer context.
+	Callers *apigw.Callers
 }
 
 // Serve serves app's REST API on ln until ctx is done, then shuts down
@@ -110,13 +130,41 @@ func Serve(ctx context.Context, ln net.Listener, app *chalice.App, opts Options)
 			return err
 		}
 	}
-	gw, err := apigw.New(app, apigw.Stage(stage), apigw.WrapHandler(env.Wrap))
+	gw, err := apigw.New(app, apigw.Stage(stage), apigw.WrapHandler(env.Wrap), apigw.WithCallers(opts.Callers))
 	if err != nil {
 		return err
 	}
-	var h http.Handler = gw
+	fns := newFunctions(app, stage, env)
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, InvokePath) {
+			fns.serveInvoke(w, r)
+			return
+		}
+		gw.ServeHTTP(w, r)
+	})
 	if opts.Log != nil {
-		h = logRequests(gw, opts.Log)
+		h = logRequests(h, opts.Log)
+	}
+	var ws *websocketAPI
+	if hasWebsocket(app) {
+		apiStage := st.APIGatewayStage
+		if apiStage == "" {
+			apiStage = "api"
+		}
+		ws = newWebsocketAPI(fns, apiStage, opts.Log)
+		stopMgmt, err := ws.startManagement()
+		if err != nil {
+			return err
+		}
+		defer stopMgmt()
+		rest := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if isUpgrade(r) {
+				ws.serve(w, r)
+				return
+			}
+			rest.ServeHTTP(w, r)
+		})
 	}
 	if opts.Ready != nil {
 		opts.Ready()
@@ -134,6 +182,12 @@ func Serve(ctx context.Context, ln net.Listener, app *chalice.App, opts Options)
 	if err := srv.Shutdown(sctx); err != nil {
 		srv.Close()
 	}
+	if ws != nil {
+		// Hijacked connections are not the http.Server's: close them
+		// (1012, Service Restart: chalc local restarts the server on
+		// every rebuild) and let their disconnect handlers run.
+		ws.closeAll(sctx, closeServiceRestart, "the local server stopped")
+	}
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
@@ -144,6 +198,13 @@ func Serve(ctx context.Context, ln net.Listener, app *chalice.App, opts Options)
 // inherited listener, and exits: 0 after a requested stop, 1 when it
 // cannot serve (the reason on stderr). It never returns.
 func Main(app *chalice.App, stage string) {
+	if len(os.Args) == 3 && os.Args[1] == InvokeArg {
+		if os.Getenv(EnvVar) != "1" {
+			fmt.Fprintln(os.Stderr, "chalc invoke: this program is started by `chalc invoke`; run that instead")
+			os.Exit(ExitCannotInvoke)
+		}
+		os.Exit(runInvoke(app, stage, os.Args[2]))
+	}
 	if err := run(app, stage); err != nil {
 		fmt.Fprintf(os.Stderr, "chalc local: %v\n", err)
 		os.Exit(1)
@@ -167,9 +228,14 @@ func run(app *chalice.App, stage string) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	in := bufio.NewReader(os.Stdin)
+	callers, err := callersFromEnv()
+	if err != nil {
+		return err
+	}
 	return Serve(ctx, ln, app, Options{
-		Stage: stage,
-		Log:   os.Stderr,
+		Stage:   stage,
+		Log:     os.Stderr,
+		Callers: callers,
 		Ready: func() {
 			_, _ = io.WriteString(ready, ReadyLine)
 			ready.Close()
@@ -184,6 +250,23 @@ func run(app *chalice.App, stage string) error {
 			}()
 		},
 	})
+}
+
+// CallersVar is the environment variable in which chalc passes the
+// callers of `chalc local --auth/--claim/--principal` to the server: the
+// JSON of an apigw.Callers.
+const CallersVar = "CHALC_LOCAL_CALLERS"
+
+func callersFromEnv() (*apigw.Callers, error) {
+	v := os.Getenv(CallersVar)
+	if v == "" {
+		return nil, nil
+	}
+	var c apigw.Callers
+	if err := json.Unmarshal([]byte(v), &c); err != nil {
+		return nil, fmt.Errorf("%s: %v", CallersVar, err)
+	}
+	return &c, nil
 }
 
 // logRequests logs "METHOD PATH STATUS DURATION" per request.

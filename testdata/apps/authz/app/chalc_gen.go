@@ -11,6 +11,9 @@ import (
 	// dispatch serves the App in Lambda; importing it here keeps it in
 	// the module graph for `go mod vendor`.
 	_ "github.com/chalc-dev/chalc/runtime/dispatch"
+	// devserver is what `chalc local` and `chalc invoke` run the App with;
+	// the Lambda bootstrap links none of it.
+	_ "github.com/chalc-dev/chalc/runtime/devserver"
 )
 
 // App returns the dispatch table of authz as its manifest declares it:
@@ -36,8 +39,10 @@ func App() *chalice.App {
 	})
 	app.Route(chalice.Route{
 		Path: "/me", Method: "GET", HandlerName: "Me",
-		ContentTypes: []string{"application/json"},
-		Authorizer:   "jwt",
+		ContentTypes:   []string{"application/json"},
+		AuthorizerType: "builtin",
+		AuthorizerName: "jwt",
+		Authorizer:     "jwt",
 		Handler: func(ctx context.Context, req *chalice.Request) (any, error) {
 			return Me(req)
 		},
@@ -45,6 +50,8 @@ func App() *chalice.App {
 	app.Route(chalice.Route{
 		Path: "/partners/{id}", Method: "GET", HandlerName: "Partner",
 		ContentTypes:     []string{"application/json"},
+		AuthorizerType:   "builtin",
+		AuthorizerName:   "partner",
 		Authorizer:       "partner",
 		AuthorizerHeader: "X-Partner-Token",
 		Handler: func(ctx context.Context, req *chalice.Request) (any, error) {
@@ -53,28 +60,37 @@ func App() *chalice.App {
 	})
 	app.Route(chalice.Route{
 		Path: "/admin", Method: "POST", HandlerName: "Admin",
-		ContentTypes: []string{"application/json"},
+		ContentTypes:   []string{"application/json"},
+		AuthorizerType: "iam",
+		AuthorizerName: "iam",
 		Handler: func(ctx context.Context, req *chalice.Request) (any, error) {
 			return Admin()
 		},
 	})
 	app.Route(chalice.Route{
 		Path: "/profile", Method: "GET", HandlerName: "Profile",
-		ContentTypes: []string{"application/json"},
+		ContentTypes:   []string{"application/json"},
+		AuthorizerType: "cognito_user_pool",
+		AuthorizerName: "users",
 		Handler: func(ctx context.Context, req *chalice.Request) (any, error) {
 			return Profile(req)
 		},
 	})
 	app.Route(chalice.Route{
 		Path: "/profile", Method: "PUT", HandlerName: "Profile",
-		ContentTypes: []string{"application/json"},
+		ContentTypes:   []string{"application/json"},
+		AuthorizerType: "cognito_user_pool",
+		AuthorizerName: "users",
 		Handler: func(ctx context.Context, req *chalice.Request) (any, error) {
 			return Profile(req)
 		},
 	})
 	app.Route(chalice.Route{
 		Path: "/external", Method: "GET", HandlerName: "Public",
-		ContentTypes: []string{"application/json"},
+		ContentTypes:     []string{"application/json"},
+		AuthorizerType:   "custom",
+		AuthorizerName:   "external",
+		AuthorizerHeader: "X-Auth",
 		Handler: func(ctx context.Context, req *chalice.Request) (any, error) {
 			return Public()
 		},

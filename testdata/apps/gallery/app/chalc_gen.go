@@ -11,6 +11,9 @@ import (
 	// dispatch serves the App in Lambda; importing it here keeps it in
 	// the module graph for `go mod vendor`.
 	_ "github.com/chalc-dev/chalc/runtime/dispatch"
+	// devserver is what `chalc local` and `chalc invoke` run the App with;
+	// the Lambda bootstrap links none of it.
+	_ "github.com/chalc-dev/chalc/runtime/devserver"
 	"github.com/chalc-dev/chalc/runtime/s3notify"
 )
 
@@ -50,8 +53,10 @@ func App() *chalice.App {
 	})
 	app.Route(chalice.Route{
 		Path: "/photos", Method: "POST", HandlerName: "AddPhoto",
-		ContentTypes: []string{"application/json"},
-		CORS:         []chalice.Header{{Name: "Access-Control-Allow-Origin", Value: "http://localhost:3000"}, {Name: "Access-Control-Allow-Headers", Value: "Authorization,Content-Type,X-Amz-Date,X-Amz-Security-Token,X-Api-Key,X-Requested-With"}, {Name: "Access-Control-Allow-Credentials", Value: "true"}},
+		ContentTypes:   []string{"application/json"},
+		CORS:           []chalice.Header{{Name: "Access-Control-Allow-Origin", Value: "http://localhost:3000"}, {Name: "Access-Control-Allow-Headers", Value: "Authorization,Content-Type,X-Amz-Date,X-Amz-Security-Token,X-Api-Key,X-Requested-With"}, {Name: "Access-Control-Allow-Credentials", Value: "true"}},
+		AuthorizerType: "cognito_user_pool",
+		AuthorizerName: "members",
 		Handler: func(ctx context.Context, req *chalice.Request) (any, error) {
 			return AddPhoto(req)
 		},

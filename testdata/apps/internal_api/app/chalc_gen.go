@@ -11,6 +11,9 @@ import (
 	// dispatch serves the App in Lambda; importing it here keeps it in
 	// the module graph for `go mod vendor`.
 	_ "github.com/chalc-dev/chalc/runtime/dispatch"
+	// devserver is what `chalc local` and `chalc invoke` run the App with;
+	// the Lambda bootstrap links none of it.
+	_ "github.com/chalc-dev/chalc/runtime/devserver"
 )
 
 // App returns the dispatch table of internal-api as its manifest declares it:

@@ -10,8 +10,11 @@ import (
 	"github.com/chalc-dev/chalc/runtime/chalice"
 	// dispatch serves the App in Lambda; importing it here keeps it in
 	// the module graph for `go mod vendor`.
-	handlers "example.com/shop/blueprints/admin/handlers"
 	_ "github.com/chalc-dev/chalc/runtime/dispatch"
+	// devserver is what `chalc local` and `chalc invoke` run the App with;
+	// the Lambda bootstrap links none of it.
+	handlers "example.com/shop/blueprints/admin/handlers"
+	_ "github.com/chalc-dev/chalc/runtime/devserver"
 )
 
 // App returns the dispatch table of shop as its manifest declares it:
@@ -38,34 +41,42 @@ func App() *chalice.App {
 	})
 	app.Route(chalice.Route{
 		Path: "/admin", Method: "GET", HandlerName: "Dashboard",
-		ContentTypes: []string{"application/json"},
-		Authorizer:   "admin_staff",
+		ContentTypes:   []string{"application/json"},
+		AuthorizerType: "builtin",
+		AuthorizerName: "admin_staff",
+		Authorizer:     "admin_staff",
 		Handler: func(ctx context.Context, req *chalice.Request) (any, error) {
 			return handlers.Dashboard()
 		},
 	})
 	app.Route(chalice.Route{
 		Path: "/admin/orders/{order_id}", Method: "DELETE", HandlerName: "CancelOrder",
-		ContentTypes: []string{"application/json"},
-		CORS:         []chalice.Header{{Name: "Access-Control-Allow-Origin", Value: "*"}, {Name: "Access-Control-Allow-Headers", Value: "Authorization,Content-Type,X-Amz-Date,X-Amz-Security-Token,X-Api-Key"}},
-		Authorizer:   "admin_staff",
+		ContentTypes:   []string{"application/json"},
+		CORS:           []chalice.Header{{Name: "Access-Control-Allow-Origin", Value: "*"}, {Name: "Access-Control-Allow-Headers", Value: "Authorization,Content-Type,X-Amz-Date,X-Amz-Security-Token,X-Api-Key"}},
+		AuthorizerType: "builtin",
+		AuthorizerName: "admin_staff",
+		Authorizer:     "admin_staff",
 		Handler: func(ctx context.Context, req *chalice.Request) (any, error) {
 			return handlers.CancelOrder(req.URIParams["order_id"])
 		},
 	})
 	app.Route(chalice.Route{
 		Path: "/staff", Method: "GET", HandlerName: "Dashboard",
-		ContentTypes: []string{"application/json"},
-		Authorizer:   "staff_staff",
+		ContentTypes:   []string{"application/json"},
+		AuthorizerType: "builtin",
+		AuthorizerName: "staff_staff",
+		Authorizer:     "staff_staff",
 		Handler: func(ctx context.Context, req *chalice.Request) (any, error) {
 			return handlers.Dashboard()
 		},
 	})
 	app.Route(chalice.Route{
 		Path: "/staff/orders/{order_id}", Method: "DELETE", HandlerName: "CancelOrder",
-		ContentTypes: []string{"application/json"},
-		CORS:         []chalice.Header{{Name: "Access-Control-Allow-Origin", Value: "*"}, {Name: "Access-Control-Allow-Headers", Value: "Authorization,Content-Type,X-Amz-Date,X-Amz-Security-Token,X-Api-Key"}},
-		Authorizer:   "staff_staff",
+		ContentTypes:   []string{"application/json"},
+		CORS:           []chalice.Header{{Name: "Access-Control-Allow-Origin", Value: "*"}, {Name: "Access-Control-Allow-Headers", Value: "Authorization,Content-Type,X-Amz-Date,X-Amz-Security-Token,X-Api-Key"}},
+		AuthorizerType: "builtin",
+		AuthorizerName: "staff_staff",
+		Authorizer:     "staff_staff",
 		Handler: func(ctx context.Context, req *chalice.Request) (any, error) {
 			return handlers.CancelOrder(req.URIParams["order_id"])
 		},
