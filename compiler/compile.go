@@ -78,6 +78,8 @@ type checker struct {
 	// sites are the parts of the app whose values differ per stage
 	// (stagevalues.go).
 	sites []*stageSite
+	// sdkDone: the SDK-call analysis filled the functions' actions.
+	sdkDone bool
 	// sqsSources are the sqs triggers as written, for the checks that
 	// need the merge templates (a queue_resource's FIFO limits).
 	sqsSources map[*Function]*manifest.SQSSource
@@ -183,7 +185,10 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 		c.goCheck()
 	}
 	if !c.ds.HasErrors() {
+		c.extraActions()
+		c.extraActionsUnused()
 		c.assignRoles()
+		c.checkRoleSizes()
 	}
 	if c.ds.HasErrors() {
 		return nil, c.ds.Sorted()

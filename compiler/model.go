@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -293,10 +294,14 @@ type Function struct {
 	PolicyDocument any
 	PolicyFile     string
 	// SDK lists the IAM actions the function's Go code needs, found by
-	// analysing its aws-sdk-go-v2 calls (see sdkcalls.go), sorted by
-	// action. It is nil when the Go check was skipped or the function's
-	// role is not managed.
+	// analysing its aws-sdk-go-v2 calls (see sdk.go), with the dependent
+	// actions those calls need and the function's extra_iam_actions,
+	// sorted by action. It is nil when the Go check was skipped or the
+	// function's role is not managed.
 	SDK []*SDKAction
+	// SDKUnresolved are the calls reachable from the function that the
+	// analysis cannot follow (sorted by position).
+	SDKUnresolved []SDKUnresolved
 }
 
 // EventID names the event entry of the function's trigger ("" for none).
@@ -313,7 +318,27 @@ func (f *Function) SAMEventType() string {
 // needs it.
 type SDKAction struct {
 	Action string // "s3:GetObject"
-	Calls  []SDKCall
+	// PassedTo is, for iam:PassRole, the service the role is passed to
+	// (the statement's iam:PassedToService condition).
+	PassedTo string
+	// Resources are the ARN patterns (Fn::Sub templates) the action is
+	// allowed on, sorted; nil means "*" (some call's resource is not
+	// known).
+	Resources []string
+	Calls     []SDKCall
+	// Extra: the function's extra_iam_actions lists it (at ExtraAt).
+	Extra   bool
+	ExtraAt diag.Range
+}
+
+// Key is the action with what the statement allowing it depends on: two
+// functions need the same policy when their actions' keys are equal.
+func (a *SDKAction) Key() string {
+	res := "*"
+	if a.Resources != nil {
+		res = strings.Join(a.Resources, ",")
+	}
+	return a.Action + "|" + a.PassedTo + "|" + res
 }
 
 // SDKCall is one call site of an aws-sdk-go-v2 operation.
@@ -326,6 +351,10 @@ type SDKCall struct {
 	// "s3.NewListObjectsV2Paginator", "store.Getter.GetObject" (an
 	// interface method with an SDK operation's signature).
 	Call string
+	// Resources are the ARN patterns this call needs the action on, nil
+	// for "*"; Why says where they come from, or why they are "*".
+	Resources []string
+	Why       string
 }
 
 // Position is file:line:col with the file as chalc displays paths.
@@ -341,7 +370,26 @@ func (c SDKCall) Compare(d SDKCall) int {
 		strings.Compare(c.File, d.File),
 		cmp.Compare(c.Line, d.Line),
 		cmp.Compare(c.Column, d.Column),
-		strings.Compare(c.Call, d.Call))
+		strings.Compare(c.Call, d.Call),
+		slices.Compare(c.Resources, d.Resources),
+		strings.Compare(c.Why, d.Why))
+}
+
+// SDKUnresolved is a call the SDK-call analysis cannot follow to the
+// operations it may make.
+type SDKUnresolved struct {
+	File         string // absolute
+	Line, Column int
+	// Call names what is called ("store.TodoDB.Get"); In the Go func the
+	// call is in; Why says why it cannot be followed.
+	Call, In, Why string
+	// Service is the aws-sdk-go-v2 service its types name, "" when none.
+	Service string
+}
+
+// Position is file:line:col with the file as chalc displays paths.
+func (u SDKUnresolved) Position() string {
+	return fmt.Sprintf("%s:%d:%d", diag.DisplayPath(u.File), u.Line, u.Column)
 }
 
 // Schedule is a checked schedule trigger.

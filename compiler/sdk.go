@@ -23,15 +23,36 @@ func (c *checker) needsSDKAnalysis() bool {
 	return false
 }
 
-// sdkActions fills Function.SDK, from the graph of the handlers' SDK
-// calls, for every function whose role chalc manages.
+// sdkActions fills Function.SDK and SDKUnresolved, from the graph of the
+// handlers' SDK calls, for every function whose role chalc manages, and
+// warns about the calls it cannot follow (once per call site, naming
+// every function that reaches it).
 func (c *checker) sdkActions(g *gomodel.SDKGraph) {
 	warned := map[string]bool{}
+	unresolved := map[string]*unresolvedSite{}
 	for _, f := range c.allFunctions() {
 		if f.Config == nil || !f.Config.ManageIAMRole.V {
 			continue
 		}
-		f.SDK = c.functionActions(g, c.entryPoints(f), f.Config.AutogenPolicy.V, warned)
+		uses, unres := g.Reach(c.entryPoints(f))
+		autogen := f.Config.AutogenPolicy.V
+		f.SDK = c.functionActions(f, uses, autogen, warned)
+		f.SDKUnresolved = c.unresolved(f, unres, autogen, unresolved)
+	}
+	c.warnUnresolved(unresolved)
+	c.sdkDone = true
+}
+
+// extraActions gives the functions on generated roles their
+// extra_iam_actions when the analysis did not run.
+func (c *checker) extraActions() {
+	if c.sdkDone {
+		return
+	}
+	for _, f := range c.allFunctions() {
+		if f.Config != nil && f.Config.ManageIAMRole.V && len(f.Config.ExtraIAMActions.V) > 0 {
+			f.SDK = c.functionActions(f, nil, false, nil)
+		}
 	}
 }
 
@@ -77,11 +98,13 @@ func middlewareKind(k FunctionKind) string {
 	return string(k)
 }
 
-// functionActions maps the SDK operations reachable from keys (and every
-// package initializer) to IAM actions.
-func (c *checker) functionActions(g *gomodel.SDKGraph, keys []string, warn bool, warned map[string]bool) []*SDKAction {
-	byAction := map[string]*SDKAction{}
-	for _, u := range g.Reach(keys) {
+// functionActions maps the SDK operations reachable from a function to
+// IAM actions, each with the resources its calls need (resources.go),
+// adds the actions those calls depend on, and the function's
+// extra_iam_actions.
+func (c *checker) functionActions(f *Function, uses []*gomodel.SDKUse, warn bool, warned map[string]bool) []*SDKAction {
+	acts := actionSet{}
+	for _, u := range uses {
 		call := SDKCall{File: u.File, Line: u.Line, Column: u.Col, Call: u.Call}
 		actions, ok := awsfacts.IAMActions(u.Service, u.Op)
 		if !ok {
@@ -90,36 +113,104 @@ func (c *checker) functionActions(g *gomodel.SDKGraph, keys []string, warn bool,
 				c.ds.Warnf(diag.SDKUnmapped, diag.Range{Filename: diag.DisplayPath(u.File), Start: diag.Pos{Line: u.Line, Column: u.Col}},
 					"chalc cannot tell which IAM action %s needs, so the generated role does not allow it", u.Call).
 					Hint("%s", awsfacts.UnmappedReason(u.Service)).
-					Hint("set autogen_policy: false and iam_policy_file for this function to write its policy yourself")
+					Hint("list the actions in extra_iam_actions under lambda_functions.%s, or set autogen_policy: false and iam_policy_file for this function to write its policy yourself", f.Name)
 			}
 			continue
 		}
+		res := c.useResources(f, u)
 		for _, a := range actions {
-			sa := byAction[a]
-			if sa == nil {
-				sa = &SDKAction{Action: a}
-				byAction[a] = sa
+			call.Resources, call.Why = res.arns, res.why
+			acts.add(a, "", call)
+			// Encrypted with a customer managed key: its KMS actions.
+			if res.key != nil {
+				for _, k := range awsfacts.KMSActions(a) {
+					kc := call
+					kc.Resources, kc.Why = res.key.arns, res.key.why
+					acts.add(k, "", kc)
+				}
 			}
-			if !slices.Contains(sa.Calls, call) {
-				sa.Calls = append(sa.Calls, call)
+		}
+		for _, d := range awsfacts.DependentActions(u.Service, u.Op) {
+			if d.When != "" {
+				if v := u.Params[d.When]; v != nil && v.Absent {
+					continue
+				}
+			}
+			dc := call
+			dc.Why = d.Why
+			if d.Resource != "" {
+				r := c.paramResources(f, u, d.Resource, d.Kind)
+				dc.Resources, dc.Why = r.arns, d.Why+"; "+r.why
+			}
+			for _, a := range d.Actions {
+				acts.add(a, d.PassedTo, dc)
 			}
 		}
 	}
-	out := make([]*SDKAction, 0, len(byAction))
-	for _, a := range byAction {
+	for _, item := range f.Config.ExtraIAMActions.Written {
+		if item.V == "" {
+			continue
+		}
+		a := acts.get(item.V, "")
+		a.Resources = nil
+		if !a.Extra {
+			a.Extra, a.ExtraAt = true, item.At()
+		}
+	}
+	return acts.sorted()
+}
+
+// actionSet collects a function's actions.
+type actionSet map[string]*SDKAction // by action and PassedTo
+
+func (s actionSet) get(action, passedTo string) *SDKAction {
+	k := action + "|" + passedTo
+	a := s[k]
+	if a == nil {
+		a = &SDKAction{Action: action, PassedTo: passedTo, Resources: []string{}}
+		s[k] = a
+	}
+	return a
+}
+
+// add records that call needs action (on call.Resources: "*" when nil).
+func (s actionSet) add(action, passedTo string, call SDKCall) {
+	a := s.get(action, passedTo)
+	if !slices.ContainsFunc(a.Calls, func(c SDKCall) bool { return c.Compare(call) == 0 }) {
+		a.Calls = append(a.Calls, call)
+	}
+	if a.Extra {
+		return
+	}
+	if call.Resources == nil {
+		a.Resources = nil
+	} else if a.Resources != nil {
+		a.Resources = append(a.Resources, call.Resources...)
+	}
+}
+
+func (s actionSet) sorted() []*SDKAction {
+	out := make([]*SDKAction, 0, len(s))
+	for _, a := range s {
 		slices.SortFunc(a.Calls, SDKCall.Compare)
+		if a.Resources != nil {
+			slices.Sort(a.Resources)
+			a.Resources = slices.Compact(a.Resources)
+		}
 		out = append(out, a)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Action < out[j].Action })
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].Action < out[j].Action || out[i].Action == out[j].Action && out[i].PassedTo < out[j].PassedTo
+	})
 	return out
 }
 
-// ActionSet is the sorted action names of a function's SDK needs, joined
-// by spaces: two functions need the same policy when their sets are equal.
-func ActionSet(actions []*SDKAction) string {
-	names := make([]string, len(actions))
+// PolicyKey is what decides a function's SDK statements: two functions
+// need the same policy when their keys are equal.
+func PolicyKey(actions []*SDKAction) string {
+	keys := make([]string, len(actions))
 	for i, a := range actions {
-		names[i] = a.Action
+		keys[i] = a.Key()
 	}
-	return strings.Join(names, " ")
+	return strings.Join(keys, " ")
 }

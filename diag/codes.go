@@ -163,6 +163,12 @@ const (
 	PolicyFilePermissions Code = "policy-file-permissions"
 	// SDKUnmapped: an SDK call whose IAM action chalc cannot name.
 	SDKUnmapped Code = "sdk-unmapped"
+	// SDKUnresolved: a call the SDK-call analysis cannot follow (an interface implemented outside the module, a client handed to another module, reflection, a plugin).
+	SDKUnresolved Code = "sdk-unresolved"
+	// ExtraActionsUnused: extra_iam_actions on a function whose role chalc does not generate.
+	ExtraActionsUnused Code = "extra-iam-actions-unused"
+	// RolePolicySize: a generated role's policies exceed IAM's size limit.
+	RolePolicySize Code = "role-policy-size"
 	// HandlersDir: the handlers directory is missing, a file, or holds no Go package.
 	HandlersDir Code = "handlers-dir"
 	// GoModule: go.mod/go.sum do not record what the handlers or chalc's runtime need, or there is no module.
@@ -289,7 +295,10 @@ var Catalog = []CodeInfo{
 	{PolicyFile, KindIAM, "a policy file that cannot be read or is not an IAM policy document", "give a JSON IAM policy document (Version, Statement)"},
 	{PolicyFileMissing, KindIAM, "autogen_policy: false without its policy file", "write the file, or set iam_policy_file"},
 	{PolicyFilePermissions, KindIAM, "a policy file that does not allow what Lambda needs (VPC ENIs, an event source's poller)", "add the actions the message names"},
-	{SDKUnmapped, KindIAM, "an SDK call whose IAM action chalc cannot name", "write the function's policy with autogen_policy: false and iam_policy_file"},
+	{SDKUnmapped, KindIAM, "an SDK call whose IAM action chalc cannot name", "list the actions in extra_iam_actions, or write the function's policy with autogen_policy: false and iam_policy_file"},
+	{SDKUnresolved, KindIAM, "a call the SDK-call analysis cannot follow (an interface implemented outside the module, a client handed to another module, reflection, a plugin)", "list the actions it needs in the function's extra_iam_actions, or write its policy with autogen_policy: false and iam_policy_file"},
+	{ExtraActionsUnused, KindIAM, "extra_iam_actions on a function whose role chalc does not generate", "put the actions in the function's own policy"},
+	{RolePolicySize, KindLimit, "a generated role's policies exceed IAM's size limit", "split the function's work, or write its policy with autogen_policy: false and iam_policy_file"},
 	{HandlersDir, KindGo, "the handlers directory is missing, a file, or holds no Go package", "set handlers: to the directory of the Go package with the handler funcs"},
 	{GoModule, KindGo, "go.mod/go.sum do not record what the handlers or chalc's runtime need, or there is no module", "run the go mod command the hint names (usually go mod tidy)"},
 	{GoError, KindGo, "a Go compile or type error in the handlers' code", "fix the Go code at the position shown"},

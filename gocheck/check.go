@@ -32,6 +32,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/chalc-dev/chalc/awsfacts"
 	"github.com/chalc-dev/chalc/gocheck/gomodel"
 
 	"github.com/chalc-dev/chalc/diag"
@@ -168,7 +169,7 @@ func (m *moduleCheckRun) run() (*moduleResult, diag.Diagnostics) {
 // replacement may decide a handler's types).
 func (m *moduleCheckRun) key(digest string) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "gocheck %s\n%s\n", goCheckVersion, m.root)
+	fmt.Fprintf(h, "gocheck %s\n%s\ninputs %s\n", goCheckVersion, m.root, awsfacts.InputPathsDigest())
 	for _, t := range m.targets {
 		fmt.Fprintf(h, "target %s\n", t.Dir)
 	}

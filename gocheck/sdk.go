@@ -28,12 +28,19 @@ package gocheck
 // module-local package initializer (the bootstrap runs them all, whatever
 // the function).
 //
-// Limits, by design: calls through an interface method of the module's
-// own interfaces are not followed to the implementations (unless the
-// method has an SDK operation's signature); reflection, plugins and SDK
-// calls made by other modules (a shared library of the company) are not
-// seen. What the analysis misses, the function's role does not allow:
-// autogen_policy: false with iam_policy_file is the escape hatch.
+// A call of an interface method is followed to the methods of every
+// type of the module that implements the interface (class hierarchy
+// analysis over the module's own types, calls.go): a client behind the
+// module's own interface, faked in tests, is seen. Where the analysis
+// cannot follow a call — an interface method that no type of the module
+// implements and whose signature uses aws-sdk-go-v2 types, an SDK client
+// handed to another module's code, reflection, plugins — the node records
+// it as Unresolved, for the compiler to warn about at the call site.
+//
+// The walk also records where string values come from (values.go), so
+// that the input fields naming an operation's resource (TableName,
+// Bucket, QueueUrl...; awsfacts.InputPaths) can be traced to constants
+// and os.Getenv calls: each SDKUse carries what its fields may hold.
 
 import (
 	"go/ast"
@@ -44,16 +51,28 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/chalc-dev/chalc/awsfacts"
 	"github.com/chalc-dev/chalc/gocheck/gomodel"
 )
 
 // absolute makes the cached (module-relative) file names absolute.
 func absolute(g *gomodel.SDKGraph, root string) {
+	abs := func(f *string) {
+		if *f != "" && !filepath.IsAbs(*f) {
+			*f = filepath.Join(root, filepath.FromSlash(*f))
+		}
+	}
 	for _, n := range g.Nodes {
 		for _, u := range n.Uses {
-			if !filepath.IsAbs(u.File) {
-				u.File = filepath.Join(root, filepath.FromSlash(u.File))
+			abs(&u.File)
+			for _, v := range u.Params {
+				if v.At != nil {
+					abs(&v.At.File)
+				}
 			}
+		}
+		for _, u := range n.Unresolved {
+			abs(&u.File)
 		}
 	}
 }
@@ -66,7 +85,8 @@ func walkSDK(prog *program) *gomodel.SDKGraph {
 	for path := range prog.local {
 		local[path] = true
 	}
-	w := &sdkWalker{root: prog.root, local: local, g: &gomodel.SDKGraph{Nodes: map[string]*gomodel.SDKNode{}}, fset: prog.fset}
+	w := &sdkWalker{root: prog.root, local: local, g: &gomodel.SDKGraph{Nodes: map[string]*gomodel.SDKNode{}}, fset: prog.fset,
+		flow: newFlow()}
 	pkgs := slices.Clone(prog.order)
 	sort.Slice(pkgs, func(i, j int) bool { return pkgs[i].listed.ImportPath < pkgs[j].listed.ImportPath })
 	for _, p := range pkgs {
@@ -74,6 +94,8 @@ func walkSDK(prog *program) *gomodel.SDKGraph {
 			w.pkg(p)
 		}
 	}
+	w.dispatch()
+	w.resolveParams()
 	for _, n := range w.g.Nodes {
 		sort.Strings(n.Refs)
 		n.Refs = slices.Compact(n.Refs)
@@ -87,6 +109,32 @@ type sdkWalker struct {
 	g     *gomodel.SDKGraph
 	fset  *token.FileSet
 	info  *types.Info
+	// types are the module's named types that are not interfaces (the
+	// implementations calls through interfaces may reach); abstract the
+	// calls of interface methods met, resolved once all are known.
+	types    []*types.Named
+	abstract []abstractCall
+	// sdkSites are the SDK operations called with an input, whose
+	// fields are traced once the whole module is walked.
+	sdkSites []sdkSite
+	flow     *flow
+}
+
+// abstractCall is a call (or a method value) of an interface method.
+type abstractCall struct {
+	node *gomodel.SDKNode
+	fn   *types.Func
+	in   string // the Go func it is in, for messages
+	pos  token.Pos
+	// sdk: the method has an SDK operation's signature (a use already).
+	sdk bool
+}
+
+// sdkSite is an SDK operation called with an input argument.
+type sdkSite struct {
+	use   *gomodel.SDKUse
+	input valueSite
+	typ   types.Type // the input's type (*<svc>.<Op>Input)
 }
 
 func (w *sdkWalker) node(key string) *gomodel.SDKNode {
@@ -102,11 +150,27 @@ func initKey(pkg string) string { return "init " + pkg }
 
 func varKey(v *types.Var) string { return "var " + v.Pkg().Path() + "." + v.Name() }
 
+// scope is what the code being walked belongs to: the node its uses go
+// to, and the func whose body it is (nil in a package initializer).
+type scope struct {
+	node *gomodel.SDKNode
+	fn   *types.Func
+	name string // for messages: app.GetTodo, (*store.DB).Get, the var or the package
+}
+
 func (w *sdkWalker) pkg(p *loadedPackage) {
 	w.info = p.info
 	init := initKey(p.listed.ImportPath)
 	w.node(init)
 	w.g.Inits = append(w.g.Inits, init)
+	for _, obj := range p.info.Defs {
+		if tn, ok := obj.(*types.TypeName); ok && !tn.IsAlias() {
+			if n, ok := tn.Type().(*types.Named); ok && !types.IsInterface(n) {
+				w.types = append(w.types, n)
+			}
+		}
+	}
+	initScope := scope{node: w.node(init), name: p.listed.Name + " (package initialization)"}
 	for _, f := range p.files {
 		for _, decl := range f.Decls {
 			switch d := decl.(type) {
@@ -114,21 +178,21 @@ func (w *sdkWalker) pkg(p *loadedPackage) {
 				if d.Body == nil {
 					continue
 				}
-				key := init
-				if d.Recv != nil || d.Name.Name != "init" {
-					fn, ok := w.info.Defs[d.Name].(*types.Func)
-					if !ok {
-						continue
-					}
-					key = fn.FullName()
+				fn, _ := w.info.Defs[d.Name].(*types.Func)
+				sc := initScope
+				if fn != nil && (d.Recv != nil || d.Name.Name != "init") {
+					sc = scope{node: w.node(fn.FullName()), fn: fn, name: funcName(fn)}
 				}
-				w.walk(w.node(key), d.Body)
+				if fn != nil {
+					w.flow.declare(w.info, fn, d.Type)
+				}
+				w.walk(sc, d)
 			case *ast.GenDecl:
 				if d.Tok != token.VAR {
 					continue
 				}
 				for _, spec := range d.Specs {
-					w.valueSpec(init, spec.(*ast.ValueSpec))
+					w.valueSpec(initScope, spec.(*ast.ValueSpec))
 				}
 			}
 		}
@@ -138,50 +202,70 @@ func (w *sdkWalker) pkg(p *loadedPackage) {
 // valueSpec walks a package-level var declaration: function literals in
 // its values belong to the var (they run when something calls them), the
 // rest of its initializer runs at package initialization.
-func (w *sdkWalker) valueSpec(init string, vs *ast.ValueSpec) {
+func (w *sdkWalker) valueSpec(init scope, vs *ast.ValueSpec) {
+	w.flow.valueSpec(w.info, vs)
 	for i, val := range vs.Values {
-		owner := w.node(init)
+		owner := init
 		if len(vs.Values) == len(vs.Names) {
 			if v, ok := w.info.Defs[vs.Names[i]].(*types.Var); ok {
-				owner = w.node(varKey(v))
+				owner = scope{node: w.node(varKey(v)), name: v.Pkg().Name() + "." + v.Name()}
 			}
 		}
-		initNode := w.node(init)
-		ast.Inspect(val, func(n ast.Node) bool {
-			if lit, ok := n.(*ast.FuncLit); ok {
-				w.walk(owner, lit.Body)
-				return false
-			}
-			w.visit(initNode, n)
-			return true
-		})
+		w.walkVar(init, owner, val)
 	}
 }
 
-// walk records what the code under n refers to, into node.
-func (w *sdkWalker) walk(node *gomodel.SDKNode, n ast.Node) {
-	ast.Inspect(n, func(n ast.Node) bool {
-		w.visit(node, n)
+// walkVar walks a package-level var's value: function literals belong to
+// owner, the rest to init.
+func (w *sdkWalker) walkVar(init, owner scope, val ast.Expr) {
+	var stack []ast.Node
+	ast.Inspect(val, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		if lit, ok := n.(*ast.FuncLit); ok {
+			w.walk(owner, lit)
+			return false
+		}
+		stack = append(stack, n)
+		w.visit(init, stack)
 		return true
 	})
 }
 
-func (w *sdkWalker) visit(node *gomodel.SDKNode, n ast.Node) {
-	id, ok := n.(*ast.Ident)
+// walk records what the code under root refers to, into sc's node.
+func (w *sdkWalker) walk(sc scope, root ast.Node) {
+	var stack []ast.Node
+	ast.Inspect(root, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		stack = append(stack, n)
+		w.visit(sc, stack)
+		return true
+	})
+}
+
+// visit looks at the last node of stack (the others are its parents).
+func (w *sdkWalker) visit(sc scope, stack []ast.Node) {
+	w.flow.visit(w, sc, stack)
+	id, ok := stack[len(stack)-1].(*ast.Ident)
 	if !ok {
 		return
 	}
 	switch obj := w.info.Uses[id].(type) {
 	case *types.Func:
-		w.fn(node, id, obj.Origin())
+		w.fn(sc, stack, id, obj.Origin())
 	case *types.Var:
 		if obj.Pkg() != nil && w.local[obj.Pkg().Path()] && obj.Parent() == obj.Pkg().Scope() {
-			node.Refs = append(node.Refs, varKey(obj))
+			sc.node.Refs = append(sc.node.Refs, varKey(obj))
 		}
 	}
 }
 
-func (w *sdkWalker) fn(node *gomodel.SDKNode, id *ast.Ident, fn *types.Func) {
+func (w *sdkWalker) fn(sc scope, stack []ast.Node, id *ast.Ident, fn *types.Func) {
 	if fn.Pkg() == nil {
 		return
 	}
@@ -189,21 +273,126 @@ func (w *sdkWalker) fn(node *gomodel.SDKNode, id *ast.Ident, fn *types.Func) {
 	if sig == nil {
 		return
 	}
+	call := calleeOf(stack)
 	abstract := sig.Recv() != nil && types.IsInterface(sig.Recv().Type())
-	if w.local[fn.Pkg().Path()] && !abstract {
-		node.Refs = append(node.Refs, fn.FullName())
+	local := w.local[fn.Pkg().Path()]
+	if local && !abstract {
+		sc.node.Refs = append(sc.node.Refs, fn.FullName())
+		if call == nil {
+			w.flow.usedAsValue(fn, "it is used as a value")
+		} else {
+			w.flow.call(w.info, fn, call)
+		}
 		return
 	}
-	svc, op, call := sdkOperation(fn, sig)
+	svc, op, name := sdkOperation(fn, sig)
 	if svc == "" {
+		if abstract {
+			w.abstract = append(w.abstract, abstractCall{node: sc.node, fn: fn, in: sc.name, pos: id.Pos()})
+			return
+		}
+		w.unresolvedCall(sc, id, fn, sig)
 		return
 	}
-	pos := w.fset.Position(id.Pos())
-	file := pos.Filename
+	use := &gomodel.SDKUse{Service: svc, Op: op, Call: name}
+	use.File, use.Line, use.Col = w.position(id.Pos())
+	sc.node.Uses = append(sc.node.Uses, use)
+	if abstract {
+		// A type of the module may implement it too (a wrapper).
+		w.abstract = append(w.abstract, abstractCall{node: sc.node, fn: fn, in: sc.name, pos: id.Pos(), sdk: true})
+	}
+	if call != nil && sig.Params().Len() > 1 && len(call.Args) > 1 && !strings.HasSuffix(name, "Waiter") {
+		w.sdkSites = append(w.sdkSites, sdkSite{use: use, input: valueSite{info: w.info, expr: call.Args[1]}, typ: sig.Params().At(1).Type()})
+	}
+}
+
+// calleeOf returns the call whose callee is the identifier last on
+// stack (pkg.F, x.M, F[T]...), nil when it is used as a value.
+func calleeOf(stack []ast.Node) *ast.CallExpr {
+	child := stack[len(stack)-1]
+	for i := len(stack) - 2; i >= 0; i-- {
+		switch p := stack[i].(type) {
+		case *ast.SelectorExpr:
+			if p.Sel != child {
+				return nil
+			}
+		case *ast.IndexExpr, *ast.IndexListExpr, *ast.ParenExpr:
+		case *ast.CallExpr:
+			if p.Fun == child {
+				return p
+			}
+			return nil
+		default:
+			return nil
+		}
+		child = stack[i]
+	}
+	return nil
+}
+
+// position is a place as the graph records it: relative to the module
+// root when inside it (the cache's form).
+func (w *sdkWalker) position(pos token.Pos) (string, int, int) {
+	p := w.fset.Position(pos)
+	file := p.Filename
 	if rel, err := filepath.Rel(w.root, file); err == nil && !strings.HasPrefix(rel, "..") {
 		file = filepath.ToSlash(rel)
 	}
-	node.Uses = append(node.Uses, &gomodel.SDKUse{Service: svc, Op: op, Call: call, File: file, Line: pos.Line, Col: pos.Column})
+	return file, p.Line, p.Column
+}
+
+// resolveParams traces the input fields of every SDK call site that
+// decide its resources and dependent actions.
+func (w *sdkWalker) resolveParams() {
+	r := &resolver{w: w, flow: w.flow}
+	for _, s := range w.sdkSites {
+		for _, path := range awsfacts.InputPaths(s.use.Service, s.use.Op) {
+			fields := fieldPath(s.typ, path)
+			if fields == nil {
+				continue
+			}
+			if s.use.Params == nil {
+				s.use.Params = map[string]*gomodel.SDKValue{}
+			}
+			s.use.Params[path] = r.inputPath(s.input, fields)
+		}
+	}
+}
+
+// fieldPath returns the fields a dotted path selects from t's struct
+// (through pointers), nil when t has no such path.
+func fieldPath(t types.Type, path string) []*types.Var {
+	var out []*types.Var
+	for _, name := range strings.Split(path, ".") {
+		if p, ok := t.Underlying().(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		st, ok := t.Underlying().(*types.Struct)
+		if !ok {
+			return nil
+		}
+		var f *types.Var
+		for i := range st.NumFields() {
+			if st.Field(i).Name() == name {
+				f = st.Field(i)
+			}
+		}
+		if f == nil {
+			return nil
+		}
+		out = append(out, f)
+		t = f.Type()
+	}
+	return out
+}
+
+// funcName names a func for messages: app.GetTodo, (*store.DB).Get.
+func funcName(fn *types.Func) string {
+	qf := func(p *types.Package) string { return p.Name() }
+	if sig, ok := fn.Type().(*types.Signature); ok && sig.Recv() != nil {
+		return "(" + types.TypeString(sig.Recv().Type(), qf) + ")." + fn.Name()
+	}
+	return fn.Pkg().Name() + "." + fn.Name()
 }
 
 // sdkService returns the service of an aws-sdk-go-v2 service package

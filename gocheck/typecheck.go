@@ -21,7 +21,7 @@ import (
 
 // goCheckVersion is part of the cache key: bump it when Package, Func,
 // SDKGraph or what the check records changes.
-const goCheckVersion = "5"
+const goCheckVersion = "6"
 
 // goError is one error of the Go toolchain; File is absolute, or "" when
 // the error has no position.

@@ -343,8 +343,11 @@ type Config struct {
 	IAMRoleARN           Value[string] `key:"iam_role_arn"`
 	AutogenPolicy        Value[bool]   `key:"autogen_policy"`
 	IAMPolicyFile        Value[string] `key:"iam_policy_file"`
-	XRay                 Value[bool]   `key:"xray"`
-	LogRetentionInDays   Value[int]    `key:"log_retention_in_days"`
+	// ExtraIAMActions are IAM actions the function's generated role
+	// allows besides those its AWS SDK calls need.
+	ExtraIAMActions    List        `key:"extra_iam_actions"`
+	XRay               Value[bool] `key:"xray"`
+	LogRetentionInDays Value[int]  `key:"log_retention_in_days"`
 }
 
 // FunctionConfig is one entry of a `lambda_functions:` block.

@@ -1,9 +1,12 @@
 package project
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/chalc-dev/chalc/awsfacts"
 
@@ -27,6 +30,9 @@ type Role struct {
 	// need, each with every call needing it (for a policy-file role: what
 	// the analysis found, which the file may or may not allow).
 	Actions []*compiler.SDKAction
+	// Unresolved are the calls the analysis cannot follow that the
+	// functions reach.
+	Unresolved []compiler.SDKUnresolved
 	// Documents maps each policy of the role (inline, and its log policy)
 	// by name to its document as the template holds it.
 	Documents map[string]any
@@ -69,6 +75,16 @@ func Policy(c *Checked) ([]*Role, error) {
 		}
 		r.Functions = append(r.Functions, f.Name)
 		r.Actions = mergeActions(r.Actions, f.SDK)
+		for _, u := range f.SDKUnresolved {
+			if !slices.Contains(r.Unresolved, u) {
+				r.Unresolved = append(r.Unresolved, u)
+			}
+		}
+	}
+	for _, r := range roles {
+		slices.SortFunc(r.Unresolved, func(a, b compiler.SDKUnresolved) int {
+			return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column), strings.Compare(a.Call, b.Call))
+		})
 	}
 	return roles, nil
 }
@@ -96,33 +112,36 @@ func roleDocuments(resources map[string]any, id string) map[string]any {
 }
 
 // mergeActions adds the actions of b to a: the union of the calls,
-// sorted by position.
+// sorted by position, and of the resources.
 func mergeActions(a, b []*compiler.SDKAction) []*compiler.SDKAction {
 	idx := map[string]*compiler.SDKAction{}
 	for _, x := range a {
-		idx[x.Action] = x
+		idx[x.Action+"|"+x.PassedTo] = x
 	}
 	for _, y := range b {
-		x := idx[y.Action]
+		x := idx[y.Action+"|"+y.PassedTo]
 		if x == nil {
-			x = &compiler.SDKAction{Action: y.Action}
-			idx[y.Action] = x
+			x = &compiler.SDKAction{Action: y.Action, PassedTo: y.PassedTo, Resources: slices.Clone(y.Resources), Extra: y.Extra, ExtraAt: y.ExtraAt}
+			idx[y.Action+"|"+y.PassedTo] = x
 			a = append(a, x)
+		} else if x.Resources != nil {
+			if y.Resources == nil {
+				x.Resources = nil
+			} else {
+				x.Resources = append(x.Resources, y.Resources...)
+				slices.Sort(x.Resources)
+				x.Resources = slices.Compact(x.Resources)
+			}
 		}
 		for _, call := range y.Calls {
-			found := false
-			for _, have := range x.Calls {
-				if have == call {
-					found = true
-					break
-				}
-			}
-			if !found {
+			if !slices.ContainsFunc(x.Calls, func(c compiler.SDKCall) bool { return c.Compare(call) == 0 }) {
 				x.Calls = append(x.Calls, call)
 			}
 		}
-		sort.Slice(x.Calls, func(i, j int) bool { return x.Calls[i].Compare(x.Calls[j]) < 0 })
+		slices.SortFunc(x.Calls, compiler.SDKCall.Compare)
 	}
-	sort.Slice(a, func(i, j int) bool { return a[i].Action < a[j].Action })
+	sort.Slice(a, func(i, j int) bool {
+		return a[i].Action < a[j].Action || a[i].Action == a[j].Action && a[i].PassedTo < a[j].PassedTo
+	})
 	return a
 }

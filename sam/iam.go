@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/chalc-dev/chalc/awsfacts"
 
@@ -27,6 +28,7 @@ type Statement struct {
 	Principal any `json:",omitempty"`
 	Action    any
 	Resource  any `json:",omitempty"`
+	Condition any `json:",omitempty"`
 }
 
 // IDDefaultRoleLogPolicy holds the managed role's logs statement. It is
@@ -199,24 +201,72 @@ func (p *policyBuilder) statements(fns []*compiler.Function) []Statement {
 	return append(out, sdkStatements(sdk)...)
 }
 
-// sdkStatements turns the actions found by the SDK call analysis into one
-// statement per IAM service prefix (prefixes sorted, actions sorted and
-// unique). Their Resource is "*": the analysis sees which operations the
-// code calls, not on what — bucket names, table names and queue URLs are
-// run-time values (environment variables, request data) that chalc cannot
-// know statically. To scope them, write the policy yourself
-// (autogen_policy: false, iam_policy_file).
+// sdkStatements turns the actions found by the SDK call analysis (with
+// their dependent actions and the functions' extra_iam_actions) into
+// statements: one per IAM service prefix and set of resources (prefixes
+// sorted, then "*" before scoped sets; actions sorted and unique). A
+// resource is an ARN pattern, written as Fn::Sub when it names the stack's
+// values (${AWS::Region}, ${MusicTable}). iam:PassRole is allowed only
+// towards the service the calls pass the role to (iam:PassedToService).
 func sdkStatements(actions []*compiler.SDKAction) []Statement {
-	byPrefix := map[string][]string{}
-	for _, a := range actions {
-		pre := awsfacts.ActionPrefix(a.Action)
-		byPrefix[pre] = appendUnique(byPrefix[pre], a.Action)
+	type group struct {
+		prefix, passedTo, resKey string
+		resources                []string // nil: "*"
+		actions                  []string
 	}
+	groups := map[string]*group{}
+	for _, a := range actions {
+		res := "*"
+		if a.Resources != nil {
+			res = strings.Join(a.Resources, "\x00")
+		}
+		g := &group{prefix: awsfacts.ActionPrefix(a.Action), passedTo: a.PassedTo, resKey: res, resources: a.Resources}
+		k := g.prefix + "\x00" + g.passedTo + "\x00" + res
+		if have, ok := groups[k]; ok {
+			g = have
+		} else {
+			groups[k] = g
+		}
+		g.actions = appendUnique(g.actions, a.Action)
+	}
+	list := make([]*group, 0, len(groups))
+	for _, g := range groups {
+		sort.Strings(g.actions)
+		list = append(list, g)
+	}
+	sort.Slice(list, func(i, j int) bool {
+		a, b := list[i], list[j]
+		if a.prefix != b.prefix {
+			return a.prefix < b.prefix
+		}
+		if (a.resources == nil) != (b.resources == nil) {
+			return a.resources == nil
+		}
+		if a.resKey != b.resKey {
+			return a.resKey < b.resKey
+		}
+		return a.passedTo < b.passedTo
+	})
 	var out []Statement
-	for _, pre := range sortedKeys(byPrefix) {
-		list := byPrefix[pre]
-		sort.Strings(list)
-		out = append(out, Statement{Effect: "Allow", Action: list, Resource: "*"})
+	for _, g := range list {
+		st := Statement{Effect: "Allow", Action: g.actions, Resource: "*"}
+		if g.resources != nil {
+			res := make([]string, len(g.resources))
+			for i, r := range g.resources {
+				res[i] = r
+				if strings.Contains(r, "${") {
+					res[i] = sub(r)
+				}
+			}
+			st.Resource = res
+			if len(res) == 1 {
+				st.Resource = res[0]
+			}
+		}
+		if g.passedTo != "" {
+			st.Condition = map[string]any{"StringEquals": map[string]any{"iam:PassedToService": g.passedTo}}
+		}
+		out = append(out, st)
 	}
 	return out
 }

@@ -495,7 +495,8 @@ var patternText = map[string]string{
 	"^[A-Za-z0-9_-]+$": `may only contain letters, digits, "_" and "-"`,
 	"^[A-Za-z0-9_-]*$": `may only contain letters, digits, "_" and "-"`,
 	"^(?i:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY)$": "is an HTTP method",
-	"^x-": "starts with x- (an extension key chalc ignores)",
+	"^x-":                        "starts with x- (an extension key chalc ignores)",
+	"^[a-z0-9-]+:[A-Za-z0-9*]+$": "is an IAM action such as kms:Decrypt (service:Action)",
 	// A number written as a stage value (ttl_seconds: "${env:AUTH_TTL}").
 	`\$\{(env:[A-Za-z_][A-Za-z0-9_]*|stage|app_name)\}`: "must be a number, or a string holding a placeholder such as \"${env:NAME}\"",
 }

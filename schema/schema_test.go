@@ -1280,7 +1280,7 @@ func TestKeyPlaces(t *testing.T) {
 		websocket_api_custom_domain`)
 	perFunction := strings.Fields(`environment_variables tags lambda_memory_size lambda_timeout layers
 		reserved_concurrency subnet_ids security_group_ids manage_iam_role iam_role_arn autogen_policy
-		iam_policy_file xray log_retention_in_days`)
+		iam_policy_file extra_iam_actions xray log_retention_in_days`)
 	fragment := strings.Fields("handlers routes authorizers functions middleware")
 	set := func(lists ...[]string) []string {
 		var out []string

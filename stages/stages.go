@@ -103,6 +103,7 @@ type Function struct {
 	IAMRoleARN          Setting[string]
 	AutogenPolicy       Setting[bool]
 	IAMPolicyFile       Setting[string]
+	ExtraIAMActions     List
 	XRay                Setting[bool]
 	LogRetentionInDays  Setting[int] // no log group when !Set
 }
@@ -273,6 +274,7 @@ func resolveFunction(ls []*manifest.Config, name string) *Function {
 		IAMRoleARN:          first(ls, func(c *manifest.Config) manifest.Value[string] { return c.IAMRoleARN }, ""),
 		AutogenPolicy:       first(ls, func(c *manifest.Config) manifest.Value[bool] { return c.AutogenPolicy }, true),
 		IAMPolicyFile:       first(ls, func(c *manifest.Config) manifest.Value[string] { return c.IAMPolicyFile }, ""),
+		ExtraIAMActions:     firstList(ls, func(c *manifest.Config) manifest.List { return c.ExtraIAMActions }),
 		XRay:                first(ls, func(c *manifest.Config) manifest.Value[bool] { return c.XRay }, false),
 		LogRetentionInDays:  first(ls, func(c *manifest.Config) manifest.Value[int] { return c.LogRetentionInDays }, 0),
 	}

@@ -20,12 +20,16 @@ func policyCommand(stageFlag func(string) *cli.StringFlag, projectFlag cli.Flag,
 	return &cli.Command{
 		Name:      "policy",
 		Usage:     "print the IAM roles chalc generates, with the source line behind each action",
-		UsageText: "chalc policy [--stage S] [--project DIR]",
+		UsageText: "chalc policy [--stage S] [--merge-template FILE]... [--project DIR]",
 		Description: "For each role: the functions on it and each IAM action their aws-sdk-go-v2 calls need,\n" +
-			"with every call that needs it (file:line:col); then the roles' policy documents as JSON,\n" +
-			"as the template holds them. Calls through your own interfaces are not followed: when the\n" +
-			"analysis misses one, give the function autogen_policy: false and an iam_policy_file.",
-		Flags: []cli.Flag{stageFlag("the stage whose roles to print (default dev)"), projectFlag},
+			"with every call that needs it (file:line:col), what it is called on (the input field naming\n" +
+			"its resource, and the environment variable or constant it comes from) or why that is \"*\",\n" +
+			"and the calls the analysis cannot follow (marked ?); then the roles' policy documents as\n" +
+			"JSON, as the template holds them. Give the merge templates the app is packaged with, so\n" +
+			"that variables naming their resources (!Ref MusicTable) scope the statements.",
+		Flags: []cli.Flag{stageFlag("the stage whose roles to print (default dev)"),
+			&cli.StringSliceFlag{Name: "merge-template", Usage: "a template you package with, whose resources environment variables name (repeatable)", TakesFile: true},
+			projectFlag},
 		Action: func(_ context.Context, cmd *cli.Command) error {
 			return policyCmd(cmd, stdout, stderr)
 		},
@@ -37,6 +41,7 @@ func policyCmd(cmd *cli.Command, stdout, stderr io.Writer) error {
 		return err
 	}
 	opts := options(cmd, stderr)
+	opts.Templates, opts.MergeTemplates = true, cmd.StringSlice("merge-template")
 	c, err := check(opts, stderr)
 	if err != nil {
 		return err
@@ -62,22 +67,45 @@ func policyCmd(cmd *cli.Command, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// formatRoles renders the roles, one action per line with its calls in
-// aligned columns.
+// formatRoles renders the roles: one line per IAM action and call
+// needing it, in aligned columns (the action, where, what is called, and
+// what it is called on or why that is "*"), the extra_iam_actions, then
+// the calls the analysis cannot follow, marked "?".
 func formatRoles(roles []*project.Role) string {
-	type row struct{ action, pos, call string }
-	wa, wp := 0, 0
+	type row struct{ action, pos, call, why string }
+	wa, wp, wc := 0, 0, 0
 	rows := make([][]row, len(roles))
 	for i, r := range roles {
 		for _, a := range r.Actions {
-			for j, c := range a.Calls {
-				x := row{pos: c.Position(), call: c.Call}
-				if j == 0 {
-					x.action = a.Action
+			name := a.Action
+			if a.PassedTo != "" {
+				name += " (to " + a.PassedTo + ")"
+			}
+			first := true
+			for _, c := range a.Calls {
+				x := row{pos: c.Position(), call: c.Call, why: c.Why}
+				if c.Resources == nil {
+					x.why = "*: " + c.Why
 				}
-				wa, wp = max(wa, len(x.action)), max(wp, len(x.pos))
+				if first {
+					x.action = name
+					first = false
+				}
 				rows[i] = append(rows[i], x)
 			}
+			if a.Extra {
+				x := row{pos: a.ExtraAt.String(), call: "extra_iam_actions", why: "*"}
+				if first {
+					x.action = name
+				}
+				rows[i] = append(rows[i], x)
+			}
+		}
+		for _, u := range r.Unresolved {
+			rows[i] = append(rows[i], row{action: "?", pos: u.Position(), call: u.Call, why: "in " + u.In + ": " + u.Why})
+		}
+		for _, x := range rows[i] {
+			wa, wp, wc = max(wa, len(x.action)), max(wp, len(x.pos)), max(wc, len(x.call))
 		}
 	}
 	var b strings.Builder
@@ -96,7 +124,7 @@ func formatRoles(roles []*project.Role) string {
 			b.WriteString("  no AWS SDK calls\n")
 		}
 		for _, x := range rows[i] {
-			fmt.Fprintf(&b, "  %-*s  %-*s  %s\n", wa, x.action, wp, x.pos, x.call)
+			fmt.Fprintf(&b, "  %-*s  %-*s  %-*s  %s\n", wa, x.action, wp, x.pos, wc, x.call, x.why)
 		}
 	}
 	return b.String()

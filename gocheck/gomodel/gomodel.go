@@ -188,8 +188,14 @@ type SDKGraph struct {
 
 // SDKNode is one func, method, package-level var or package initializer.
 type SDKNode struct {
-	Refs []string  `json:",omitempty"` // module-local nodes it refers to
-	Uses []*SDKUse `json:",omitempty"` // SDK operations it uses
+	// Refs are the module-local nodes it refers to: funcs, methods and
+	// vars it names (called or not), and the methods of the module's
+	// types that a call of an interface method it makes may reach.
+	Refs []string `json:",omitempty"`
+	// Uses are the SDK operations it uses.
+	Uses []*SDKUse `json:",omitempty"`
+	// Unresolved are the calls it makes that the analysis cannot follow.
+	Unresolved []*SDKUnresolved `json:",omitempty"`
 }
 
 // SDKUse is one SDK operation used at one place.
@@ -200,6 +206,64 @@ type SDKUse struct {
 	File    string // absolute once loaded (relative to the module root in the cache)
 	Line    int
 	Col     int
+	// Params holds what the analysis learnt of the operation's input
+	// fields that decide its resources and dependent actions (the paths
+	// awsfacts.InputPaths lists that the input type has), by path:
+	// "TableName", "Image.S3Object.Bucket". A path the input type lacks
+	// is absent.
+	Params map[string]*SDKValue `json:",omitempty"`
+}
+
+// SDKValue is what a string field of an operation's input may hold, as
+// far as the code shows.
+type SDKValue struct {
+	// Absent: the code never sets the field (or sets it to nil).
+	Absent bool `json:",omitempty"`
+	// Env are the environment variables it may come from (os.Getenv),
+	// Const the constant strings it may be.
+	Env   []string `json:",omitempty"`
+	Const []string `json:",omitempty"`
+	// Unknown says why its value cannot be told ("" when it can); At is
+	// where the value the analysis could not follow is.
+	Unknown string  `json:",omitempty"`
+	At      *SDKPos `json:",omitempty"`
+}
+
+// SDKPos is a place in the module's code.
+type SDKPos struct {
+	File      string // absolute once loaded (relative to the module root in the cache)
+	Line, Col int
+}
+
+// Unresolved kinds.
+const (
+	// UnresolvedInterface: a call of an interface method that no type of
+	// the module implements, whose signature uses aws-sdk-go-v2 types.
+	UnresolvedInterface = "interface"
+	// UnresolvedExternal: an SDK client passed to a function of another
+	// module, whose calls are not analysed.
+	UnresolvedExternal = "external"
+	// UnresolvedReflect: a call through reflection.
+	UnresolvedReflect = "reflect"
+	// UnresolvedPlugin: code loaded from a Go plugin.
+	UnresolvedPlugin = "plugin"
+)
+
+// SDKUnresolved is a call the analysis cannot follow to the SDK
+// operations it may reach.
+type SDKUnresolved struct {
+	Kind string // Unresolved*
+	// Call names what is called: "store.TodoDB.Get", "reflect.Value.Call",
+	// "manager.NewUploader".
+	Call string
+	// Service is the aws-sdk-go-v2 service its types name ("dynamodb"),
+	// "" when none does.
+	Service string
+	// In names the Go func the call is in: "app.GetTodo", "(*app.Server).handle".
+	In   string
+	File string // as SDKUse.File
+	Line int
+	Col  int
 }
 
 // FuncKey is the node key of a package-level func: its import path and
@@ -207,11 +271,13 @@ type SDKUse struct {
 func FuncKey(importPath, name string) string { return importPath + "." + name }
 
 // Reach returns the SDK uses reachable from the nodes keys and from every
-// package initializer, each once, in the order met.
-func (g *SDKGraph) Reach(keys []string) []*SDKUse {
+// package initializer, each once, in the order met, and the calls met on
+// the way that the analysis cannot follow.
+func (g *SDKGraph) Reach(keys []string) ([]*SDKUse, []*SDKUnresolved) {
 	seen := map[string]bool{}
 	queue := append(append([]string(nil), keys...), g.Inits...)
 	var out []*SDKUse
+	var unresolved []*SDKUnresolved
 	for len(queue) > 0 {
 		k := queue[0]
 		queue = queue[1:]
@@ -225,8 +291,9 @@ func (g *SDKGraph) Reach(keys []string) []*SDKUse {
 		}
 		queue = append(queue, n.Refs...)
 		out = append(out, n.Uses...)
+		unresolved = append(unresolved, n.Unresolved...)
 	}
-	return out
+	return out, unresolved
 }
 
 // Merge adds another module's graph.
