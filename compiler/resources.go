@@ -245,7 +245,7 @@ func unresolvedWhy(u *gomodel.SDKUnresolved) string {
 		iface := u.Call[:strings.LastIndex(u.Call, ".")]
 		return fmt.Sprintf("no type of the module implements %s, and its methods use %s types: its implementation is elsewhere", iface, u.Service)
 	case gomodel.UnresolvedExternal:
-		return fmt.Sprintf("it is handed a %s client, and chalc does not follow the calls other modules' code makes", u.Service)
+		return fmt.Sprintf("it is handed an SDK client of %s, and chalc does not follow the calls other modules' code makes", u.Service)
 	case gomodel.UnresolvedReflect:
 		return "chalc does not follow calls made through reflection"
 	case gomodel.UnresolvedPlugin:

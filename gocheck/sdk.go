@@ -156,6 +156,10 @@ type scope struct {
 	node *gomodel.SDKNode
 	fn   *types.Func
 	name string // for messages: app.GetTodo, (*store.DB).Get, the var or the package
+	// value is, in a package-level var's initializer, the var's scope: a
+	// func or method it holds as a value (not handed to a call, which
+	// may call it during initialization) is called only through the var.
+	value *scope
 }
 
 func (w *sdkWalker) pkg(p *loadedPackage) {
@@ -229,7 +233,9 @@ func (w *sdkWalker) walkVar(init, owner scope, val ast.Expr) {
 			return false
 		}
 		stack = append(stack, n)
-		w.visit(init, stack)
+		sc := init
+		sc.value = &owner
+		w.visit(sc, stack)
 		return true
 	})
 }
@@ -276,6 +282,9 @@ func (w *sdkWalker) fn(sc scope, stack []ast.Node, id *ast.Ident, fn *types.Func
 	call := calleeOf(stack)
 	abstract := sig.Recv() != nil && types.IsInterface(sig.Recv().Type())
 	local := w.local[fn.Pkg().Path()]
+	if call == nil && sc.value != nil && !inCall(stack) {
+		sc = *sc.value
+	}
 	if local && !abstract {
 		sc.node.Refs = append(sc.node.Refs, fn.FullName())
 		if call == nil {
@@ -328,6 +337,16 @@ func calleeOf(stack []ast.Node) *ast.CallExpr {
 		child = stack[i]
 	}
 	return nil
+}
+
+// inCall: the node last on stack is inside a call's arguments.
+func inCall(stack []ast.Node) bool {
+	for _, n := range stack[:len(stack)-1] {
+		if _, ok := n.(*ast.CallExpr); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // position is a place as the graph records it: relative to the module

@@ -21,6 +21,8 @@ import (
 // every stage it declares and compares the template with
 // golden/<app>/<stage>.sam.json; each template must also pass the SAM
 // resource schema. The committed chalc_gen.go of each app must be current.
+// An app with a resources.yaml is packaged with it as its merge template
+// (the golden is the merged template).
 func TestGoldenTemplates(t *testing.T) {
 	apps, err := filepath.Glob("../testdata/apps/*/chalice.yaml")
 	if err != nil || len(apps) == 0 {
@@ -30,7 +32,11 @@ func TestGoldenTemplates(t *testing.T) {
 		dir := filepath.Dir(m)
 		name := filepath.Base(dir)
 		t.Run(name, func(t *testing.T) {
-			c, err := Check(Options{Dir: dir, CacheDir: testCache(t)})
+			var merges []string
+			if _, err := os.Stat(filepath.Join(dir, "resources.yaml")); err == nil {
+				merges = []string{filepath.Join(dir, "resources.yaml")}
+			}
+			c, err := Check(Options{Dir: dir, CacheDir: testCache(t), Templates: merges != nil, MergeTemplates: merges})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -46,13 +52,20 @@ func TestGoldenTemplates(t *testing.T) {
 			golden.Check(t, build.GeneratedPath(c.App), src)
 			for _, st := range stages.Names(c.App.Manifest) {
 				t.Run(st, func(t *testing.T) {
-					cs, err := Check(Options{Dir: dir, Stage: st, CacheDir: testCache(t)})
+					cs, err := Check(Options{Dir: dir, Stage: st, CacheDir: testCache(t), Templates: merges != nil, MergeTemplates: merges})
 					if err != nil || cs.App == nil {
 						t.Fatalf("stage %s: %v %v", st, err, cs.Diagnostics)
 					}
 					v, err := sam.Generate(cs.App)
 					if err != nil {
 						t.Fatal(err)
+					}
+					if merges != nil {
+						merged, _, probs := mergeTemplates(v, cs.MergeFiles, nil)
+						if probs != nil {
+							t.Fatal(probs)
+						}
+						v = merged
 					}
 					out, err := cfnjson.EncodeJSON(v, false)
 					if err != nil {

@@ -2,6 +2,7 @@ package sam
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -253,10 +254,7 @@ func sdkStatements(actions []*compiler.SDKAction) []Statement {
 		if g.resources != nil {
 			res := make([]string, len(g.resources))
 			for i, r := range g.resources {
-				res[i] = r
-				if strings.Contains(r, "${") {
-					res[i] = sub(r)
-				}
+				res[i] = resourceValue(r)
 			}
 			st.Resource = res
 			if len(res) == 1 {
@@ -269,6 +267,26 @@ func sdkStatements(actions []*compiler.SDKAction) []Statement {
 		out = append(out, st)
 	}
 	return out
+}
+
+var (
+	wholeRef    = regexp.MustCompile(`^\$\{([A-Za-z0-9]+)\}$`)
+	wholeGetAtt = regexp.MustCompile(`^\$\{([A-Za-z0-9]+)\.([A-Za-z0-9.]+)\}$`)
+)
+
+// resourceValue writes an ARN pattern: as it is, as Ref or GetAtt when
+// it is one resource's value, else as Fn::Sub.
+func resourceValue(r string) string {
+	if m := wholeRef.FindStringSubmatch(r); m != nil && !strings.HasPrefix(m[1], "AWS") {
+		return ref(m[1])
+	}
+	if m := wholeGetAtt.FindStringSubmatch(r); m != nil {
+		return getAtt(m[1], m[2])
+	}
+	if strings.Contains(r, "${") {
+		return sub(r)
+	}
+	return r
 }
 
 func appendUnique(list []string, s string) []string {

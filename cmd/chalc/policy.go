@@ -46,12 +46,21 @@ func policyCmd(cmd *cli.Command, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	roles, err := project.Policy(c)
+	text, err := policyText(c)
 	if err != nil {
 		fmt.Fprintf(stderr, "chalc: %v\n", err)
 		return exitCode(exitProblems)
 	}
-	fmt.Fprint(stdout, formatRoles(roles))
+	fmt.Fprint(stdout, text)
+	return nil
+}
+
+// policyText is what chalc policy prints of a checked app.
+func policyText(c *project.Checked) (string, error) {
+	roles, err := project.Policy(c)
+	if err != nil {
+		return "", err
+	}
 	docs := map[string]any{}
 	for _, r := range roles {
 		if r.ID != "" {
@@ -60,11 +69,9 @@ func policyCmd(cmd *cli.Command, stdout, stderr io.Writer) error {
 	}
 	out, err := cfnjson.EncodeJSON(docs, false)
 	if err != nil {
-		fmt.Fprintf(stderr, "chalc: %v\n", err)
-		return exitCode(exitProblems)
+		return "", err
 	}
-	fmt.Fprintf(stdout, "\nPolicy documents:\n%s", out)
-	return nil
+	return formatRoles(roles) + "\nPolicy documents:\n" + string(out), nil
 }
 
 // formatRoles renders the roles: one line per IAM action and call
