@@ -70,14 +70,6 @@ var dependentActions = map[string][]Dependent{
 	"rekognition.StartTextDetection":        rekognitionVideo(),
 	"rekognition.StartSegmentDetection":     rekognitionVideo(),
 
-	// Textract: documents in S3, and the SNS channel of asynchronous jobs.
-	"textract.DetectDocumentText":         {s3Read("Document.S3Object", "Textract")},
-	"textract.AnalyzeDocument":            {s3Read("Document.S3Object", "Textract")},
-	"textract.AnalyzeExpense":             {s3Read("Document.S3Object", "Textract")},
-	"textract.StartDocumentTextDetection": textractJob(),
-	"textract.StartDocumentAnalysis":      textractJob(),
-	"textract.StartExpenseAnalysis":       textractJob(),
-
 	// EventBridge Scheduler invokes the target with the role given.
 	"scheduler.CreateSchedule": {passRole("", "Target.RoleArn", "scheduler.amazonaws.com")},
 	"scheduler.UpdateSchedule": {passRole("", "Target.RoleArn", "scheduler.amazonaws.com")},
@@ -94,10 +86,6 @@ var dependentActions = map[string][]Dependent{
 
 func rekognitionVideo() []Dependent {
 	return []Dependent{s3Read("Video.S3Object", "Rekognition"), passRole("NotificationChannel", "NotificationChannel.RoleArn", "rekognition.amazonaws.com")}
-}
-
-func textractJob() []Dependent {
-	return []Dependent{s3Read("DocumentLocation.S3Object", "Textract"), passRole("NotificationChannel", "NotificationChannel.RoleArn", "textract.amazonaws.com")}
 }
 
 // DependentActions returns what service's op needs besides its own
