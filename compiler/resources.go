@@ -10,9 +10,12 @@ package compiler
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/chalc-dev/chalc/awsfacts"
 	"github.com/chalc-dev/chalc/diag"
@@ -272,7 +275,7 @@ func (c *checker) warnUnresolved(sites map[string]*unresolvedSite) {
 		if u.Service != "" {
 			example = awsfacts.IAMPrefix(u.Service) + ":<Action>"
 		}
-		d := c.ds.Warnf(diag.SDKUnresolved, diag.Range{Filename: diag.DisplayPath(u.File), Start: diag.Pos{Line: u.Line, Column: u.Col}},
+		d := c.ds.Warnf(diag.SDKUnresolved, c.goRange(u.File, u.Line, u.Col),
 			"chalc cannot tell which AWS SDK operations %s reaches (in %s), so the role of %s may lack actions they need", u.Call, u.In, what)
 		d.Hint("%s", unresolvedWhy(u))
 		d.Hint("list the actions it needs in extra_iam_actions (e.g. [%s]) under lambda_functions.%s, or set autogen_policy: false and iam_policy_file", example, s.fns[0])
@@ -300,4 +303,38 @@ func (c *checker) extraActionsUnused() {
 		c.ds.Warnf(diag.ExtraActionsUnused, at, "extra_iam_actions has no effect on function %s: %s", f.Name, how).
 			Hint("put the actions in that policy, or set extra_iam_actions only where autogen_policy is true")
 	}
+}
+
+// goRange is the range of a Go identifier at a byte column, with the
+// file's source registered (when it is the project's) so that the
+// diagnostic shows the line.
+func (c *checker) goRange(file string, line, col int) diag.Range {
+	name := diag.DisplayPath(file)
+	r := diag.Range{Filename: name, Start: diag.Pos{Line: line, Column: col}}
+	if c.set == nil || c.set.Sources == nil || !c.set.InProject(file) {
+		return r
+	}
+	if _, ok := c.set.Sources[name]; !ok {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			return r
+		}
+		c.set.Sources[name] = src
+	}
+	text, ok := c.set.Sources.Line(name, line)
+	if !ok || col < 1 || col-1 > len(text) {
+		return r
+	}
+	r.Start.Column = utf8.RuneCountInString(text[:col-1]) + 1
+	width := 0
+	for _, ch := range text[col-1:] {
+		if ch != '_' && !unicode.IsLetter(ch) && !unicode.IsDigit(ch) {
+			break
+		}
+		width++
+	}
+	if width > 0 {
+		r.End = diag.Pos{Line: line, Column: r.Start.Column + width}
+	}
+	return r
 }

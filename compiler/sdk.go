@@ -110,7 +110,7 @@ func (c *checker) functionActions(f *Function, uses []*gomodel.SDKUse, warn bool
 		if !ok {
 			if pos := call.Position(); warn && !warned[pos] {
 				warned[pos] = true
-				c.ds.Warnf(diag.SDKUnmapped, diag.Range{Filename: diag.DisplayPath(u.File), Start: diag.Pos{Line: u.Line, Column: u.Col}},
+				c.ds.Warnf(diag.SDKUnmapped, c.goRange(u.File, u.Line, u.Col),
 					"chalc cannot tell which IAM action %s needs, so the generated role does not allow it", u.Call).
 					Hint("%s", awsfacts.UnmappedReason(u.Service)).
 					Hint("list the actions in extra_iam_actions under lambda_functions.%s, or set autogen_policy: false and iam_policy_file for this function to write its policy yourself", f.Name)
