@@ -37,7 +37,7 @@ func App() *chalice.App {
 			}},
 		},
 		Sources: []chalice.Source{
-			{Path: "../chalice.yaml", SHA256: "9c0e3ee4e49be5395844b87f197e6031e04261a97635d48f10c1404881ff3a18"},
+			{Path: "../chalice.yaml", SHA256: "3bc44a3cecffd0055dfb0a6d4cd72fd4bac8ac2fabe0c60c8b66e313050c79d3"},
 		},
 		SourceDir: chalcGenDir(),
 	})
