@@ -172,7 +172,17 @@ func TestCheckGeneratedTemplates(t *testing.T) {
 		}
 	}()
 	sets := map[string]*manifest.Set{}
+	// An app's resources.yaml is its merge template (package merges it).
+	mergeFiles := map[string]*File{}
 	for _, path := range manifests {
+		res := filepath.Join(filepath.Dir(path), "resources.yaml")
+		if _, err := os.Stat(res); err == nil && filepath.Base(path) == "chalice.yaml" {
+			f, ds := Load(res, "resources.yaml")
+			if ds.HasErrors() {
+				t.Fatal(ds)
+			}
+			mergeFiles[filepath.Base(filepath.Dir(path))+"/"+filepath.Base(path)] = f
+		}
 		set, ds := manifest.Load(path)
 		if ds.HasErrors() {
 			t.Errorf("%s: %v", path, ds)
@@ -216,6 +226,13 @@ stages:
 				}
 				if err != nil {
 					t.Fatal(err)
+				}
+				if f := mergeFiles[name]; f != nil {
+					merged, ds := Merge(v, f.Value, f)
+					if ds.HasErrors() {
+						t.Fatal(ds)
+					}
+					v = merged.(map[string]any)
 				}
 				// bucket_resource, topic_resource...: name resources the
 				// user's merge template defines; supply them as such a
