@@ -212,3 +212,39 @@ func (u *FunctionURL) URLCORS(stage string) *CORS {
 	}
 	return u.CORS
 }
+
+// NativeCORS is a CORS configuration as API Gateway's HTTP APIs and
+// Lambda's function URLs take it, lists instead of header values: they
+// answer preflights and add the headers themselves.
+type NativeCORS struct {
+	AllowOrigins     []string
+	AllowMethods     []string
+	AllowHeaders     []string // Chalice's five defaults and the user's, sorted
+	ExposeHeaders    []string
+	MaxAge           *int
+	AllowCredentials bool
+}
+
+// Native returns c for an HTTP API or a function URL allowing methods.
+func (c *CORS) Native(methods []string) *NativeCORS {
+	if c == nil {
+		return nil
+	}
+	set := map[string]bool{}
+	var allow []string
+	for _, h := range append(append([]string{}, DefaultCORSHeaders...), c.AllowHeaders...) {
+		if !set[h] {
+			set[h] = true
+			allow = append(allow, h)
+		}
+	}
+	slices.Sort(allow)
+	return &NativeCORS{
+		AllowOrigins:     []string{c.AllowOrigin},
+		AllowMethods:     methods,
+		AllowHeaders:     allow,
+		ExposeHeaders:    c.ExposeHeaders,
+		MaxAge:           c.MaxAge,
+		AllowCredentials: c.AllowCredentials,
+	}
+}
