@@ -282,7 +282,17 @@ func (g *gen) stageRouteSettings(stage string) {
 	}
 	var paths []string
 	cors := map[string][][2]string{}
+	for _, st := range g.app.Stages {
+		if st.Name == stage && st.HTTPAPI() {
+			// An HTTP API's CORS is API Gateway's (APICORS): the
+			// routes' own headers are not sent.
+			paths, cors = nil, nil
+		}
+	}
 	for _, r := range g.app.Routes {
+		if cors == nil {
+			break
+		}
 		own, dev := routeCORS(r, stage), routeCORS(r, stages.DefaultStage)
 		if own == nil || dev == nil || cors[r.Path] != nil || slices.Equal(own.Headers(), dev.Headers()) {
 			continue

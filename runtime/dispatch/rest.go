@@ -261,8 +261,11 @@ func (h *restHandler) route(ctx context.Context, req *chalice.Request) (*chalice
 		return nil, err
 	}
 	resp = withCORS(resp, re.cors)
-	if h.single != nil {
-		return resp, nil // a function URL sends any response as it is
+	if h.v2 {
+		// An HTTP API and a function URL send a binary body as the
+		// function marks it, whatever Accept says: the check below is a
+		// REST API's (its conversion depends on Accept).
+		return resp, nil
 	}
 	// A binary response needs a binary Accept header.
 	ct, ok := resp.LookupHeader("Content-Type")

@@ -56,6 +56,33 @@ func (g *guarded) streamFunc() func(context.Context, json.RawMessage) (io.Reader
 // mode: Invoke answers buffered (tests, chalc local), stream streams.
 type streamingURLHandler struct{ *restHandler }
 
+// Invoke answers buffered: an io.Reader body is read whole and sent as
+// a []byte for a binary Content-Type, else as text.
+func (h streamingURLHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	req, err := h.decodeV2(ctx, payload)
+	if err != nil {
+		return nil, err
+	}
+	resp := h.serve(ctx, req)
+	if r, ok := resp.Body.(io.Reader); ok && readerBody(resp) {
+		data, err := io.ReadAll(r)
+		if c, ok := r.(io.Closer); ok {
+			c.Close()
+		}
+		cp := *resp
+		switch {
+		case err != nil:
+			cp = *h.internalError(req, "reading the response body: "+err.Error())
+		case h.binary.matches(resp.Header("Content-Type")):
+			cp.Body = data
+		default:
+			cp.Body = string(data)
+		}
+		resp = &cp
+	}
+	return h.respond(req, resp, appendV2Response)
+}
+
 func (h streamingURLHandler) stream(ctx context.Context, payload []byte) (io.Reader, error) {
 	req, err := h.decodeV2(ctx, payload)
 	if err != nil {
