@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -59,7 +60,7 @@ type Options struct {
 
 // cacheVersion is part of every cache key: bump it when the build's
 // output for the same inputs changes.
-const cacheVersion = "3"
+const cacheVersion = "4"
 
 // Result is a built deployment package.
 type Result struct {
@@ -270,6 +271,11 @@ func (p Program) build(ctx context.Context, goCmd, root string, env gocheck.Env,
 	overlayFile := filepath.Join(tmp, "overlay.json")
 	if err := os.WriteFile(overlayFile, overlay, 0o644); err != nil {
 		return err
+	}
+	if slices.Contains(p.Flags, "-trimpath") && replacesLocally(root, env) {
+		// Reproducible programs (the bootstrap) keep local paths out of
+		// their module information too (replacesLocally says why).
+		p.LDFlags = strings.TrimSpace(p.LDFlags + " " + stripModInfo)
 	}
 	flags, err := p.buildArgs(env["GOFLAGS"])
 	if err != nil {

@@ -3,13 +3,13 @@ package compiler
 import (
 	"encoding/json"
 	"maps"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/chalc-dev/chalc/awsfacts"
 	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/internal/cfnjson"
 	"github.com/chalc-dev/chalc/internal/suggest"
 	"github.com/chalc-dev/chalc/stages"
 )
@@ -295,8 +295,6 @@ type intrinsicRef struct {
 	condition    bool // Fn::If names a condition
 }
 
-var subName = regexp.MustCompile(`\$\{([^}!][^}]*)\}`)
-
 // intrinsicRefs lists the names v refers to, in document order.
 func intrinsicRefs(v any) []intrinsicRef {
 	var out []intrinsicRef
@@ -306,50 +304,8 @@ func intrinsicRefs(v any) []intrinsicRef {
 		case map[string]any:
 			if len(x) == 1 {
 				for k, arg := range x {
-					switch k {
-					case "Ref":
-						if s, ok := arg.(string); ok {
-							out = append(out, intrinsicRef{fn: "Ref", name: s})
-						}
-					case "Fn::GetAtt":
-						name := ""
-						switch a := arg.(type) {
-						case []any:
-							if len(a) > 0 {
-								name, _ = a[0].(string)
-							}
-						case string:
-							name, _, _ = strings.Cut(a, ".")
-						}
-						if name != "" {
-							out = append(out, intrinsicRef{fn: "Fn::GetAtt", name: name, resourceOnly: true})
-						}
-					case "Fn::Sub":
-						text, vars := "", map[string]any{}
-						switch a := arg.(type) {
-						case string:
-							text = a
-						case []any:
-							if len(a) > 0 {
-								text, _ = a[0].(string)
-							}
-							if len(a) > 1 {
-								vars, _ = a[1].(map[string]any)
-							}
-						}
-						for _, m := range subName.FindAllStringSubmatch(text, -1) {
-							if _, local := vars[m[1]]; local {
-								continue
-							}
-							res, _, dotted := strings.Cut(m[1], ".")
-							out = append(out, intrinsicRef{fn: "Fn::Sub", name: res, resourceOnly: dotted})
-						}
-					case "Fn::If":
-						if a, ok := arg.([]any); ok && len(a) > 0 {
-							if s, ok := a[0].(string); ok {
-								out = append(out, intrinsicRef{fn: "Fn::If", name: s, condition: true})
-							}
-						}
+					for _, r := range cfnjson.References(k, arg) {
+						out = append(out, intrinsicRef{fn: r.Fn, name: r.Name, resourceOnly: r.Attribute, condition: r.Condition})
 					}
 				}
 			}

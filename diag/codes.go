@@ -45,6 +45,8 @@ const (
 	NestingDepth Code = "nesting-depth"
 	// Output: chalc cannot write its output (the output directory, chalc_gen.go, a cache).
 	Output Code = "output"
+	// OutputBusy: another chalc is writing the same output directory.
+	OutputBusy Code = "output-busy"
 	// NoManifest: there is no chalice.yaml in the project directory.
 	NoManifest Code = "no-manifest"
 	// FileUnreadable: a file chalc must read cannot be read (permissions, not a regular file, too large).
@@ -275,6 +277,7 @@ var Catalog = []CodeInfo{
 	{Placeholder, KindManifest, "a stage-value placeholder of the wrong form, or in a field that takes none", "write ${env:NAME}, ${stage} or ${app_name} in a field that takes stage values ($${ for a literal ${)"},
 	{Authorizer, KindManifest, "an authorizer that is not declared, or whose API Gateway name another has", "declare it under authorizers:, or give it its own name"},
 	{Output, KindFile, "chalc cannot write its output (the output directory, chalc_gen.go, a cache)", "check the directory's permissions and free space"},
+	{OutputBusy, KindFile, "another chalc is writing the same output directory", "wait for it, or package into another directory"},
 	{NoManifest, KindFile, "there is no chalice.yaml in the project directory", "run chalc new-project NAME, or pass --project DIR"},
 	{FileUnreadable, KindFile, "a file chalc must read cannot be read (permissions, not a regular file, too large)", "make it a readable regular file under the size limit"},
 	{FileNotFound, KindFile, "a file the manifest or the command line names does not exist", "fix the path (manifest paths are relative to the manifest's directory)"},

@@ -12,6 +12,7 @@ import (
 	"github.com/chalc-dev/chalc/awsfacts"
 
 	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/internal/cfnjson"
 	"github.com/chalc-dev/chalc/internal/jsonvalue"
 	"github.com/chalc-dev/chalc/internal/suggest"
 )
@@ -103,8 +104,6 @@ func section(t map[string]any, name string) map[string]any {
 	return m
 }
 
-var subVar = regexp.MustCompile(`\$\{([^}!][^}]*)\}`)
-
 func (c *checker) references() {
 	resources := section(c.t, "Resources")
 	params := section(c.t, "Parameters")
@@ -183,29 +182,23 @@ func (c *checker) references() {
 							break
 						}
 						c.undefined(path, "Ref", name, false)
-					case "Fn::GetAtt":
-						name := ""
-						switch a := arg.(type) {
-						case []any:
-							if len(a) > 0 {
-								name, _ = a[0].(string)
+					case "Fn::GetAtt", "Fn::Sub":
+						for _, r := range cfnjson.References(k, arg) {
+							switch {
+							case r.Attribute && !isResource(r.Name):
+								c.undefined(path, k, r.Name, true)
+							case !r.Attribute && !defined(r.Name):
+								c.undefined(path, k, r.Name, false)
 							}
-						case string:
-							name, _, _ = strings.Cut(a, ".")
 						}
-						if name != "" && !isResource(name) {
-							c.undefined(path, "Fn::GetAtt", name, true)
-						}
-					case "Fn::Sub":
-						c.sub(arg, path, defined, isResource)
 					case "Condition":
 						if name, ok := arg.(string); ok && !hasKey(conditions, name) && len(path) > 0 && path[0] != "Resources" {
 							c.undefinedCondition(path, name, conditions)
 						}
 					case "Fn::If":
-						if a, ok := arg.([]any); ok && len(a) > 0 {
-							if name, ok := a[0].(string); ok && !hasKey(conditions, name) {
-								c.undefinedCondition(path, name, conditions)
+						for _, r := range cfnjson.References(k, arg) {
+							if !hasKey(conditions, r.Name) {
+								c.undefinedCondition(path, r.Name, conditions)
 							}
 						}
 					}
@@ -223,37 +216,6 @@ func (c *checker) references() {
 	for _, sec := range []string{"Resources", "Outputs", "Conditions", "Globals"} {
 		if s, ok := c.t[sec]; ok {
 			walk(s, []string{sec})
-		}
-	}
-}
-
-func (c *checker) sub(arg any, path []string, defined, isResource func(string) bool) {
-	var text string
-	vars := map[string]any{}
-	switch a := arg.(type) {
-	case string:
-		text = a
-	case []any:
-		if len(a) != 2 {
-			return // malformed: shapes reports it
-		}
-		text, _ = a[0].(string)
-		vars, _ = a[1].(map[string]any)
-	}
-	for _, m := range subVar.FindAllStringSubmatch(text, -1) {
-		name := m[1]
-		if _, ok := vars[name]; ok {
-			continue
-		}
-		res, _, _ := strings.Cut(name, ".") // ${Res.Attr}
-		if strings.Contains(name, ".") {
-			if !isResource(res) {
-				c.undefined(path, "Fn::Sub", res, true)
-			}
-			continue
-		}
-		if !defined(name) {
-			c.undefined(path, "Fn::Sub", name, false)
 		}
 	}
 }

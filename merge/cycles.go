@@ -7,6 +7,7 @@ import (
 
 	"github.com/chalc-dev/chalc/awsfacts"
 	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/internal/cfnjson"
 	"github.com/chalc-dev/chalc/internal/jsonvalue"
 )
 
@@ -119,43 +120,12 @@ func refsIn(v any, path []string, fn func(name, how string, path []string)) {
 		if len(x) == 1 {
 			for k, arg := range x {
 				at := append(slices.Clone(path), k)
-				switch k {
-				case "Ref":
-					if s, ok := arg.(string); ok {
-						res, _, _ := strings.Cut(s, ".") // RestAPI.Stage
-						fn(res, k, at)
+				for _, r := range cfnjson.References(k, arg) {
+					if r.Condition {
+						continue
 					}
-				case "Fn::GetAtt":
-					switch a := arg.(type) {
-					case []any:
-						if len(a) > 0 {
-							if s, ok := a[0].(string); ok {
-								fn(s, k, at)
-							}
-						}
-					case string:
-						res, _, _ := strings.Cut(a, ".")
-						fn(res, k, at)
-					}
-				case "Fn::Sub":
-					text, vars := "", map[string]any{}
-					switch a := arg.(type) {
-					case string:
-						text = a
-					case []any:
-						if len(a) > 0 {
-							text, _ = a[0].(string)
-						}
-						if len(a) > 1 {
-							vars, _ = a[1].(map[string]any)
-						}
-					}
-					for _, m := range subVar.FindAllStringSubmatch(text, -1) {
-						if _, local := vars[m[1]]; !local {
-							res, _, _ := strings.Cut(m[1], ".")
-							fn(res, k, at)
-						}
-					}
+					res, _, _ := strings.Cut(r.Name, ".") // RestAPI.Stage
+					fn(res, k, at)
 				}
 			}
 		}

@@ -4,9 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,31 +103,6 @@ func readRecord(dir string) record {
 func sum(data []byte) string {
 	s := sha256.Sum256(data)
 	return hex.EncodeToString(s[:])
-}
-
-// removeStale removes the files named stale from dir when the previous
-// record lists them with their current content; it returns the stale
-// files it left (chalc did not write them, or they changed), as paths
-// below shown (dir as the user named it).
-func removeStale(dir, shown string, prev record, stale []string) (kept []string, err error) {
-	for _, name := range stale {
-		path := filepath.Join(dir, name)
-		b, err := os.ReadFile(path)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if h, ok := prev.Files[name]; ok && h == sum(b) {
-			if err := os.Remove(path); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		kept = append(kept, filepath.Join(shown, name))
-	}
-	return kept, nil
 }
 
 func writeRecord(dir string, files map[string][]byte) error {

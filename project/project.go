@@ -381,9 +381,6 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(outAbs, 0o755); err != nil {
-		return nil, err
-	}
 	p = &Packaged{
 		Warnings:     &Problems{Diagnostics: probs.Diagnostics.Sorted(), Sources: probs.Sources},
 		TemplatePath: filepath.Join(popts.Out, name),
@@ -395,8 +392,7 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 		Minified:     minified,
 		PrettySize:   len(pretty),
 	}
-	prev := readRecord(outAbs)
-	written := map[string][]byte{}
+	files := map[string][]byte{}
 	var stale []string
 	code := res.Zip
 	if app.Stage.AutomaticLayer.V {
@@ -404,10 +400,7 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 		// archive); the functions' own package holds only a note, since
 		// Lambda needs a non-empty package.
 		p.LayerPath = filepath.Join(popts.Out, "layer-deployment.zip")
-		if err := writeFile(p.LayerPath, res.Zip); err != nil {
-			return nil, err
-		}
-		written["layer-deployment.zip"] = res.Zip
+		files["layer-deployment.zip"] = res.Zip
 		code, err = build.Zip(map[string][]byte{"README.txt": []byte(layerNote)})
 		if err != nil {
 			return nil, err
@@ -416,14 +409,8 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 	} else {
 		stale = append(stale, "layer-deployment.zip")
 	}
-	if err := writeFile(p.ZipPath, code); err != nil {
-		return nil, err
-	}
-	written["deployment.zip"] = code
-	if err := writeFile(p.TemplatePath, tmpl); err != nil {
-		return nil, err
-	}
-	written[name] = tmpl
+	files["deployment.zip"] = code
+	files[name] = tmpl
 	// A template of the other format from an earlier run would be stale;
 	// it goes only if chalc wrote it (a user's own sam.yaml stays).
 	other := "sam.yaml"
@@ -431,10 +418,9 @@ func Package(ctx context.Context, c *Checked, popts PackageOptions, opts Options
 		other = "sam.json"
 	}
 	stale = append(stale, other)
-	if p.Kept, err = removeStale(outAbs, popts.Out, prev, stale); err != nil {
-		return nil, err
-	}
-	if err := writeRecord(outAbs, written); err != nil {
+	// Everything is published at once (publish.go): never a new zip
+	// beside an old template.
+	if p.Kept, err = publish(outAbs, popts.Out, files, stale); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -447,9 +433,12 @@ func asProblems(err error) error {
 	var probs *Problems
 	var outDir *OutDirError
 	var build *build.GoBuildError
+	var busy *BusyError
 	switch {
 	case err == nil, errors.As(err, &probs), errors.As(err, &outDir), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
+	case errors.As(err, &busy):
+		return &Problems{Diagnostics: diag.Diagnostics{diag.Errorf(diag.OutputBusy, diag.Range{}, "%v", busy)}, Sources: diag.Sources{}}
 	case errors.As(err, &build):
 		d := diag.Errorf(diag.GoBuild, diag.Range{}, "the go build of the bootstrap failed")
 		for _, line := range strings.Split(build.Output, "\n") {
