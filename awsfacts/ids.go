@@ -46,6 +46,34 @@ const (
 	S3NotificationFunction  = "chalc_s3_notifications"
 )
 
+// The HTTP API's logical IDs (api_kind: http), distinct from the REST
+// API's so that a stage moved from one kind to the other replaces its
+// resources instead of asking CloudFormation to change their type. The
+// HTTP API is written as plain AWS::ApiGatewayV2 resources: the API (its
+// OpenAPI Body), one stage that deploys itself (AutoDeploy), the custom
+// domain and its mapping, and the access log group.
+const (
+	IDHTTPAPI               = "HttpAPI"
+	IDHTTPAPIStage          = "HttpAPIStage"
+	IDHTTPAPIAccessLogGroup = "HttpAPIAccessLogGroup"
+	IDHTTPAPICustomDomain   = "HttpApiCustomDomain"
+	IDHTTPAPIDomainMapping  = "HttpApiCustomDomainMapping"
+)
+
+// FunctionURLID names a function's AWS::Lambda::Url (url:); the stack's
+// output of the same name holds the URL.
+func FunctionURLID(fnID string) string { return fnID + "Url" }
+
+// FunctionURLPublicPermissionID names the permission that lets anyone
+// call a public function URL (lambda:InvokeFunctionUrl, auth NONE).
+func FunctionURLPublicPermissionID(fnID string) string { return fnID + "UrlPublicPermission" }
+
+// FunctionURLInvokePermissionID names the lambda:InvokeFunction
+// permission a public function URL needs too: since October 2025 Lambda
+// requires both actions for function URLs created since, and the second
+// is limited to calls through the URL (InvokedViaFunctionUrl).
+func FunctionURLInvokePermissionID(fnID string) string { return fnID + "UrlInvokePermission" }
+
 // Where the template names its code: the deployment package and the
 // managed layer's, beside it, which `aws cloudformation package` uploads
 // (and chalc deploy replaces by their S3 locations).

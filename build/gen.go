@@ -197,6 +197,7 @@ func (g *gen) appBody() {
 			g.p("\t\t\t}")
 		}
 		g.stageRouteSettings(st.Name)
+		g.stageAPIKind(st)
 		g.p("},\n")
 	}
 	g.p("\t\t},\n")
@@ -281,7 +282,17 @@ func (g *gen) stageRouteSettings(stage string) {
 	}
 	var paths []string
 	cors := map[string][][2]string{}
+	for _, st := range g.app.Stages {
+		if st.Name == stage && st.HTTPAPI() {
+			// An HTTP API's CORS is API Gateway's (APICORS): the
+			// routes' own headers are not sent.
+			paths, cors = nil, nil
+		}
+	}
 	for _, r := range g.app.Routes {
+		if cors == nil {
+			break
+		}
 		own, dev := routeCORS(r, stage), routeCORS(r, stages.DefaultStage)
 		if own == nil || dev == nil || cors[r.Path] != nil || slices.Equal(own.Headers(), dev.Headers()) {
 			continue
@@ -314,6 +325,78 @@ func (g *gen) stageRouteSettings(stage string) {
 		}
 		g.p("}")
 	}
+}
+
+// anyHTTPAPI reports whether a stage serves the routes as an HTTP API:
+// only then does the generated code carry what only the emulated HTTP
+// API reads (route scopes), so that apps without one keep their file.
+func (g *gen) anyHTTPAPI() bool {
+	for _, st := range g.app.Stages {
+		if st.HTTPAPI() {
+			return true
+		}
+	}
+	return false
+}
+
+// stageAPIKind writes a stage's api_kind when it is http, with the HTTP
+// API's CORS configuration, and its function URLs' CORS where it differs
+// from the dev stage's.
+func (g *gen) stageAPIKind(st *stages.Stage) {
+	if st.HTTPAPI() {
+		g.p(", APIKind: chalice.APIKindHTTP")
+		for _, r := range g.app.Routes {
+			if c := routeCORS(r, st.Name); c != nil {
+				g.p(", APICORS: ")
+				g.corsConfig(c.Native(g.app.CORSMethods()))
+				break
+			}
+		}
+	}
+	if st.Name == stages.DefaultStage {
+		return
+	}
+	var names []string
+	var configs []*compiler.NativeCORS
+	for _, f := range g.app.Functions {
+		if f.URL == nil || f.URL.StageCORS == nil {
+			continue
+		}
+		own, dev := f.URL.URLCORS(st.Name), f.URL.URLCORS(stages.DefaultStage)
+		if own != nil && dev != nil && !slices.Equal(own.Headers(), dev.Headers()) {
+			names = append(names, f.Name)
+			configs = append(configs, own.Native(urlCORSMethods))
+		}
+	}
+	if len(names) > 0 {
+		g.p(", URLCORS: map[string]*chalice.CORSConfig{")
+		for i, n := range names {
+			if i > 0 {
+				g.p(", ")
+			}
+			g.p("%q: ", n)
+			g.corsConfig(configs[i])
+		}
+		g.p("}")
+	}
+}
+
+// urlCORSMethods: a function URL serves every method of every path.
+var urlCORSMethods = []string{"*"}
+
+// corsConfig writes a *chalice.CORSConfig literal.
+func (g *gen) corsConfig(c *compiler.NativeCORS) {
+	g.p("&chalice.CORSConfig{AllowOrigins: %s, AllowMethods: %s, AllowHeaders: %s", goStrings(c.AllowOrigins), goStrings(c.AllowMethods), goStrings(c.AllowHeaders))
+	if len(c.ExposeHeaders) > 0 {
+		g.p(", ExposeHeaders: %s", goStrings(c.ExposeHeaders))
+	}
+	if c.MaxAge != nil {
+		g.p(", MaxAge: %d", *c.MaxAge)
+	}
+	if c.AllowCredentials {
+		g.p(", AllowCredentials: true")
+	}
+	g.p("}")
 }
 
 // headers writes a []chalice.Header literal (without its type, in a
@@ -353,6 +436,9 @@ func (g *gen) route(r *compiler.Route) {
 	}
 	if r.APIKeyRequired {
 		g.p("\t\tAPIKeyRequired: true,\n")
+	}
+	if len(r.Scopes) > 0 && g.anyHTTPAPI() {
+		g.p("\t\tScopes: %s,\n", goStrings(r.Scopes))
 	}
 	fn := r.Handler.Func
 	var args []string
@@ -425,13 +511,33 @@ func (g *gen) function(f *compiler.Function) {
 	fn := f.Handler.Func
 	name := g.qualify(f.Handler)
 	kind := string(f.Kind)
-	if f.Kind == compiler.FuncSchedule {
+	switch f.Kind {
+	case compiler.FuncSchedule:
 		kind = "scheduled"
+	case compiler.FuncURL:
+		kind = "http"
 	}
 	g.p("\tapp.Function(chalice.Function{Name: %q, Kind: %s, HandlerName: %q,\n", f.Name, kindConst(kind), f.Handler.Name)
 	switch f.Kind {
 	case compiler.FuncPure:
 		g.p("\t\tPure: %s,\n", name)
+	case compiler.FuncURL:
+		g.usesCtx = true
+		g.p("\t\tURL: &chalice.FunctionURL{Auth: %q, InvokeMode: %q", f.URL.Auth, f.URL.InvokeMode)
+		if c := f.URL.URLCORS(stages.DefaultStage); c != nil {
+			g.p(", CORS: ")
+			g.corsConfig(c.Native(urlCORSMethods))
+		}
+		g.p("},\n")
+		var args []string
+		if fn.TakesContext() {
+			args = append(args, "ctx")
+		}
+		if fn.TakesRequest() {
+			args = append(args, "req")
+		}
+		g.p("\t\tHTTP: func(ctx context.Context, req *chalice.Request) (any, error) {\n")
+		g.p("\t\t\t%s\n\t\t},\n", returnCall(fn, fmt.Sprintf("%s(%s)", name, strings.Join(args, ", "))))
 	case compiler.FuncAuthorizer:
 		g.usesCtx = true
 		args := "req"

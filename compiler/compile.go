@@ -171,6 +171,7 @@ func Compile(set *manifest.Set, opts Options) (*App, diag.Diagnostics) {
 	}
 	c.ds = append(c.ds, stages.Check(checked...)...)
 	c.stageValues(checked)
+	c.apiKinds(checked)
 	c.triggerResources(checked)
 	c.functionLimits(checked)
 	c.chalcTag(checked)

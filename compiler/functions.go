@@ -59,7 +59,7 @@ func (c *checker) addFunction(fn *Function) {
 
 var triggerKinds = map[string]FunctionKind{
 	"schedule": FuncSchedule, "cloudwatch_event": FuncCloudWatch, "s3": FuncS3, "sns": FuncSNS,
-	"sqs": FuncSQS, "kinesis": FuncKinesis, "dynamodb": FuncDynamoDB,
+	"sqs": FuncSQS, "kinesis": FuncKinesis, "dynamodb": FuncDynamoDB, "url": FuncURL,
 }
 
 func (c *checker) function(f *manifest.Function, s blueprintScope) {
@@ -103,6 +103,8 @@ func (c *checker) function(f *manifest.Function, s blueprintScope) {
 		stageValue(c, name, f.Kinesis, func(s *manifest.KinesisSource) { fn.Kinesis = c.kinesis(s, trigger[0]) })
 	case FuncDynamoDB:
 		stageValue(c, name, f.DynamoDB, func(s *manifest.DynamoDBSource) { fn.DynamoDB = c.dynamodb(s, trigger[0]) })
+	case FuncURL:
+		fn.URL = c.functionURL(name, f.URL, trigger[0])
 	}
 	c.use(fn.Handler, handlerKindFor(fn), fn)
 	c.addFunction(fn)
@@ -446,7 +448,8 @@ func (c *checker) logicalIDs() {
 	c.ids = map[string]idOwner{}
 	ids, claim := c.ids, c.claimID
 	type owner = idOwner
-	for _, fixed := range []string{awsfacts.IDRestAPI, awsfacts.IDDefaultRole, awsfacts.IDManagedLayer, awsfacts.IDWebsocketAPI, awsfacts.IDWebsocketDeployment,
+	for _, fixed := range []string{awsfacts.IDRestAPI, awsfacts.IDHTTPAPI, awsfacts.IDHTTPAPIStage, awsfacts.IDHTTPAPIAccessLogGroup,
+		awsfacts.IDHTTPAPICustomDomain, awsfacts.IDHTTPAPIDomainMapping, awsfacts.IDDefaultRole, awsfacts.IDManagedLayer, awsfacts.IDWebsocketAPI, awsfacts.IDWebsocketDeployment,
 		awsfacts.IDS3NotificationHandler, awsfacts.IDS3NotificationHandler + "Role", awsfacts.IDS3NotificationHandler + "LogPolicy", awsfacts.IDS3NotificationHandler + "LogGroup", "DefaultRoleLogPolicy",
 		awsfacts.IDWebsocketStage, awsfacts.IDAPICustomDomain, awsfacts.IDAPIDomainMapping, awsfacts.IDWebsocketDomain, awsfacts.IDWebsocketDomainMap,
 		awsfacts.InvokePermissionID(awsfacts.IDAPIHandler)} {
@@ -454,8 +457,10 @@ func (c *checker) logicalIDs() {
 	}
 	if c.app.APIHandler != nil {
 		ids[awsfacts.IDAPIHandler] = owner{what: "the API handler", at: diag.Range{}}
-		stage := awsfacts.RestAPIStageID(c.app.Stage.APIGatewayStage.V)
-		ids[stage] = owner{what: "the REST API's stage (SAM names it after api_gateway_stage)", at: c.app.Stage.APIGatewayStage.From}
+		if !c.app.Stage.HTTPAPI() {
+			stage := awsfacts.RestAPIStageID(c.app.Stage.APIGatewayStage.V)
+			ids[stage] = owner{what: "the REST API's stage (SAM names it after api_gateway_stage)", at: c.app.Stage.APIGatewayStage.From}
+		}
 		if cfg := c.app.APIHandler.Config; cfg != nil {
 			if !cfg.AutogenPolicy.V && cfg.ManageIAMRole.V {
 				claim(awsfacts.FunctionRoleID(awsfacts.APIHandlerFunctionName), "the API handler's role", diag.Range{})
@@ -489,6 +494,13 @@ func (c *checker) logicalIDs() {
 		}
 		if f.Kind == FuncAuthorizer {
 			claim(awsfacts.InvokePermissionID(id), what+"'s invoke permission", f.At)
+		}
+		if f.URL != nil {
+			claim(awsfacts.FunctionURLID(id), what+"'s function URL", f.At)
+			if f.URL.Auth == URLAuthNone {
+				claim(awsfacts.FunctionURLPublicPermissionID(id), what+"'s public function URL permission", f.At)
+				claim(awsfacts.FunctionURLInvokePermissionID(id), what+"'s public function URL invoke permission", f.At)
+			}
 		}
 		if f.Kind == FuncWebsocket {
 			claim(id+"APIIntegration", what+"'s websocket integration", f.At)

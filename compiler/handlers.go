@@ -23,6 +23,9 @@ const (
 	handlerAuthorizer
 	handlerWebsocket
 	handlerMiddleware
+	// handlerURL: a function reached through its function URL, a
+	// route's signature without path parameters.
+	handlerURL
 )
 
 // handlerUse is one manifest reference to a Go func, checked once the
@@ -53,8 +56,11 @@ func (c *checker) use(ref *HandlerRef, kind handlerKind, owner any) {
 }
 
 func handlerKindFor(f *Function) handlerKind {
-	if f.Kind == FuncPure {
+	switch f.Kind {
+	case FuncPure:
 		return handlerPure
+	case FuncURL:
+		return handlerURL
 	}
 	return handlerEvent
 }
@@ -129,6 +135,8 @@ func describe(u handlerUse) string {
 		return fmt.Sprintf("%s middleware", u.mw.EventType)
 	case u.fn != nil && u.fn.Kind == FuncPure:
 		return fmt.Sprintf("pure function %q", u.fn.Name)
+	case u.fn != nil && u.fn.Kind == FuncURL:
+		return fmt.Sprintf("function %q, reached through its function URL", u.fn.Name)
 	case u.fn != nil && u.fn.Kind == FuncWebsocket:
 		return fmt.Sprintf("the websocket %s handler", u.fn.WebsocketRoute)
 	case u.fn != nil:
@@ -278,6 +286,19 @@ func (c *checker) signatureProblem(u handlerUse, g *gomodel.Func) ([]string, boo
 			}
 		}
 		return nil, true
+	case handlerURL:
+		want := urlSignature
+		stripCtx()
+		if len(params) > 0 && params[0] == "*chalice.Request" {
+			params = params[1:]
+		}
+		if g.Variadic {
+			return []string{want, "handlers cannot be variadic: drop the ..."}, false
+		}
+		if len(params) != 0 || !resultsOK("") {
+			return []string{want}, false
+		}
+		return nil, true
 	case handlerEvent, handlerWebsocket:
 		et := eventTypes[string(u.fn.Kind)]
 		want := fmt.Sprintf("func([ctx context.Context,] event %s) (T, error), or returning just error", et)
@@ -335,6 +356,10 @@ func batchFailures(f *Function) bool {
 	}
 	return false
 }
+
+// urlSignature is what a function with a function URL takes: a route's
+// without path parameters (the URL has none: req.RawPath is the path).
+const urlSignature = "func([ctx context.Context,] [req *chalice.Request]) (T, error), or returning just error"
 
 func routeSignature(r *Route) string {
 	var ps []string
@@ -426,7 +451,7 @@ func (c *checker) checkResult(u handlerUse, g *gomodel.Func) {
 		d.Note(g.At, "%s is declared here as %s", g.Name, g.Signature)
 		return
 	}
-	if u.route == nil || !g.RawBytes || c.anyBinaryType() {
+	if (u.route == nil && u.kind != handlerURL) || !g.RawBytes || c.anyBinaryType() {
 		return
 	}
 	// A []byte body is sent only with a binary Content-Type, and a

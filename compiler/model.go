@@ -178,8 +178,10 @@ type Route struct {
 	Authorizer     *Authorizer
 	Scopes         []string
 	APIKeyRequired bool
-	Summary        string
-	Description    string
+	// APIKeyAt is where api_key_required is written (zero when not).
+	APIKeyAt    diag.Range
+	Summary     string
+	Description string
 	// DocsFromManifest: summary: or description: was written, so the Go
 	// doc comment is not used (summary: "" turns the summary off).
 	DocsFromManifest bool
@@ -216,6 +218,9 @@ const (
 	AuthIAM     AuthorizerType = "iam"
 	AuthCognito AuthorizerType = "cognito_user_pool"
 	AuthCustom  AuthorizerType = "custom"
+	// AuthJWT is an OpenID Connect / OAuth 2.0 issuer's tokens, checked
+	// by an HTTP API (api_kind: http) itself.
+	AuthJWT AuthorizerType = "jwt"
 )
 
 // Authorizer is a checked authorizer.
@@ -231,9 +236,19 @@ type Authorizer struct {
 	AuthorizerURI string
 	InvokeRoleARN string
 	ExecutionRole string
+	// Issuer and Audience: a jwt authorizer's (a cognito_user_pool one
+	// takes Audience too: in an HTTP API it is a JWT authorizer on its
+	// pool, see JWTIssuer).
+	Issuer   string
+	Audience []string
 	// Function is the builtin authorizer's Lambda.
 	Function *Function
 	At       diag.Range
+	// TypeAt is where its type is written; AudienceAt, ProviderARNsAt
+	// where those keys are (zero when not written).
+	TypeAt         diag.Range
+	AudienceAt     diag.Range
+	ProviderARNsAt diag.Range
 	// StageHeader holds the header in each stage when it takes stage
 	// values (nil otherwise); Header is the packaged stage's.
 	StageHeader map[string]string
@@ -255,6 +270,9 @@ const (
 	FuncDynamoDB   FunctionKind = "dynamodb"
 	FuncAuthorizer FunctionKind = "authorizer"
 	FuncWebsocket  FunctionKind = "websocket"
+	// FuncURL is an HTTP function reached through its Lambda function
+	// URL (url:): its handler takes a *chalice.Request, as a route's.
+	FuncURL FunctionKind = "url"
 )
 
 // Trigger is the awsfacts trigger of a function of kind k: the kinds of
@@ -280,6 +298,8 @@ type Function struct {
 	DynamoDB   *DynamoDB
 	// WebsocketRoute is $connect, $default or $disconnect.
 	WebsocketRoute string
+	// URL is the function's function URL (kind FuncURL).
+	URL *FunctionURL
 
 	// Role is the logical ID of the function's managed role: DefaultRole,
 	// awsfacts.FunctionRoleID(Name) for its policy file, or the
@@ -391,6 +411,27 @@ type SDKUnresolved struct {
 func (u SDKUnresolved) Position() string {
 	return fmt.Sprintf("%s:%d:%d", diag.DisplayPath(u.File), u.Line, u.Column)
 }
+
+// FunctionURL is a checked url: of a function.
+type FunctionURL struct {
+	// Auth is AWS_IAM or NONE (Lambda's AuthType).
+	Auth string
+	// CORS is Lambda's CORS configuration of the URL, nil when off;
+	// StageCORS holds it per stage when it takes stage values.
+	CORS      *CORS
+	StageCORS map[string]*CORS
+	// InvokeMode is BUFFERED or RESPONSE_STREAM.
+	InvokeMode string
+	At         diag.Range
+}
+
+// Function URL settings, as Lambda spells them.
+const (
+	URLAuthIAM        = "AWS_IAM"
+	URLAuthNone       = "NONE"
+	URLBuffered       = "BUFFERED"
+	URLResponseStream = "RESPONSE_STREAM"
+)
 
 // Schedule is a checked schedule trigger.
 type Schedule struct {

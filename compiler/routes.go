@@ -135,6 +135,7 @@ func (c *checker) route(r *manifest.Route, s blueprintScope) {
 		Method:           method,
 		Params:           params,
 		APIKeyRequired:   r.APIKeyRequired.V,
+		APIKeyAt:         r.APIKeyRequired.Key,
 		Summary:          r.Summary.V,
 		Description:      r.Description.V,
 		DocsFromManifest: r.Summary.Set || r.Description.Set,
@@ -183,11 +184,11 @@ func (c *checker) route(r *manifest.Route, s blueprintScope) {
 	if r.Scopes.Set && len(r.Scopes.Items) > 0 {
 		switch {
 		case !r.Authorizer.Set:
-			c.ds.Errorf(diag.Scopes, r.Scopes.Key, "scopes need a cognito_user_pool authorizer on the route").
-				Hint("add authorizer: <name of a cognito_user_pool authorizer>")
-		case rt.Authorizer != nil && rt.Authorizer.Type != AuthCognito:
-			c.ds.Errorf(diag.Scopes, r.Scopes.Key, "scopes only work with a cognito_user_pool authorizer, and %q is %s", r.Authorizer.V, rt.Authorizer.Type).
-				Hint("remove scopes, or use a cognito_user_pool authorizer")
+			c.ds.Errorf(diag.Scopes, r.Scopes.Key, "scopes need a cognito_user_pool or jwt authorizer on the route").
+				Hint("add authorizer: <name of a cognito_user_pool or jwt authorizer>")
+		case rt.Authorizer != nil && rt.Authorizer.Type != AuthCognito && rt.Authorizer.Type != AuthJWT:
+			c.ds.Errorf(diag.Scopes, r.Scopes.Key, "scopes only work with a cognito_user_pool or jwt authorizer, and %q is %s", r.Authorizer.V, rt.Authorizer.Type).
+				Hint("remove scopes, or use a cognito_user_pool or jwt authorizer")
 		}
 	}
 	c.use(&rt.Handler, handlerRoute, rt)
@@ -405,7 +406,8 @@ func (c *checker) corsFor(rt *Route, r *manifest.Route) {
 // authorizers checks the authorizers of the app or of a fragment.
 func (c *checker) authorizers(list []*manifest.Authorizer, s blueprintScope) {
 	for _, a := range list {
-		au := &Authorizer{Key: a.Key.V, Type: AuthorizerType(a.Type.V), At: a.Key.Key}
+		au := &Authorizer{Key: a.Key.V, Type: AuthorizerType(a.Type.V), At: a.Key.Key,
+			TypeAt: a.Type.At(), AudienceAt: a.Audience.Key, ProviderARNsAt: a.ProviderARNs.Key}
 		// Its values take stage values: with placeholders they are
 		// checked in each stage (stagevalues.go).
 		if ts := manifest.Templates(a); len(ts) > 0 {
@@ -433,7 +435,7 @@ func (c *checker) authorizers(list []*manifest.Authorizer, s blueprintScope) {
 			au.SecurityName = "sigv4"
 		case AuthCognito:
 			au.SecurityName = name
-		case AuthCustom:
+		case AuthCustom, AuthJWT:
 			au.SecurityName = name
 		case AuthBuiltin:
 			fname := s.name(a.Key.V)
@@ -480,6 +482,17 @@ func (c *checker) authorizerValues(au *Authorizer, a *manifest.Authorizer) {
 	au.AuthorizerURI = a.AuthorizerURI.V
 	au.InvokeRoleARN = a.InvokeRoleARN.V
 	au.ExecutionRole = a.ExecutionRole.V
+	au.Issuer = a.Issuer.V
+	au.Audience = a.Audience.Strings()
+	if a.Issuer.Set && !a.Issuer.Tagged && !strings.HasPrefix(a.Issuer.V, "https://") {
+		c.ds.Errorf(diag.Authorizer, a.Issuer.Range, "issuer %q is not an https:// URL", a.Issuer.V).
+			Hint("API Gateway fetches the issuer's keys from <issuer>/.well-known/openid-configuration: write its https:// URL, e.g. https://cognito-idp.us-west-2.amazonaws.com/us-west-2_abc")
+	}
+	for _, it := range a.Audience.Items {
+		if it.V == "" {
+			c.ds.Errorf(diag.Authorizer, it.Range, "an audience cannot be empty").Hint("write the client ID or API identifier the tokens are issued for")
+		}
+	}
 	switch au.Type {
 	case AuthCognito:
 		for _, p := range a.ProviderARNs.Items {

@@ -86,7 +86,7 @@ func (c *checker) entryPoints(f *Function) []string {
 // kind k ("" for builtin authorizers, which have none).
 func middlewareKind(k FunctionKind) string {
 	switch k {
-	case FuncAPI:
+	case FuncAPI, FuncURL:
 		return "http"
 	case FuncPure:
 		return "pure_lambda"

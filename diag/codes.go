@@ -95,6 +95,8 @@ const (
 	FunctionName Code = "function-name"
 	// FunctionTriggers: a function with more than one trigger.
 	FunctionTriggers Code = "function-triggers"
+	// FunctionURL: a function URL that is public without saying so.
+	FunctionURL Code = "function-url"
 	// LogicalIDClash: two things get the same CloudFormation logical ID.
 	LogicalIDClash Code = "logical-id-clash"
 	// EventPattern: an EventBridge event pattern that EventBridge rejects.
@@ -131,7 +133,7 @@ const (
 	RouteParamConflict Code = "route-param-conflict"
 	// ContentTypes: content_types empty, or mixing binary and non-binary types.
 	ContentTypes Code = "content-types"
-	// Scopes: scopes on a route without a cognito_user_pool authorizer.
+	// Scopes: scopes on a route without a cognito_user_pool or jwt authorizer.
 	Scopes Code = "scopes"
 	// CORS: a CORS configuration API Gateway cannot build (OPTIONS declared, two configs on one path).
 	CORS Code = "cors"
@@ -155,6 +157,8 @@ const (
 	IAMRole Code = "iam-role"
 	// Endpoint: PRIVATE endpoint settings that do not fit together.
 	Endpoint Code = "endpoint"
+	// APIKind: a setting the stage's kind of API (api_kind: rest or http) does not have.
+	APIKind Code = "api-kind"
 	// Certificate: a custom domain certificate in a region that cannot serve it.
 	Certificate Code = "certificate"
 	// PolicyFile: a policy file that cannot be read or is not an IAM policy document.
@@ -256,6 +260,7 @@ var Catalog = []CodeInfo{
 	{UnknownFunction, KindManifest, "a lambda_functions entry names no function of the app", "use the name of a function the app has"},
 	{FunctionName, KindManifest, "a function name that is reserved, used twice, or makes no logical ID", "choose another name"},
 	{FunctionTriggers, KindManifest, "a function with more than one trigger", "give each trigger a function of its own"},
+	{FunctionURL, KindManifest, "a function URL with auth: none that does not say public: true", "add public: true beside auth: none to make it public on purpose, or use auth: aws_iam"},
 	{LogicalIDClash, KindManifest, "two things get the same CloudFormation logical ID", "rename one of them (the message names both)"},
 	{EventPattern, KindManifest, "an EventBridge event pattern that EventBridge rejects", "give each field a list of values or a mapping of fields"},
 	{ScheduleExpression, KindManifest, "a schedule expression EventBridge rejects", "write rate(5 minutes) or cron(0 12 * * ? *)"},
@@ -273,7 +278,7 @@ var Catalog = []CodeInfo{
 	{RouteDuplicate, KindManifest, "a path and method declared twice", "keep one"},
 	{RouteParamConflict, KindManifest, "two paths put differently named parameters at one position", "use one parameter name at each position"},
 	{ContentTypes, KindManifest, "content_types empty, or mixing binary and non-binary types", "list the types the route accepts, binary or not"},
-	{Scopes, KindManifest, "scopes on a route without a cognito_user_pool authorizer", "remove scopes, or use a cognito_user_pool authorizer"},
+	{Scopes, KindManifest, "scopes on a route without a cognito_user_pool or jwt authorizer", "remove scopes, or use a cognito_user_pool or jwt authorizer"},
 	{CORS, KindManifest, "a CORS configuration API Gateway cannot build (OPTIONS declared, two configs on one path)", "let chalc add OPTIONS; give a path's methods one CORS config"},
 	{Placeholder, KindManifest, "a stage-value placeholder of the wrong form, or in a field that takes none", "write ${env:NAME}, ${stage} or ${app_name} in a field that takes stage values ($${ for a literal ${)"},
 	{Authorizer, KindManifest, "an authorizer that is not declared, or whose API Gateway name another has", "declare it under authorizers:, or give it its own name"},
@@ -286,6 +291,7 @@ var Catalog = []CodeInfo{
 	{VPCConfig, KindConfig, "subnet_ids without security_group_ids, or the reverse", "set both, or neither"},
 	{IAMRole, KindConfig, "manage_iam_role: false without iam_role_arn", "add iam_role_arn"},
 	{Endpoint, KindConfig, "PRIVATE endpoint settings that do not fit together", "PRIVATE needs exactly one of api_gateway_endpoint_vpce and api_gateway_policy_file"},
+	{APIKind, KindConfig, "a setting the stage's kind of API (api_kind) does not have: API keys, resource policies, private or edge endpoints, compression or custom authorizers in an HTTP API; JWT authorizers or access logs in a REST API", "remove the setting for that stage, or serve the stage with the other api_kind (the message says which stages)"},
 	{Certificate, KindConfig, "a custom domain certificate in a region that cannot serve it", "use a certificate in us-east-1 for an EDGE endpoint"},
 	{PlaceholderUndefined, KindConfig, "${env:NAME} names a variable a stage does not set for the function (or sets to an intrinsic)", "set NAME in the environment_variables of every stage that lacks it (the message lists them)"},
 	{EnvIntrinsic, KindConfig, "an environment variable's intrinsic function chalc cannot pass on (a placeholder naming it, an unknown function)", "use !Ref, !GetAtt, !Sub, !Join, !ImportValue, !Select, !If, !FindInMap or !Base64, or a plain string"},

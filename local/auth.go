@@ -30,9 +30,13 @@ type Auth struct {
 	//	 "other":    {"function": "check_partner"}}
 	//
 	// ("function" runs a function of the app as that custom authorizer.)
+	// A jwt authorizer's entry is a cognito_user_pool one's (claims). A
+	// function with a function URL of auth: aws_iam may be named too,
+	// with the identity that signed its requests:
+	// {"internal": {"identity": {...}}}.
 	File string
-	// Claims are the claims of every cognito_user_pool authorizer the
-	// file does not name (--claim NAME=VALUE).
+	// Claims are the claims of every cognito_user_pool and jwt
+	// authorizer the file does not name (--claim NAME=VALUE).
 	Claims map[string]string
 	// Principal is the principalId of every custom authorizer the file
 	// does not name (--principal ID).
@@ -62,7 +66,7 @@ func (a Auth) callers(app *compiler.App) (*apigw.Callers, error) {
 		for k, v := range a.Claims {
 			claims[k] = v
 		}
-		c.ByType = map[string]*apigw.Caller{chalice.AuthCognito: {Claims: claims}}
+		c.ByType = map[string]*apigw.Caller{chalice.AuthCognito: {Claims: claims}, chalice.AuthJWT: {Claims: claims}}
 	}
 	if a.Principal != "" {
 		if c.ByType == nil {
@@ -100,6 +104,14 @@ func readAuthFile(path string, app *compiler.App) (map[string]*apigw.Caller, err
 		types[au.Key] = au.Type
 		if au.Type != compiler.AuthBuiltin {
 			names = append(names, au.Key)
+		}
+	}
+	for _, f := range app.Functions {
+		// A function URL with auth: aws_iam takes the identity that
+		// signed its requests, as an iam authorizer's route.
+		if _, taken := types[f.Name]; !taken && f.URL != nil && f.URL.Auth == compiler.URLAuthIAM {
+			types[f.Name] = compiler.AuthIAM
+			names = append(names, f.Name)
 		}
 	}
 	sort.Strings(names)
@@ -140,7 +152,7 @@ func readAuthFile(path string, app *compiler.App) (map[string]*apigw.Caller, err
 		case !known:
 			hint := "the keys are the manifest's authorizers that chalc local cannot run: " + strings.Join(names, ", ")
 			if len(names) == 0 {
-				hint = "the app has no iam, cognito_user_pool or custom authorizer"
+				hint = "the app has no iam, cognito_user_pool, jwt or custom authorizer, nor a function URL with auth: aws_iam"
 			}
 			if s := suggest.Closest(name, names); s != "" {
 				hint = fmt.Sprintf("did you mean %q?", s)
@@ -174,9 +186,9 @@ func readAuthFile(path string, app *compiler.App) (map[string]*apigw.Caller, err
 // checkCaller says what in c does not fit an authorizer of type typ.
 func checkCaller(typ compiler.AuthorizerType, c *apigw.Caller, functions map[string]bool) string {
 	switch typ {
-	case compiler.AuthCognito:
+	case compiler.AuthCognito, compiler.AuthJWT:
 		if c.Identity != nil || c.PrincipalID != "" || c.Context != nil || c.Function != "" {
-			return "a cognito_user_pool authorizer gives claims only"
+			return fmt.Sprintf("a %s authorizer gives claims only", typ)
 		}
 	case compiler.AuthIAM:
 		if c.Claims != nil || c.PrincipalID != "" || c.Context != nil || c.Function != "" {
@@ -195,8 +207,8 @@ func checkCaller(typ compiler.AuthorizerType, c *apigw.Caller, functions map[str
 
 func authHint(typ compiler.AuthorizerType) string {
 	switch typ {
-	case compiler.AuthCognito:
-		return `a cognito_user_pool authorizer's entry is {"claims": {"sub": "u-1", ...}}`
+	case compiler.AuthCognito, compiler.AuthJWT:
+		return fmt.Sprintf(`a %s authorizer's entry is {"claims": {"sub": "u-1", ...}}`, typ)
 	case compiler.AuthIAM:
 		return `an iam authorizer's entry is {"identity": {"userArn": "arn:aws:iam::123456789012:user/ana", "accountId": "123456789012", ...}}`
 	}

@@ -185,9 +185,18 @@ func run(ctx context.Context, ln net.Listener, opts Options) error {
 		return err
 	}
 	s.running = b
-	s.printf("Serving on http://%s (stage %s)\n", ln.Addr(), s.stage)
+	if c.App.HTTPAPI() && c.App.APIHandler != nil {
+		s.printf("Serving on http://%s (stage %s, HTTP API)\n", ln.Addr(), s.stage)
+	} else {
+		s.printf("Serving on http://%s (stage %s)\n", ln.Addr(), s.stage)
+	}
 	if c.App.Websocket != nil {
 		s.printf("Websocket API on ws://%s/\n", ln.Addr())
+	}
+	for _, f := range c.App.Functions {
+		if f.URL != nil {
+			s.printf("Function URL of %s on http://%s%s%s/\n", f.Name, ln.Addr(), devserver.FunctionURLPrefix, f.Name)
+		}
 	}
 	if note := notEnforced(c.App, callers); note != "" {
 		s.printf("chalc: note: %s\n", note)

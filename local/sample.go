@@ -15,7 +15,9 @@ import (
 // (runtime/samples), naming the function's own source where the manifest
 // says it (the queue, topic, stream or bucket; a schedule's rule; an
 // EventBridge event that matches the pattern's first values). A function
-// without a trigger (pure_lambda) gets {}. The API handler has no sample:
+// without a trigger (pure_lambda) gets {}; one with a function URL a GET /
+// through it; an authorizer its API's event (an HTTP API's payload format
+// 2.0 in a stage with api_kind: http). The API handler has no sample:
 // ok is false (its events are HTTP requests: use chalc local).
 func SampleEvent(app *compiler.App, f *compiler.Function) (event json.RawMessage, ok bool) {
 	stage := app.Stage.Name
@@ -95,7 +97,23 @@ func SampleEvent(app *compiler.App, f *compiler.Function) (event json.RawMessage
 			return samples.Websocket(f.WebsocketRoute, "sample-connection=", ""), true
 		}
 		return samples.Websocket("$default", "sample-connection=", `{"message": "sample"}`), true
+	case compiler.FuncURL:
+		return samples.FunctionURL("GET", "/", ""), true
 	case compiler.FuncAuthorizer:
+		if app.HTTPAPI() {
+			// An HTTP API's Lambda authorizer event (payload format 2.0),
+			// its identity sources the token and the route key.
+			b, _ := json.Marshal(map[string]any{
+				"version": "2.0", "type": "REQUEST",
+				"routeArn":       samples.ARN("execute-api", "ymy8tbxw7b/"+apiStage(app)+"/GET/"),
+				"identitySource": []string{"sample-token", "GET /"},
+				"routeKey":       "GET /", "rawPath": "/" + apiStage(app) + "/", "rawQueryString": "",
+				"headers": map[string]string{"authorization": "sample-token"},
+				"requestContext": map[string]any{"accountId": samples.Account, "apiId": "ymy8tbxw7b", "stage": apiStage(app),
+					"routeKey": "GET /", "http": map[string]string{"method": "GET", "path": "/" + apiStage(app) + "/"}},
+			})
+			return b, true
+		}
 		b, _ := json.Marshal(map[string]string{
 			"type":               "TOKEN",
 			"authorizationToken": "sample-token",

@@ -519,6 +519,9 @@ func (d *decoder) functions(v *Node, f *Fragment) []*Function {
 			case "dynamodb":
 				fn.DynamoDB = &DynamoDBSource{Range: d.rng(v)}
 				d.fields(v, fn.DynamoDB)
+			case "url":
+				fn.URL = &FunctionURL{Range: d.rng(v)}
+				d.fields(v, fn.URL)
 			default:
 				trigger = false
 			}

@@ -151,7 +151,7 @@ type Route struct {
 // Authorizer is one entry of `authorizers:`.
 type Authorizer struct {
 	Key           Value[string] // the map key, referenced by routes
-	Type          Value[string] `key:"type"` // builtin | iam | cognito_user_pool | custom
+	Type          Value[string] `key:"type"` // builtin | iam | cognito_user_pool | custom | jwt
 	Handler       Value[string] `key:"handler"`
 	Name          Value[string] `key:"name"`
 	Header        Value[string] `key:"header,stage"`
@@ -160,6 +160,11 @@ type Authorizer struct {
 	ProviderARNs  List          `key:"provider_arns,stage"`
 	AuthorizerURI Value[string] `key:"authorizer_uri,stage"`
 	InvokeRoleARN Value[string] `key:"invoke_role_arn,stage"`
+	// Issuer and Audience configure a jwt authorizer (HTTP APIs); a
+	// cognito_user_pool authorizer takes Audience too: in an HTTP API it
+	// is a JWT authorizer on its pool.
+	Issuer   Value[string] `key:"issuer,stage"`
+	Audience List          `key:"audience,stage"`
 
 	Fragment *Fragment
 }
@@ -176,12 +181,24 @@ type Function struct {
 	SQS             *SQSSource
 	Kinesis         *KinesisSource
 	DynamoDB        *DynamoDBSource
+	// URL is the function's Lambda function URL (url:): the function is
+	// then an HTTP function, reached through it.
+	URL *FunctionURL
 
 	// Triggers lists the positions of every event key given, in order, so
 	// "at most one event" can point at the second.
 	Triggers []Value[string]
 
 	Fragment *Fragment
+}
+
+// FunctionURL is a function's `url:`, its Lambda function URL.
+type FunctionURL struct {
+	Range      diag.Range
+	Auth       Value[string] `key:"auth"`        // aws_iam | none
+	Public     Value[bool]   `key:"public"`      // required beside auth: none
+	CORS       *CORS         `key:"cors"`        // nil when not written
+	InvokeMode Value[string] `key:"invoke_mode"` // buffered | response_stream
 }
 
 // Schedule is `schedule:` in its short (string) or long form.
@@ -318,6 +335,8 @@ type Domain struct {
 // keys are allowed; the schema enforces which).
 type Config struct {
 	// per stage
+	APIKind                  Value[string] `key:"api_kind"` // rest | http
+	APIAccessLog             Value[bool]   `key:"api_access_log"`
 	Debug                    Value[bool]   `key:"debug"`
 	LogLevel                 Value[string] `key:"log_level"`
 	Architecture             Value[string] `key:"architecture"`

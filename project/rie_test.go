@@ -46,19 +46,22 @@ var (
 )
 
 // riePackage packages testdata/apps/<app> once per test binary: a cold
-// build takes ~20 s, later ones come from the go build cache.
+// build takes ~20 s, later ones come from the go build cache. app may
+// name a stage, "<app>@<stage>" (default dev).
 func riePackage(app string) (*riePackaged, error) {
 	riePackagesMu.Lock()
 	defer riePackagesMu.Unlock()
 	if p, ok := riePackages[app]; ok {
 		return p, nil
 	}
+	key := app
+	app, stage, _ := strings.Cut(app, "@")
 	tmp, err := os.MkdirTemp("", "chalc-rie-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	opts := Options{Dir: filepath.Join("..", "testdata", "apps", app), CacheDir: filepath.Join(tmp, "cache")}
+	opts := Options{Dir: filepath.Join("..", "testdata", "apps", app), Stage: stage, CacheDir: filepath.Join(tmp, "cache")}
 	c, err := Check(opts)
 	if err != nil {
 		return nil, err
@@ -99,7 +102,7 @@ func riePackage(app string) (*riePackaged, error) {
 		slices.Sort(env)
 		out.functions[r.Properties.Handler] = env
 	}
-	riePackages[app] = out
+	riePackages[key] = out
 	return out, nil
 }
 

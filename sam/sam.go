@@ -70,11 +70,17 @@ func (g *generator) generate() error {
 		if err := g.function(g.app.APIHandler); err != nil {
 			return err
 		}
-		if err := g.restAPI(); err != nil {
-			return err
-		}
-		if d := g.app.Stage.APICustomDomain; d != nil {
-			g.restDomain(d)
+		if g.app.HTTPAPI() {
+			if err := g.httpAPI(); err != nil {
+				return err
+			}
+		} else {
+			if err := g.restAPI(); err != nil {
+				return err
+			}
+			if d := g.app.Stage.APICustomDomain; d != nil {
+				g.restDomain(d)
+			}
 		}
 	}
 	if err := g.websocketAPI(); err != nil {
@@ -153,6 +159,9 @@ func (g *generator) function(f *compiler.Function) error {
 		// API Gateway invokes an authorizer as the authorizer
 		// (<api>/authorizers/<id>), never as a method.
 		g.t.Resources[awsfacts.InvokePermissionID(f.LogicalID)] = g.apiPermission(getAtt(f.LogicalID, "Arn"), "authorizers/*")
+	}
+	if f.URL != nil {
+		g.functionURL(f)
 	}
 	return nil
 }
@@ -278,15 +287,20 @@ func isARN(s string) bool { return len(s) > 4 && s[:4] == "arn:" }
 
 type lambdaPermission = lambda.Permission
 
-// apiPermission lets the REST API invoke a function, scoped by SourceArn
-// to the API's ARNs under scope: "*" for its methods
-// (<api>/<stage>/<METHOD>/<path>), "authorizers/*" for its authorizers.
+// apiPermission lets the stage's API (the REST API, or the HTTP API)
+// invoke a function, scoped by SourceArn to the API's ARNs under scope:
+// "*" for its methods (<api>/<stage>/<METHOD>/<path>), "authorizers/*"
+// for its authorizers.
 func (g *generator) apiPermission(functionName, scope string) *lambda.Permission {
+	api := awsfacts.IDRestAPI
+	if g.app.HTTPAPI() {
+		api = awsfacts.IDHTTPAPI
+	}
 	return &lambda.Permission{
 		FunctionName: functionName,
 		Action:       "lambda:InvokeFunction",
 		Principal:    "apigateway.amazonaws.com",
-		SourceArn:    cloudformation.String(sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + awsfacts.IDRestAPI + "}/" + scope)),
+		SourceArn:    cloudformation.String(sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + api + "}/" + scope)),
 	}
 }
 

@@ -251,7 +251,7 @@ chalice.yaml:6:3: error: provider_arns is required in authorizer pool: cognito_u
 chalice.yaml:6:35: error: "ttl_seconds" does not apply to cognito_user_pool authorizers
   6 |   pool: {type: cognito_user_pool, ttl_seconds: 60}
     |                                   ^^^^^^^^^^^
-  hint: cognito_user_pool authorizers take header, name, provider_arns and type
+  hint: cognito_user_pool authorizers take audience, header, name, provider_arns and type
 
 chalice.yaml:7:3: error: authorizer_uri is required in authorizer ext: custom authorizers need it
   7 |   ext: {type: custom, name: Ext}
@@ -1275,7 +1275,7 @@ func TestPatternsWorded(t *testing.T) {
 // TestKeyPlaces pins docs/manifest.md's "Keys and stages" table.
 func TestKeyPlaces(t *testing.T) {
 	app := strings.Fields("version app_name handlers api routes authorizers functions websocket middleware blueprints stages")
-	perStage := strings.Fields(`debug log_level architecture automatic_layer api_gateway_stage api_gateway_endpoint_type
+	perStage := strings.Fields(`api_kind api_access_log debug log_level architecture automatic_layer api_gateway_stage api_gateway_endpoint_type
 		api_gateway_endpoint_vpce api_gateway_policy_file minimum_compression_size api_gateway_custom_domain
 		websocket_api_custom_domain`)
 	perFunction := strings.Fields(`environment_variables tags lambda_memory_size lambda_timeout layers

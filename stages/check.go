@@ -189,6 +189,14 @@ func check(g *Grouped, st *Stage) {
 				Hint("add iam_role_arn: \"arn:aws:iam::123456789012:role/NAME\" next to it, or remove manage_iam_role"), f.Name, st.Name)
 		}
 	}
+	if st.HTTPAPI() {
+		checkHTTPAPI(g, st)
+		return // HTTP APIs are regional: the endpoint rules below are REST's
+	}
+	if st.APIAccessLog.V {
+		g.add(diag.Errorf(diag.APIKind, st.APIAccessLog.From, "api_access_log needs an HTTP API (api_kind: http); this stage serves its routes as a REST API").
+			Hint("set api_kind: http for the stage, or remove api_access_log (a REST API's access logs need an account-wide CloudWatch role chalc does not manage)"), "", st.Name)
+	}
 	checkEdgeCertificate(g, st)
 	private := st.EndpointType.V == "PRIVATE"
 	hasVPCE, hasPolicy := len(st.EndpointVPCE.V) > 0, st.PolicyFile.V != ""
@@ -224,4 +232,45 @@ func checkEdgeCertificate(g *Grouped, st *Stage) {
 		de.Note(st.EndpointType.From, "the endpoint type is set here")
 	}
 	g.add(de, "", st.Name)
+}
+
+// checkHTTPAPI reports the settings a stage serving its routes as an
+// HTTP API (api_kind: http) cannot have: HTTP APIs are regional only,
+// without private endpoints, resource policies, compression or TLS 1.0.
+// Each is an error at its key, noting the stages it applies to, rather
+// than a setting the template silently drops.
+func checkHTTPAPI(g *Grouped, st *Stage) {
+	kindNote := func(d *diag.Diagnostic) *diag.Diagnostic {
+		if st.APIKind.Set {
+			d.Note(st.APIKind.From, "api_kind: http is set here")
+		}
+		return d
+	}
+	add := func(at diag.Range, msg, hint string) {
+		g.add(kindNote(diag.Errorf(diag.APIKind, at, "%s", msg).Hint("%s", hint)), "", st.Name)
+	}
+	switch {
+	case st.EndpointType.Set && st.EndpointType.V == "PRIVATE":
+		add(st.EndpointType.From, "an HTTP API (api_kind: http) has no PRIVATE endpoint",
+			"keep api_kind: rest for a private API, or remove api_gateway_endpoint_type (HTTP APIs are regional)")
+	case st.EndpointType.Set && st.EndpointType.V == "EDGE":
+		add(st.EndpointType.From, "an HTTP API (api_kind: http) has no EDGE endpoint: HTTP APIs are regional",
+			"remove api_gateway_endpoint_type (or write REGIONAL), or put CloudFront in front of the API yourself")
+	}
+	if len(st.EndpointVPCE.V) > 0 {
+		add(st.EndpointVPCE.From, "an HTTP API (api_kind: http) cannot be limited to VPC endpoints",
+			"keep api_kind: rest with api_gateway_endpoint_type: PRIVATE, or remove api_gateway_endpoint_vpce")
+	}
+	if st.PolicyFile.V != "" {
+		add(st.PolicyFile.From, "an HTTP API (api_kind: http) has no resource policy",
+			"use an iam, jwt or builtin authorizer on the routes instead, or keep api_kind: rest")
+	}
+	if st.MinimumCompressionSize.Set {
+		add(st.MinimumCompressionSize.From, "an HTTP API (api_kind: http) does not compress responses",
+			"remove minimum_compression_size, or compress in the handler (Content-Encoding)")
+	}
+	if d := st.APICustomDomain; d != nil && d.TLSVersion.Set && d.TLSVersion.V != "TLS_1_2" {
+		add(d.TLSVersion.Range, fmt.Sprintf("an HTTP API's custom domain takes only TLS_1_2, not %s", d.TLSVersion.V),
+			"write tls_version: TLS_1_2, or remove it")
+	}
 }

@@ -15,6 +15,11 @@ const (
 	DefaultArchitecture    = "x86_64"
 	DefaultLogLevel        = "ERROR"
 	DefaultLogLevelOnDebug = "DEBUG"
+	// DefaultAPIKind: routes are served by a REST API (API Gateway v1),
+	// as Chalice's; APIKindHTTP is an HTTP API (API Gateway v2).
+	DefaultAPIKind = APIKindREST
+	APIKindREST    = "rest"
+	APIKindHTTP    = "http"
 )
 
 // Setting is a resolved value and the place it came from (zero Range for a
@@ -56,6 +61,11 @@ type Stage struct {
 	// AppName is the manifest's app_name (${app_name}).
 	AppName string
 
+	// APIKind is what serves the routes in this stage: APIKindREST or
+	// APIKindHTTP (api_kind).
+	APIKind Setting[string]
+	// APIAccessLog: the HTTP API writes an access log (api_access_log).
+	APIAccessLog           Setting[bool]
 	Debug                  Setting[bool]
 	LogLevel               Setting[string]
 	Architecture           Setting[string]
@@ -86,6 +96,10 @@ type Stage struct {
 	// handler takes its tags; an app without functions is checked on it).
 	DefaultsUnresolved []Unresolved
 }
+
+// HTTPAPI reports whether the stage serves its routes through an HTTP API
+// (api_kind: http).
+func (s *Stage) HTTPAPI() bool { return s.APIKind.V == APIKindHTTP }
 
 // Function is the effective per-function configuration.
 type Function struct {
@@ -221,6 +235,8 @@ func Resolve(m *manifest.Manifest, stage string, functions []string) (*Stage, di
 	out := &Stage{
 		Name:                   stage,
 		AppName:                m.AppName.V,
+		APIKind:                first(sl, func(c *manifest.Config) manifest.Value[string] { return c.APIKind }, DefaultAPIKind),
+		APIAccessLog:           first(sl, func(c *manifest.Config) manifest.Value[bool] { return c.APIAccessLog }, false),
 		Debug:                  first(sl, func(c *manifest.Config) manifest.Value[bool] { return c.Debug }, false),
 		LogLevel:               first(sl, func(c *manifest.Config) manifest.Value[string] { return c.LogLevel }, ""),
 		Architecture:           first(sl, func(c *manifest.Config) manifest.Value[string] { return c.Architecture }, DefaultArchitecture),

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -82,10 +83,13 @@ func deleteCommand(stdout, stderr io.Writer) *cli.Command {
 func urlCommand(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:      "url",
-		Usage:     "print the deployed REST API's URL (and the websocket URL)",
-		UsageText: "chalc url [--stage S] [--stack-name N] [--profile P] [--region R] [--project DIR]",
-		Flags:     awsFlags("the stage (default dev)"),
-		Action:    func(ctx context.Context, cmd *cli.Command) error { return urlCmd(ctx, cmd, stdout, stderr) },
+		Usage:     "print the deployed API's URL (and the websocket URL, and the function URLs)",
+		UsageText: "chalc url [--name FUNCTION] [--stage S] [--stack-name N] [--profile P] [--region R] [--project DIR]",
+		Description: "Prints the stack's EndpointURL (the REST or HTTP API), WebsocketConnectEndpointURL and\n" +
+			"the URL of each function with url:, one a line. --name prints the URL of that function only.",
+		Flags: append(awsFlags("the stage (default dev)"),
+			&cli.StringFlag{Name: "name", Usage: "a function with a function URL (url:), as named in chalice.yaml: print its URL only"}),
+		Action: func(ctx context.Context, cmd *cli.Command) error { return urlCmd(ctx, cmd, stdout, stderr) },
 	}
 }
 
@@ -355,7 +359,32 @@ func deleteCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer) 
 }
 
 func urlCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer) error {
-	_, stack, d, err := awsTarget(ctx, cmd, stderr)
+	c, stack, err := stackOf(cmd, stderr)
+	if err != nil {
+		return err
+	}
+	// The function URLs' outputs, <Fn>Url, in registration order.
+	var urlKeys []string
+	var urlNames []string
+	for _, f := range c.App.Functions {
+		if f.URL != nil {
+			urlKeys = append(urlKeys, awsfacts.FunctionURLID(f.LogicalID))
+			urlNames = append(urlNames, f.Name)
+		}
+	}
+	name := cmd.String("name")
+	if name != "" {
+		i := slices.Index(urlNames, name)
+		if i < 0 {
+			hint := "the app has no function with url:"
+			if len(urlNames) > 0 {
+				hint = "the functions with a function URL: " + strings.Join(urlNames, ", ")
+			}
+			return fmt.Errorf("function %q of app %s has no function URL (url:); %s", name, c.App.Name, hint)
+		}
+		urlKeys = urlKeys[i : i+1]
+	}
+	d, err := deployer(ctx, cmd, stderr)
 	if err != nil {
 		return err
 	}
@@ -363,15 +392,27 @@ func urlCmd(ctx context.Context, cmd *cli.Command, stdout, stderr io.Writer) err
 	if err != nil {
 		return awsFailure(cmd, stderr, err)
 	}
-	printed := false
+	outputs := map[string]string{}
 	for _, o := range st.Outputs {
-		if o.Key == "EndpointURL" || o.Key == "WebsocketConnectEndpointURL" {
-			fmt.Fprintln(stdout, o.Value)
+		outputs[o.Key] = o.Value
+	}
+	var keys []string
+	if name == "" {
+		keys = append(keys, "EndpointURL", "WebsocketConnectEndpointURL")
+	}
+	printed := false
+	for _, k := range append(keys, urlKeys...) {
+		if v, ok := outputs[k]; ok {
+			fmt.Fprintln(stdout, v)
 			printed = true
 		}
 	}
-	if !printed {
-		fmt.Fprintf(stderr, "chalc: stack %s (%s) has no EndpointURL output: the app has no REST or websocket API, or it was never deployed\n", stack, st.Status)
+	switch {
+	case !printed && name != "":
+		fmt.Fprintf(stderr, "chalc: stack %s (%s) has no %s output: deploy the stage again (`%s`)\n", stack, st.Status, urlKeys[0], again(cmd, "deploy"))
+		return exitCode(exitProblems)
+	case !printed:
+		fmt.Fprintf(stderr, "chalc: stack %s (%s) has no EndpointURL output: the app has no API, websocket API or function URL, or it was never deployed\n", stack, st.Status)
 		return exitCode(exitProblems)
 	}
 	return nil

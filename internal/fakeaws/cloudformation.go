@@ -662,7 +662,11 @@ func (s *Server) execute(st *stack, tmpl map[string]any) {
 		st.outputs = nil
 		outs, _ := tmpl["Outputs"].(map[string]any)
 		for _, k := range sortedKeys(outs, false) {
-			st.outputs = append(st.outputs, output{k, outputValue(k, st.region)})
+			v := outputValue(k, st.region)
+			if u, ok := functionURLValue(outs[k], st.region); ok {
+				v = u
+			}
+			st.outputs = append(st.outputs, output{k, v})
 		}
 	}
 	s.pushEvent(st, final)
@@ -677,6 +681,21 @@ func outputValue(key, region string) string {
 		return "wss://ghijkl5678.execute-api." + region + ".amazonaws.com/api/"
 	}
 	return "fake-" + key
+}
+
+// functionURLValue is the simulated value of an output that reads a
+// function URL (Fn::GetAtt [<Url>, FunctionUrl]): Lambda's shape,
+// https://<url-id>.lambda-url.<region>.on.aws/, the ID made from the
+// resource's name.
+func functionURLValue(out any, region string) (string, bool) {
+	o, _ := out.(map[string]any)
+	v, _ := o["Value"].(map[string]any)
+	ga, _ := v["Fn::GetAtt"].([]any)
+	if len(ga) != 2 || ga[1] != "FunctionUrl" {
+		return "", false
+	}
+	id, _ := ga[0].(string)
+	return "https://" + strings.ToLower(id) + "0123456789abcdef.lambda-url." + region + ".on.aws/", true
 }
 
 func normalizeAny(v any) any {

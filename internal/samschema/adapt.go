@@ -14,40 +14,59 @@ import (
 // function object.
 const intrinsicDef = "Intrinsic"
 
-// samSpec is the base of the AWS SAM specification pages cited below.
-const samSpec = "https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/"
+// samSpec is the base of the AWS SAM specification pages cited below;
+// cfnSpec that of the CloudFormation template reference.
+const (
+	samSpec = "https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/"
+	cfnSpec = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/"
+)
 
 // An extension adds a real SAM property that the bundled schema lacks to a
-// property-type definition. Keep the list short: one entry per property chalc
+// property-type definition, or a real CloudFormation property to a
+// resource's. Keep the list short: one entry per property chalc
 // emits, each with the page of the SAM specification that defines it.
 type extension struct {
 	definition string
 	property   string
 	schema     func() map[string]any
 	reason     string
+	// resource: the definition is a resource's, whose properties are
+	// under properties.Properties.properties.
+	resource bool
 }
 
 var extensions = []extension{
 	{
 		"AWS::Serverless::Function.SQSEvent", "MaximumBatchingWindowInSeconds", integer,
 		samSpec + "sam-property-function-sqs.html#sam-function-sqs-maximumbatchingwindowinseconds (Integer)",
+		false,
 	},
 	{
 		"AWS::Serverless::Function.SQSEvent", "ScalingConfig", scalingConfig,
 		samSpec + "sam-property-function-sqs.html#sam-function-sqs-scalingconfig (passed to " +
 			"AWS::Lambda::EventSourceMapping ScalingConfig: MaximumConcurrency Integer)",
+		false,
 	},
 	{
 		"AWS::Serverless::Function.SQSEvent", "FunctionResponseTypes", stringList,
 		samSpec + "sam-property-function-sqs.html#sam-function-sqs-functionresponsetypes (List of String)",
+		false,
 	},
 	{
 		"AWS::Serverless::Function.KinesisEvent", "MaximumBatchingWindowInSeconds", integer,
 		samSpec + "sam-property-function-kinesis.html#sam-function-kinesis-maximumbatchingwindowinseconds (Integer)",
+		false,
 	},
 	{
 		"AWS::Serverless::Function.DynamoDBEvent", "FunctionResponseTypes", stringList,
 		samSpec + "sam-property-function-dynamodb.html#sam-function-dynamodb-functionresponsetypes (List of String)",
+		false,
+	},
+	{
+		"AWS::Lambda::Permission", "InvokedViaFunctionUrl", boolean,
+		cfnSpec + "aws-resource-lambda-permission.html " +
+			"(Boolean; added for Lambda's October 2025 rule that function URLs need lambda:InvokeFunction too, after goformation's last schema)",
+		true,
 	},
 }
 
@@ -88,6 +107,8 @@ var removals = []removal{
 }
 
 func integer() map[string]any { return map[string]any{"type": "integer"} }
+
+func boolean() map[string]any { return map[string]any{"type": "boolean"} }
 
 func stringList() map[string]any {
 	return map[string]any{"type": "array", "items": map[string]any{"type": "string"}}
@@ -140,7 +161,11 @@ func adapt(doc map[string]any) (*adapted, error) {
 	doc["$schema"] = "http://json-schema.org/draft-04/schema#"
 
 	for _, e := range extensions {
-		props, err := objectAt(defs, e.definition, "properties")
+		at := []string{e.definition, "properties"}
+		if e.resource {
+			at = []string{e.definition, "properties", "Properties", "properties"}
+		}
+		props, err := objectAt(defs, at...)
 		if err != nil {
 			return nil, fmt.Errorf("extension %s.%s: %w", e.definition, e.property, err)
 		}

@@ -408,10 +408,18 @@ func TestExtensionsAreMissingUpstream(t *testing.T) {
 	}
 	defs := raw.(map[string]any)["definitions"].(map[string]any)
 	for _, e := range extensions {
-		if !strings.HasPrefix(e.reason, samSpec) {
-			t.Errorf("extension %s.%s: reason %q does not cite the SAM specification", e.definition, e.property, e.reason)
+		spec := samSpec
+		at := []string{e.definition, "properties"}
+		if e.resource {
+			// A CloudFormation resource's property: the CloudFormation
+			// template reference defines it.
+			spec = cfnSpec
+			at = []string{e.definition, "properties", "Properties", "properties"}
 		}
-		props, ok := objectField(defs, e.definition, "properties")
+		if !strings.HasPrefix(e.reason, spec) {
+			t.Errorf("extension %s.%s: reason %q does not cite %s", e.definition, e.property, e.reason, spec)
+		}
+		props, ok := objectField(defs, at...)
 		if !ok {
 			t.Errorf("extension %s.%s: no such definition", e.definition, e.property)
 		} else if _, ok := props[e.property]; ok {

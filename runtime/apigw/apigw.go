@@ -86,6 +86,11 @@ type Gateway struct {
 
 	mu    sync.Mutex
 	extra map[string]lambda.Handler // functions a Caller runs as custom authorizers, by name
+
+	// http: the stage serves its routes as an HTTP API (payload format
+	// 2.0, API Gateway's own CORS: apiCORS).
+	http    bool
+	apiCORS *chalice.CORSConfig
 }
 
 // New returns the gateway of app. It builds, through runtime/dispatch,
@@ -121,6 +126,9 @@ func New(app *chalice.App, opts ...Option) (*Gateway, error) {
 		wrap:        wrap,
 		callers:     o.callers,
 		extra:       map[string]lambda.Handler{},
+	}
+	if st := app.Config().Stages[o.stage]; st.HTTPAPI() {
+		g.http, g.apiCORS = true, st.APICORS
 	}
 	types := app.Config().BinaryTypes
 	if types == nil { // not empty: binary_types_replace_defaults with no types
@@ -220,6 +228,12 @@ type Response struct {
 // cannot use: the response is then API Gateway's own answer to that
 // failure (a 502, or a 500 for an authorizer) and the error says why.
 func (g *Gateway) Do(ctx context.Context, req Request) (Response, error) {
+	if g.http {
+		if g.api == nil {
+			return httpError("Apigw-Requestid", newUUID(), 404, `{"message":"Not Found"}`), nil
+		}
+		return g.doHTTP(ctx, req)
+	}
 	now := time.Now().UTC()
 	reqID := newUUID()
 	escPath, query := splitTarget(req.Path)
@@ -318,6 +332,13 @@ func (g *Gateway) Do(ctx context.Context, req Request) (Response, error) {
 // response written back. A failed Lambda invocation is logged to
 // chalice.Logger. A body over MaxBodySize is a 413.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	serve(w, r, g.Do)
+}
+
+// serve reads r into a Request, answers it with do and writes the
+// response; a failed Lambda invocation is logged to chalice.Logger. A
+// body over MaxBodySize is a 413.
+func serve(w http.ResponseWriter, r *http.Request, do func(context.Context, Request) (Response, error)) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodySize))
 	if err != nil {
 		var tooBig *http.MaxBytesError
@@ -343,7 +364,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if host, _, err := net.SplitHostPort(ip); err == nil {
 		ip = host
 	}
-	resp, err := g.Do(r.Context(), Request{Method: r.Method, Path: target, Headers: headers, Body: body, SourceIP: ip})
+	resp, err := do(r.Context(), Request{Method: r.Method, Path: target, Headers: headers, Body: body, SourceIP: ip})
 	if err != nil {
 		chalice.Logger().Error(fmt.Sprintf("%s %s: %v", r.Method, target, err))
 	}

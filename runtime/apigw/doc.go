@@ -1,7 +1,9 @@
 // Package apigw emulates what Amazon API Gateway (a REST API with Lambda
-// proxy integration, as chalc deploys it) does in front of a chalc app's
-// api_handler: route matching, CORS preflight, builtin authorizers, the
-// proxy event and the proxy response. The test client
+// proxy integration, as chalc deploys it, or an HTTP API: see "HTTP APIs
+// and function URLs") does in front of a chalc app's api_handler, and a
+// Lambda function URL in front of a function: route matching, CORS
+// preflight, builtin authorizers, the proxy event and the proxy response.
+// The test client
 // (runtime/chalicetest) and `chalc local` both use it; every Lambda call
 // goes through runtime/dispatch, the code that runs in Lambda, so
 // middleware, content types, CORS headers, binary bodies and errors
@@ -88,6 +90,34 @@
 //     validation, resource policies, custom domains and gateway
 //     responses other than the ones above are not emulated.
 //   - Stage variables are always null (chalc defines none).
+//
+// # HTTP APIs and function URLs
+//
+// In a stage whose APIKind is http the gateway is an HTTP API (API
+// Gateway v2): the same routing, with an unknown path or method 404
+// {"message":"Not Found"}; payload format 2.0 events (version, routeKey
+// "METHOD /template", rawPath with the stage's prefix, rawQueryString,
+// cookies, headers lower-cased with a name's values joined by commas,
+// requestContext.http, a body base64-encoded unless its Content-Type is
+// text: text/*, JSON, JavaScript, XML, YAML or form data) and responses
+// (statusCode, headers, cookies as Set-Cookie, body); a Lambda failure
+// 500 {"message":"Internal Server Error"}; Apigw-Requestid on every
+// response. CORS is the stage's APICORS, API Gateway's own: a preflight
+// (OPTIONS with Origin and Access-Control-Request-Method) is answered
+// 204, and responses to an allowed Origin get its headers instead of the
+// function's. Builtin authorizers get a payload 2.0 REQUEST event
+// (identitySource: the token and the route key) and answer with a simple
+// response: refused is 403 {"message":"Forbidden"}, a missing token 401.
+// JWT authorizers (jwt, and cognito_user_pool in an HTTP API) take the
+// Caller's claims (requestContext.authorizer.jwt; its claim "scope" is
+// the token's scopes, and a route with Scopes none of which it holds is
+// 403), iam ones its identity (requestContext.authorizer.iam).
+//
+// FunctionURL emulates a function's Lambda function URL (NewFunctionURL):
+// every path and method to the function, in the same payload format 2.0
+// (routeKey $default, rawPath as sent), the URL's CORS, and with auth
+// AWS_IAM a 403 {"Message":"Forbidden"} unless a Caller gives the signed
+// identity; a failed invocation is 502.
 //
 // The ARN parts of the emulated API are Region, AccountID and APIID.
 package apigw

@@ -75,12 +75,60 @@ type Stage struct {
 	// header carrying its token in this stage where it differs from the
 	// routes' AuthorizerHeader (header: ${env:AUTH_HEADER}).
 	AuthorizerHeaders map[string]string
+	// APIKind is what serves the routes in this stage (api_kind): "" or
+	// APIKindREST for a REST API (payload format 1.0 events), APIKindHTTP
+	// for an HTTP API (payload format 2.0). The api_handler decodes the
+	// events of its stage's kind.
+	APIKind string
+	// APICORS is an HTTP API's CORS configuration (API Gateway answers
+	// preflights and adds the headers itself), nil without CORS or in a
+	// REST API.
+	APICORS *CORSConfig
+	// URLCORS holds, by function name, the CORS configuration of a
+	// function URL in this stage where it differs from the function's
+	// own (FunctionURL.CORS): one written with stage values.
+	URLCORS map[string]*CORSConfig
+}
+
+// The kinds of API that serve an app's routes (Stage.APIKind).
+const (
+	APIKindREST = "rest"
+	APIKindHTTP = "http"
+)
+
+// HTTPAPI reports whether the stage's routes are served by an HTTP API.
+func (s Stage) HTTPAPI() bool { return s.APIKind == APIKindHTTP }
+
+// CORSConfig is the CORS configuration API Gateway (an HTTP API) or
+// Lambda (a function URL) applies itself, as they spell it: they answer
+// preflight requests and add the headers to the responses to CORS
+// requests, in place of the function's own.
+type CORSConfig struct {
+	AllowOrigins     []string
+	AllowMethods     []string
+	AllowHeaders     []string
+	ExposeHeaders    []string
+	MaxAge           int // seconds; 0 is not sent
+	AllowCredentials bool
+}
+
+// FunctionURLCORS returns the CORS configuration of function f's URL in
+// this stage (nil when it has none).
+func (s Stage) FunctionURLCORS(f *Function) *CORSConfig {
+	if f.URL == nil {
+		return nil
+	}
+	if c, ok := s.URLCORS[f.Name]; ok {
+		return c
+	}
+	return f.URL.CORS
 }
 
 // RouteCORS returns the CORS headers r answers with in this stage: nil
-// when CORS is off for it.
+// when CORS is off for it, and in an HTTP API, whose CORS is API
+// Gateway's own (APICORS).
 func (s Stage) RouteCORS(r *Route) []Header {
-	if r.CORS == nil {
+	if r.CORS == nil || s.HTTPAPI() {
 		return nil
 	}
 	if h, ok := s.CORS[r.Path]; ok {
@@ -139,6 +187,10 @@ type Route struct {
 	// local` cannot, and pass the caller they are given instead.
 	AuthorizerType string
 	AuthorizerName string
+	// Scopes are the OAuth scopes the route requires of a JWT (a
+	// cognito_user_pool or jwt authorizer's token): the emulated HTTP API
+	// refuses a caller whose claims hold none of them.
+	Scopes []string
 	// APIKeyRequired is informational for local serving.
 	APIKeyRequired bool
 }
@@ -149,6 +201,7 @@ const (
 	AuthIAM     = "iam"
 	AuthCognito = "cognito_user_pool"
 	AuthCustom  = "custom"
+	AuthJWT     = "jwt"
 )
 
 // Kind says what invokes a function.
@@ -170,6 +223,26 @@ const (
 	KindAuthorizer Kind = "authorizer"
 )
 
+// FunctionURL is how a function of kind KindHTTP is reached: its Lambda
+// function URL (the manifest's url:).
+type FunctionURL struct {
+	// Auth is "AWS_IAM" (callers sign their requests) or "NONE".
+	Auth string
+	// InvokeMode is "BUFFERED" or "RESPONSE_STREAM".
+	InvokeMode string
+	// CORS is what Lambda answers CORS requests with (nil: no CORS); see
+	// Stage.FunctionURLCORS.
+	CORS *CORSConfig
+}
+
+// Function URL settings (FunctionURL), as Lambda spells them.
+const (
+	URLAuthIAM        = "AWS_IAM"
+	URLAuthNone       = "NONE"
+	URLBuffered       = "BUFFERED"
+	URLResponseStream = "RESPONSE_STREAM"
+)
+
 // Function is a Lambda function of the app other than the API handler.
 // Exactly one handler field is set, matching Kind.
 type Function struct {
@@ -187,6 +260,11 @@ type Function struct {
 	DynamoDB   func(context.Context, DynamoDBEvent) (any, error)        // dynamodb
 	Websocket  func(context.Context, WebsocketEvent) (any, error)       // websocket
 	Authorizer func(context.Context, AuthRequest) (AuthResponse, error) // authorizer (builtin)
+	// HTTP is the handler of a function reached through its function URL
+	// (kind http): every request, whatever its path, through the http
+	// middleware, as a route's; URL says how it is reached.
+	HTTP RouteFunc
+	URL  *FunctionURL
 }
 
 // Next calls the rest of a middleware chain.

@@ -63,3 +63,20 @@ type AuthRoute struct {
 	Path    string   // request path, may use "*"; "*" alone is every path
 	Methods []string // upper-case HTTP methods; none means all
 }
+
+// ParseAuthRequestV2 decodes an HTTP API's Lambda authorizer event
+// (payload format 2.0, type REQUEST), as a builtin authorizer receives it
+// in a stage served by an HTTP API: AuthType "REQUEST", Token the first
+// identity source (the authorizer's header), MethodARN the routeArn
+// (arn:aws:execute-api:REGION:ACCOUNT:API_ID/STAGE/METHOD/PATH).
+func ParseAuthRequestV2(data []byte) (AuthRequest, error) {
+	var ev events.APIGatewayV2CustomAuthorizerV2Request
+	if err := json.Unmarshal(data, &ev); err != nil {
+		return AuthRequest{}, err
+	}
+	req := AuthRequest{AuthType: ev.Type, MethodARN: ev.RouteArn}
+	if len(ev.IdentitySource) > 0 {
+		req.Token = ev.IdentitySource[0]
+	}
+	return req, nil
+}

@@ -12,7 +12,9 @@ import (
 )
 
 // Request is the HTTP request a route handles, built from API Gateway's
-// proxy event as Chalice's app.current_request is.
+// proxy event as Chalice's app.current_request is: a REST API's (payload
+// format 1.0, NewRequest), or an HTTP API's or a function URL's (payload
+// format 2.0, NewRequestV2), which fill the same fields.
 type Request struct {
 	// Method is the HTTP method, upper case (requestContext.httpMethod).
 	Method string
@@ -40,9 +42,15 @@ type Request struct {
 	// it base64-encoded (binary media types). It is nil when there is no
 	// body.
 	RawBody []byte
-	// Raw is the event as API Gateway sent it (Chalice's
-	// to_original_event()). Treat it as read-only.
+	// Raw is the event as a REST API sent it (Chalice's
+	// to_original_event()), nil for a payload format 2.0 event. Treat it
+	// as read-only.
 	Raw *events.APIGatewayProxyRequest
+	// RawV2 is the event as an HTTP API or a function URL sent it
+	// (payload format 2.0: cookies, rawPath, rawQueryString, the JWT or
+	// Lambda authorizer's answer), nil for a REST API's. Treat it as
+	// read-only.
+	RawV2 *events.APIGatewayV2HTTPRequest
 
 	ctx     context.Context
 	bodyErr error
@@ -112,8 +120,10 @@ func (r *Request) WithContext(ctx context.Context) *Request {
 }
 
 // Claims returns the claims of the caller's token on a route guarded by
-// a cognito_user_pool authorizer (requestContext.authorizer.claims, each
-// value a string as API Gateway passes them: "true", "1500009400"); nil
+// a cognito_user_pool authorizer, or a jwt one in an HTTP API
+// (requestContext.authorizer.claims, or .jwt.claims in payload format
+// 2.0; each value a string as API Gateway passes them: "true",
+// "1500009400"); nil
 // when the request has none, as on a route without such an authorizer,
 // so reading a claim never fails: req.Claims()["sub"].
 func (r *Request) Claims() map[string]string {

@@ -14,16 +14,22 @@ import (
 // header.
 
 // Claims sets the caller's token claims for a route behind a
-// cognito_user_pool authorizer: the route finds them in
-// requestContext.authorizer.claims (Request.Claims), each value a string
-// as API Gateway passes them (other values as their JSON text).
+// cognito_user_pool authorizer, or a jwt one in an HTTP API: the route
+// finds them in requestContext.authorizer.claims (.jwt.claims in an HTTP
+// API; Request.Claims reads either), each value a string as API Gateway
+// passes them (other values as their JSON text). Nothing checks a token
+// locally. In an HTTP API the claim "scope" (space-separated) is the
+// token's scopes: a route with scopes: answers 403 when it holds none of
+// them, as API Gateway does.
 func Claims(claims map[string]any) RequestOption {
 	return func(r *request) { r.caller().Claims = claims }
 }
 
 // IAMIdentity sets the signed caller for a route behind an iam
-// authorizer: the fields set (UserArn, AccountID, AccessKey, Caller,
-// User...) replace those of requestContext.identity.
+// authorizer, or of a function URL with auth: aws_iam: the fields set
+// (UserArn, AccountID, AccessKey, Caller, User...) replace those of
+// requestContext.identity (requestContext.authorizer.iam in payload
+// format 2.0; the Request's RequestContext.Identity either way).
 func IAMIdentity(id events.APIGatewayRequestIdentity) RequestOption {
 	return func(r *request) { r.caller().Identity = &id }
 }

@@ -17,7 +17,8 @@ import (
 
 // Client calls one app's routes and functions for a test.
 type Client struct {
-	// HTTP sends requests to the REST API.
+	// HTTP sends requests to the API: the REST API, or the HTTP API of
+	// a stage with api_kind: http.
 	HTTP *HTTPClient
 	// Lambda invokes functions by name.
 	Lambda *LambdaClient
@@ -34,6 +35,7 @@ type Client struct {
 
 	mu       sync.Mutex
 	handlers map[string]lambda.Handler
+	urls     map[string]*HTTPClient
 }
 
 // Option configures New.
@@ -122,6 +124,31 @@ func (c *Client) handler(name string) (lambda.Handler, error) {
 	h = c.env.Wrap(name, h)
 	c.handlers[name] = h
 	return h, nil
+}
+
+// FunctionURL returns a client of the function URL of the app's function
+// named name (a functions: entry with url:): every request, whatever its
+// path, reaches that function as Lambda sends it (payload format 2.0),
+// with the URL's CORS; with auth: aws_iam, a request says who signed it
+// with IAMIdentity (without one it is Lambda's 403). A function without
+// a URL stops the test.
+func (c *Client) FunctionURL(name string) *HTTPClient {
+	c.t.Helper()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if u, ok := c.urls[name]; ok {
+		return u
+	}
+	u, err := apigw.NewFunctionURL(c.app, name, apigw.Stage(c.stage), apigw.WrapHandler(c.env.Wrap))
+	if err != nil {
+		c.t.Fatalf("chalicetest: %v", err)
+	}
+	client := &HTTPClient{c: c, do: u.Do}
+	if c.urls == nil {
+		c.urls = map[string]*HTTPClient{}
+	}
+	c.urls[name] = client
+	return client
 }
 
 // context is the context calls run with. It is not the test's

@@ -28,6 +28,14 @@
 //
 //	resp := c.HTTP.Get("/profile", chalicetest.Claims(map[string]any{"sub": "u-1", "email": "ana@example.com"}))
 //
+// In a stage with api_kind: http, c.HTTP is an HTTP API (payload format
+// 2.0 events, API Gateway's CORS, 404 for an unknown route), and Claims
+// gives a JWT authorizer's claims; the handlers see the same Request. A
+// function with url: is called through its function URL with
+// c.FunctionURL(name), a client like c.HTTP:
+//
+//	resp := c.FunctionURL("webhook").Post("/github", chalicetest.JSON(event))
+//
 // c.Lambda.Invoke calls any function by name: a functions: key, an
 // authorizer, websocket_connect/_message/_disconnect, or api_handler
 // with a raw proxy event. c.Events builds the events AWS sends (S3, SNS,

@@ -1,6 +1,7 @@
 package chalicetest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -10,10 +11,13 @@ import (
 	"github.com/chalc-dev/chalc/runtime/apigw"
 )
 
-// HTTPClient sends requests to the app's REST API through an emulated
-// API Gateway (runtime/apigw) in front of api_handler.
+// HTTPClient sends requests to the app's API through an emulated API
+// Gateway (runtime/apigw) in front of api_handler: a REST API, or an
+// HTTP API in a stage with api_kind: http. The client of a function URL
+// (Client.FunctionURL) sends them to that function.
 type HTTPClient struct {
-	c *Client
+	c  *Client
+	do func(context.Context, apigw.Request) (apigw.Response, error)
 }
 
 // RequestOption sets part of a request.
@@ -168,7 +172,11 @@ func (h *HTTPClient) Request(method, path string, opts ...RequestOption) *Respon
 	if r.err != nil {
 		t.Fatalf("%s %s: %v", r.Method, path, r.err)
 	}
-	resp, err := h.c.gw.Do(h.c.context(), r.Request)
+	do := h.do
+	if do == nil {
+		do = h.c.gw.Do
+	}
+	resp, err := do(h.c.context(), r.Request)
 	if err != nil {
 		t.Logf("chalicetest: %s %s: %v", r.Method, path, err)
 	}

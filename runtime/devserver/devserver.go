@@ -5,7 +5,8 @@
 //
 // As the server of `chalc local` it serves, on one port:
 //
-//   - the app's REST API through the API Gateway emulation
+//   - the app's API, REST or HTTP (the stage's api_kind), through the
+//     API Gateway emulation
 //     (runtime/apigw: routing, CORS preflight, builtin authorizers,
 //     binary bodies; the answers of iam, cognito_user_pool and custom
 //     authorizers come from CallersVar);
@@ -14,6 +15,8 @@
 //     API runs them, and the management API on a loopback port of its own
 //     (WebsocketEndpointVar), so that WebsocketAPI.Send reaches the
 //     local clients (see websocketAPI);
+//   - each function URL (functions with url:) under FunctionURLPrefix,
+//     /_url/NAME/..., as Lambda's function URL (runtime/apigw.FunctionURL);
 //   - Lambda's Invoke API for every function (InvokePath).
 //
 // The stage's environment variables are applied per function as Lambda
@@ -135,10 +138,29 @@ func Serve(ctx context.Context, ln net.Listener, app *chalice.App, opts Options)
 		return err
 	}
 	fns := newFunctions(app, stage, env)
+	urls := map[string]*apigw.FunctionURL{}
+	for _, f := range app.Functions() {
+		if f.URL == nil {
+			continue
+		}
+		u, err := apigw.NewFunctionURL(app, f.Name, apigw.Stage(stage), apigw.WrapHandler(env.Wrap), apigw.WithCallers(opts.Callers))
+		if err != nil {
+			return err
+		}
+		urls[f.Name] = u
+	}
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, InvokePath) {
 			fns.serveInvoke(w, r)
 			return
+		}
+		if name, rest, ok := functionURLPath(r.URL.Path); ok {
+			if u := urls[name]; u != nil {
+				r2 := r.Clone(r.Context())
+				r2.URL.Path, r2.URL.RawPath = rest, ""
+				u.ServeHTTP(w, r2)
+				return
+			}
 		}
 		gw.ServeHTTP(w, r)
 	})
@@ -250,6 +272,22 @@ func run(app *chalice.App, stage string) error {
 			}()
 		},
 	})
+}
+
+// FunctionURLPrefix is where the local server serves the function URLs:
+// the URL of function NAME is /_url/NAME/ (what follows is the path the
+// function sees). A path of the API under it is not reachable locally.
+const FunctionURLPrefix = "/_url/"
+
+// functionURLPath splits a request path under FunctionURLPrefix into the
+// function's name and the path the function sees.
+func functionURLPath(p string) (name, rest string, ok bool) {
+	after, ok := strings.CutPrefix(p, FunctionURLPrefix)
+	if !ok {
+		return "", "", false
+	}
+	name, rest, _ = strings.Cut(after, "/")
+	return name, "/" + rest, name != ""
 }
 
 // CallersVar is the environment variable in which chalc passes the

@@ -80,3 +80,52 @@ func BenchmarkBareConst(b *testing.B) {
 		}
 	}
 }
+
+// The payload format 2.0 pair: an HTTP API stage's api_handler and a
+// bare handler decoding the same event (AWS's HTTP API sample, routed to
+// GET /users/{id}) into events.APIGatewayV2HTTPRequest.
+
+func benchPayloadV2(b *testing.B) []byte {
+	b.Helper()
+	ev := httpAPIEvent(b, "GET /users/{id}", "/users/42", map[string]any{"id": "42"})
+	delete(ev, "body")
+	return ev.payload(b)
+}
+
+func BenchmarkDispatchV2(b *testing.B) {
+	app := chalice.New("bench", chalice.Config{Stages: map[string]chalice.Stage{
+		"dev": {LogLevel: "ERROR", APIKind: chalice.APIKindHTTP, APIGatewayStage: "v1"}}})
+	app.Route(chalice.Route{Path: "/users/{id}", Method: "GET", Handler: func(ctx context.Context, req *chalice.Request) (any, error) {
+		return map[string]any{"id": req.URIParams["id"], "name": "Ann"}, nil
+	}})
+	h, err := Handler(app, APIHandler)
+	if err != nil {
+		b.Fatal(err)
+	}
+	payload := benchPayloadV2(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := h.Invoke(ctx, payload); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkBareV2(b *testing.B) {
+	h := lambda.NewHandler(func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+		body, err := json.Marshal(map[string]any{"id": ev.PathParameters["id"], "name": "Ann"})
+		if err != nil {
+			return events.APIGatewayV2HTTPResponse{}, err
+		}
+		return events.APIGatewayV2HTTPResponse{StatusCode: 200, Body: string(body)}, nil
+	})
+	payload := benchPayloadV2(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := h.Invoke(ctx, payload); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

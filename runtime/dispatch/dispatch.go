@@ -1,6 +1,8 @@
 package dispatch
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -65,9 +67,9 @@ func Handler(app *chalice.App, function string, opts ...Option) (lambda.Handler,
 	}
 	var h lambda.Handler
 	if f == nil {
-		h, err = newRESTHandler(app, stage)
+		h, err = newRESTHandler(app, stage, o.stage)
 	} else {
-		h, err = functionHandler(app, f)
+		h, err = functionHandler(app, f, stage, o.stage)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("dispatch: %w", err)
@@ -111,9 +113,12 @@ func functionNames(app *chalice.App) []string {
 
 // Hooks replaced by tests.
 var (
-	startLambda           = func(h lambda.Handler) { lambda.Start(h) }
-	exit                  = os.Exit
-	stderr      io.Writer = os.Stderr
+	startLambda = func(h lambda.Handler) { lambda.Start(h) }
+	// startStreaming serves a function URL in RESPONSE_STREAM mode (see
+	// stream.go).
+	startStreaming           = func(h func(context.Context, json.RawMessage) (io.Reader, error)) { lambda.Start(h) }
+	exit                     = os.Exit
+	stderr         io.Writer = os.Stderr
 )
 
 // Start runs the app's function in Lambda; the generated main calls it.
@@ -134,6 +139,12 @@ func Start(app *chalice.App, stage string) {
 		fmt.Fprintf(stderr, "chalc runtime: %v\n", err)
 		exit(1)
 		return
+	}
+	if g, ok := h.(*guarded); ok {
+		if fn := g.streamFunc(); fn != nil {
+			startStreaming(fn)
+			return
+		}
 	}
 	startLambda(h)
 }

@@ -142,6 +142,99 @@ var (
 	errTextBinary = errors.New("response body must be []byte for a binary Content-Type")
 )
 
+// proxyBody is a response body classified for a proxy response: how it
+// is written, and whether it is sent base64-encoded.
+type proxyBody struct {
+	text    string
+	raw     []byte
+	isRaw   bool
+	isJSON  bool
+	binary  bool
+	scratch *jsonScratch // holds raw for a JSON body; release returns it
+}
+
+func (b *proxyBody) release() {
+	if b.scratch != nil {
+		putScratch(b.scratch)
+		b.scratch = nil
+	}
+}
+
+// classifyBody checks resp's body against its Content-Type (see
+// appendProxyResponse) and encodes a value body as JSON. The caller
+// releases the result.
+func classifyBody(resp *chalice.Response, bin *binaryTypes) (proxyBody, error) {
+	var b proxyBody
+	isNil := false
+	switch body := resp.Body.(type) {
+	case nil:
+		isNil = true
+	case string:
+		b.text = body
+	case []byte:
+		b.raw, b.isRaw = body, true
+	default:
+		b.scratch = getScratch()
+		js, err := b.scratch.encodeJSON(body)
+		if err != nil {
+			b.release()
+			return b, fmt.Errorf("%w: %w", errBodyJSON, err)
+		}
+		b.raw, b.isJSON = js, true
+	}
+	if bin != nil {
+		ct, _ := resp.LookupHeader("Content-Type")
+		b.binary = bin.matches(ct)
+		if b.isRaw && !b.binary {
+			b.release()
+			return b, fmt.Errorf("%w (Content-Type %q)", errBytesNotBinary, ct)
+		}
+		if b.binary && !b.isRaw && !isNil && ct != "" && !matchesContentType(ct, jsonTypes, false) {
+			kind := "string"
+			if b.isJSON {
+				kind = fmt.Sprintf("%T (written as JSON text)", resp.Body)
+			}
+			b.release()
+			return b, fmt.Errorf("%w (Content-Type %q), got %s", errTextBinary, ct, kind)
+		}
+	}
+	return b, nil
+}
+
+// grow makes room in dst for a response with body b.
+func (b *proxyBody) grow(dst []byte, resp *chalice.Response) []byte {
+	if cap(dst)-len(dst) < 96+len(b.text)+len(b.raw)*5/4 {
+		dst = slices.Grow(dst, 96+len(b.text)+len(b.raw)*3/2+headersSize(resp))
+	}
+	return dst
+}
+
+// appendBody appends `"body":...` and, for a binary body,
+// `,"isBase64Encoded":true`.
+func (b *proxyBody) appendBody(dst []byte) []byte {
+	dst = append(dst, `"body":`...)
+	switch {
+	case b.binary:
+		var data []byte
+		switch {
+		case b.isJSON:
+			data = jsonquote.AppendASCII(nil, b.raw)
+		case b.isRaw:
+			data = b.raw
+		default:
+			data = []byte(b.text)
+		}
+		dst = append(dst, '"')
+		dst = base64.StdEncoding.AppendEncode(dst, data)
+		return append(dst, `","isBase64Encoded":true`...)
+	case b.isJSON:
+		return jsonquote.Append(dst, b.raw, jsonquote.ASCII)
+	case b.isRaw:
+		return jsonquote.Append(dst, b.raw, jsonquote.Minimal)
+	}
+	return jsonquote.Append(dst, b.text, jsonquote.Minimal)
+}
+
 // appendProxyResponse appends the API Gateway proxy response for resp
 // (Chalice's Response.to_dict): {"headers", "multiValueHeaders",
 // "statusCode", "body"} and "isBase64Encoded": true for a binary body.
@@ -153,81 +246,116 @@ var (
 // and a body that does not encode as JSON. A nil body is empty whatever
 // the Content-Type.
 func appendProxyResponse(dst []byte, resp *chalice.Response, bin *binaryTypes) ([]byte, error) {
-	var (
-		text    string
-		raw     []byte
-		isRaw   bool
-		isJSON  bool
-		isNil   bool
-		scratch *jsonScratch
-	)
-	switch b := resp.Body.(type) {
-	case nil:
-		isNil = true
-	case string:
-		text = b
-	case []byte:
-		raw, isRaw = b, true
-	default:
-		scratch = getScratch()
-		defer putScratch(scratch)
-		js, err := scratch.encodeJSON(b)
-		if err != nil {
-			return dst, fmt.Errorf("%w: %w", errBodyJSON, err)
-		}
-		raw, isJSON = js, true
+	b, err := classifyBody(resp, bin)
+	if err != nil {
+		return dst, err
 	}
-
-	binary := false
-	var ct string
-	if bin != nil {
-		ct, _ = resp.LookupHeader("Content-Type")
-		binary = bin.matches(ct)
-		if isRaw && !binary {
-			return dst, fmt.Errorf("%w (Content-Type %q)", errBytesNotBinary, ct)
-		}
-		if binary && !isRaw && !isNil && ct != "" && !matchesContentType(ct, jsonTypes, false) {
-			kind := "string"
-			if isJSON {
-				kind = fmt.Sprintf("%T (written as JSON text)", resp.Body)
-			}
-			return dst, fmt.Errorf("%w (Content-Type %q), got %s", errTextBinary, ct, kind)
-		}
-	}
-
-	if cap(dst)-len(dst) < 96+len(text)+len(raw)*5/4 {
-		dst = slices.Grow(dst, 96+len(text)+len(raw)*3/2+headersSize(resp))
-	}
+	defer b.release()
+	dst = b.grow(dst, resp)
 	dst = append(dst, `{"headers":{`...)
 	dst = appendSingleHeaders(dst, resp.Headers)
 	dst = append(dst, `},"multiValueHeaders":{`...)
 	dst = appendMultiHeaders(dst, resp.MultiValueHeaders)
 	dst = append(dst, `},"statusCode":`...)
 	dst = strconv.AppendInt(dst, int64(resp.Status()), 10)
-	dst = append(dst, `,"body":`...)
-	switch {
-	case binary:
-		var data []byte
-		switch {
-		case isJSON:
-			data = jsonquote.AppendASCII(nil, raw)
-		case isRaw:
-			data = raw
-		default:
-			data = []byte(text)
-		}
-		dst = append(dst, '"')
-		dst = base64.StdEncoding.AppendEncode(dst, data)
-		dst = append(dst, `","isBase64Encoded":true}`...)
-		return dst, nil
-	case isJSON:
-		dst = jsonquote.Append(dst, raw, jsonquote.ASCII)
-	case isRaw:
-		dst = jsonquote.Append(dst, raw, jsonquote.Minimal)
-	default:
-		dst = jsonquote.Append(dst, text, jsonquote.Minimal)
-	}
+	dst = append(dst, ',')
+	dst = b.appendBody(dst)
 	return append(dst, '}'), nil
+}
+
+// appendV2Response appends the payload format 2.0 response for resp, as
+// an HTTP API and a function URL read it: {"statusCode", "headers",
+// "cookies", "body"} and "isBase64Encoded": true for a binary body. The
+// format has no multi-value headers: a name's values are joined with
+// ", " (Headers' value first), as HTTP allows, except Set-Cookie (any
+// case), whose values go to cookies, one each. The body is checked and
+// written as by appendProxyResponse.
+func appendV2Response(dst []byte, resp *chalice.Response, bin *binaryTypes) ([]byte, error) {
+	b, err := classifyBody(resp, bin)
+	if err != nil {
+		return dst, err
+	}
+	defer b.release()
+	dst = b.grow(dst, resp)
+	dst = append(dst, `{"statusCode":`...)
+	dst = strconv.AppendInt(dst, int64(resp.Status()), 10)
+	dst = append(dst, `,"headers":{`...)
+	var cookies []string
+	if len(resp.MultiValueHeaders) == 0 {
+		// The common case: one value per name, written as it is.
+		var buf [16]string
+		i := 0
+		for _, k := range sortedKeys(buf[:], resp.Headers) {
+			if asciiEqualFold(k, "Set-Cookie") {
+				cookies = append(cookies, resp.Headers[k])
+				continue
+			}
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			i++
+			dst = jsonquote.Append(dst, k, jsonquote.Minimal)
+			dst = append(dst, ':')
+			dst = jsonquote.Append(dst, resp.Headers[k], jsonquote.Minimal)
+		}
+	} else {
+		merged := make(map[string][]string, len(resp.Headers)+len(resp.MultiValueHeaders))
+		for k, v := range resp.Headers {
+			merged[k] = append(merged[k], v)
+		}
+		for k, vs := range resp.MultiValueHeaders {
+			merged[k] = append(merged[k], vs...)
+		}
+		var buf [16]string
+		i := 0
+		for _, k := range sortedKeys(buf[:], merged) {
+			if asciiEqualFold(k, "Set-Cookie") {
+				cookies = append(cookies, merged[k]...)
+				continue
+			}
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			i++
+			dst = jsonquote.Append(dst, k, jsonquote.Minimal)
+			dst = append(dst, ':')
+			dst = jsonquote.Append(dst, strings.Join(merged[k], ", "), jsonquote.Minimal)
+		}
+	}
+	dst = append(dst, '}')
+	if len(cookies) > 0 {
+		dst = append(dst, `,"cookies":[`...)
+		for i, c := range cookies {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = jsonquote.Append(dst, c, jsonquote.Minimal)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, ',')
+	dst = b.appendBody(dst)
+	return append(dst, '}'), nil
+}
+
+// asciiEqualFold reports whether a and b are equal ignoring ASCII case.
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 func headersSize(resp *chalice.Response) int {

@@ -38,8 +38,9 @@ func newEventHandler[E any](app *chalice.App, kind chalice.Kind, parse func([]by
 	return &eventHandler[E]{parse: parse, chain: buildChain(middlewareFor(app, kind), step[E, any](fn), identity)}
 }
 
-// functionHandler returns the handler of a non-API function.
-func functionHandler(app *chalice.App, f *chalice.Function) (lambda.Handler, error) {
+// functionHandler returns the handler of a non-API function in stage
+// (stageName).
+func functionHandler(app *chalice.App, f *chalice.Function, stage chalice.Stage, stageName string) (lambda.Handler, error) {
 	missing := func(field string) error {
 		return fmt.Errorf("function %s (kind %s) has no %s handler", f.Name, f.Kind, field)
 	}
@@ -86,7 +87,18 @@ func functionHandler(app *chalice.App, f *chalice.Function) (lambda.Handler, err
 		if f.Authorizer == nil {
 			return nil, missing("Authorizer")
 		}
+		if stage.HTTPAPI() {
+			return &authorizerV2Handler{fn: f.Authorizer}, nil
+		}
 		return &authorizerHandler{fn: f.Authorizer}, nil
+	case chalice.KindHTTP:
+		if f.HTTP == nil {
+			return nil, missing("HTTP")
+		}
+		if f.URL == nil {
+			return nil, fmt.Errorf("function %s (kind http) has no URL: an HTTP function is reached through its function URL", f.Name)
+		}
+		return newURLHandler(app, f, stage, stageName), nil
 	case chalice.KindPureLambda:
 		if err := checkPure(f.Pure); err != nil {
 			return nil, fmt.Errorf("function %s: %w", f.Name, err)
@@ -264,6 +276,78 @@ func (h *authorizerHandler) Invoke(ctx context.Context, payload []byte) ([]byte,
 		return nil, err
 	}
 	return marshalResult(authPolicy(req, resp))
+}
+
+// authorizerV2Handler runs a builtin authorizer for an HTTP API: its
+// Lambda authorizer event (payload format 2.0) in, a simple response
+// out, {"isAuthorized": ..., "context": ...}. The caller is authorized
+// when one of the AuthResponse's routes (each method) matches the
+// request's routeArn, as the policy a REST API gets would allow it
+// (authPolicy's ARNs, "*" matching any run of characters). An HTTP API
+// has no way to answer 401 from a Lambda authorizer: an UnauthorizedError
+// is {"isAuthorized": false}, which it answers 403.
+type authorizerV2Handler struct {
+	fn func(context.Context, chalice.AuthRequest) (chalice.AuthResponse, error)
+}
+
+type simpleAuthOutput struct {
+	IsAuthorized bool           `json:"isAuthorized"`
+	Context      map[string]any `json:"context"`
+}
+
+func (h *authorizerV2Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	req, err := chalice.ParseAuthRequestV2(payload)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := h.fn(ctx, req)
+	if err != nil {
+		var se chalice.StatusError
+		if errors.As(err, &se) && se.StatusCode() == 401 {
+			chalice.Logger().Info("Authorizer refused the caller: " + err.Error())
+			return marshalResult(simpleAuthOutput{Context: map[string]any{}})
+		}
+		return nil, err
+	}
+	out := simpleAuthOutput{Context: resp.Context}
+	if out.Context == nil {
+		out.Context = map[string]any{}
+	}
+	for _, arn := range authPolicy(req, resp).PolicyDocument.Statement[0].Resource {
+		if arnMatch(arn, req.MethodARN) {
+			out.IsAuthorized = true
+			break
+		}
+	}
+	return marshalResult(out)
+}
+
+// arnMatch reports whether s matches pattern, an ARN where "*" matches
+// any run of characters ("/" included) and "?" one character, as in IAM
+// policies.
+func arnMatch(pattern, s string) bool {
+	p, i := 0, 0
+	star, mark := -1, 0
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
+			p++
+			i++
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, i
+			p++
+		case star >= 0:
+			p = star + 1
+			mark++
+			i = mark
+		default:
+			return false
+		}
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
 }
 
 // The authorizer's answer, in Chalice's key order.

@@ -8,16 +8,29 @@ import (
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/chalc-dev/chalc/runtime/chalice"
 )
 
-// restHandler is api_handler: the REST API router behind API Gateway's
-// proxy integration.
+// restHandler is api_handler: the router behind API Gateway's proxy
+// integration, of a REST API (payload format 1.0 events) or, when v2 is
+// set, of an HTTP API (payload format 2.0). It also serves a function
+// reached through its function URL (single set: every request goes to
+// that one handler, payload format 2.0).
 type restHandler struct {
 	debug  bool
 	binary binaryTypes
 	paths  map[string]*pathEntry
 	chain  step[*chalice.Request, *chalice.Response]
+	// v2: the events are payload format 2.0 (an HTTP API's, a function
+	// URL's); stage names the app stage, for errors.
+	v2    bool
+	stage string
+	// single is the function URL's only route (nil for api_handler);
+	// streaming: its invoke mode is RESPONSE_STREAM (an io.Reader body
+	// may then be sent).
+	single    *routeEntry
+	streaming bool
 }
 
 // pathEntry holds the routes of one resource path.
@@ -43,11 +56,13 @@ type routeEntry struct {
 	cors         []chalice.Header
 }
 
-func newRESTHandler(app *chalice.App, stage chalice.Stage) (*restHandler, error) {
+func newRESTHandler(app *chalice.App, stage chalice.Stage, stageName string) (*restHandler, error) {
 	h := &restHandler{
 		debug:  stage.Debug,
 		binary: newBinaryTypes(app.Config().BinaryTypes),
 		paths:  map[string]*pathEntry{},
+		v2:     stage.HTTPAPI(),
+		stage:  stageName,
 	}
 	for _, r := range app.Routes() {
 		if r.Handler == nil {
@@ -76,15 +91,70 @@ func newRESTHandler(app *chalice.App, stage chalice.Stage) (*restHandler, error)
 	return h, nil
 }
 
+// newURLHandler is the handler of function f, reached through its
+// function URL: every request (payload format 2.0) runs f.HTTP through
+// the http middleware, as a route; no routing, no content_types.
+func newURLHandler(app *chalice.App, f *chalice.Function, stage chalice.Stage, stageName string) lambda.Handler {
+	h := &restHandler{
+		debug:  stage.Debug,
+		binary: newBinaryTypes(app.Config().BinaryTypes),
+		v2:     true,
+		stage:  stageName,
+		single: &routeEntry{route: &chalice.Route{Path: "/", Method: "*", Handler: f.HTTP, HandlerName: f.HandlerName}},
+	}
+	h.chain = buildChain(middlewareFor(app, chalice.KindHTTP), h.route, toResponse)
+	if f.URL.InvokeMode == chalice.URLResponseStream {
+		h.streaming = true
+		return streamingURLHandler{h}
+	}
+	return h
+}
+
 // Invoke handles one API Gateway proxy event.
 func (h *restHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	if h.v2 {
+		req, err := h.decodeV2(ctx, payload)
+		if err != nil {
+			return nil, err
+		}
+		return h.respond(req, h.serve(ctx, req), appendV2Response)
+	}
 	ev := new(events.APIGatewayProxyRequest)
 	if err := json.Unmarshal(payload, ev); err != nil {
 		return nil, fmt.Errorf("decoding the API Gateway proxy event: %w", err)
 	}
 	req := chalice.NewRequest(ctx, ev)
-	resp := h.serve(ctx, req)
-	out, err := appendProxyResponse(nil, resp, &h.binary)
+	return h.respond(req, h.serve(ctx, req), appendProxyResponse)
+}
+
+// decodeV2 decodes a payload format 2.0 event into a Request. An event
+// of another shape (a REST API's, sent to a stage served by an HTTP API)
+// is an error saying so, rather than a request without a method.
+func (h *restHandler) decodeV2(ctx context.Context, payload []byte) (*chalice.Request, error) {
+	what := "the HTTP API's payload format 2.0 event"
+	if h.single != nil {
+		what = "the function URL's event"
+	}
+	ev := new(events.APIGatewayV2HTTPRequest)
+	if err := json.Unmarshal(payload, ev); err != nil {
+		return nil, fmt.Errorf("decoding %s: %w", what, err)
+	}
+	if ev.Version != "2.0" {
+		if h.single != nil {
+			return nil, fmt.Errorf("decoding %s: it has no \"version\": \"2.0\"; a function URL sends payload format 2.0 events", what)
+		}
+		return nil, fmt.Errorf("decoding %s: it has no \"version\": \"2.0\"; stage %s serves its routes as an HTTP API (api_kind: http), whose events are payload format 2.0 (a REST API's proxy event?)", what, h.stage)
+	}
+	return chalice.NewRequestV2(ctx, ev), nil
+}
+
+// encoder writes a response in the event's payload format.
+type encoder func(dst []byte, resp *chalice.Response, bin *binaryTypes) ([]byte, error)
+
+// respond encodes resp, answering what cannot be sent with a 500 (or a
+// 502 when too large), as the router does.
+func (h *restHandler) respond(req *chalice.Request, resp *chalice.Response, encode encoder) ([]byte, error) {
+	out, err := encode(nil, resp, &h.binary)
 	if err != nil {
 		if errors.Is(err, errTextBinary) {
 			// A text body with a binary Content-Type: a Lambda error,
@@ -96,12 +166,12 @@ func (h *restHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error
 		// checks the routes' own responses); a body that does not encode
 		// as JSON can come from either.
 		resp = h.internalError(req, err.Error())
-		out, err = appendProxyResponse(nil, resp, &h.binary)
+		out, err = encode(nil, resp, &h.binary)
 	}
 	if len(out) > MaxResponseSize {
 		chalice.Logger().Error(fmt.Sprintf("Invalid response for path %s: %d bytes, over Lambda's limit of %d bytes",
 			req.Path, len(out), MaxResponseSize))
-		out, err = appendProxyResponse(nil, h.tooLarge(req, len(out)), &h.binary)
+		out, err = encode(nil, h.tooLarge(req, len(out)), &h.binary)
 	}
 	return out, err
 }
@@ -112,12 +182,21 @@ func (h *restHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error
 func (h *restHandler) tooLarge(req *chalice.Request, size int) *chalice.Response {
 	resp := errorResponse(502, "ResponseTooLarge",
 		fmt.Sprintf("The response is %d bytes, over Lambda's limit of %d bytes.", size, MaxResponseSize), nil)
-	if pe := h.paths[req.Path]; pe != nil {
-		if re := pe.lookup(req.Method); re != nil {
-			resp = withCORS(resp, re.cors)
-		}
+	if re := h.entry(req); re != nil {
+		resp = withCORS(resp, re.cors)
 	}
 	return resp
+}
+
+// entry is the route req is for, nil for none.
+func (h *restHandler) entry(req *chalice.Request) *routeEntry {
+	if h.single != nil {
+		return h.single
+	}
+	if pe := h.paths[req.Path]; pe != nil {
+		return pe.lookup(req.Method)
+	}
+	return nil
 }
 
 // serve runs the HTTP middleware chain under the built-in error handler,
@@ -150,10 +229,12 @@ func (h *restHandler) route(ctx context.Context, req *chalice.Request) (*chalice
 	if req.Path == "" {
 		return errorResponse(500, "InternalServerError", "Unknown request.", nil), nil
 	}
-	pe := h.paths[req.Path]
-	var re *routeEntry
-	if pe != nil {
-		re = pe.lookup(req.Method)
+	re := h.single
+	var pe *pathEntry
+	if re == nil {
+		if pe = h.paths[req.Path]; pe != nil {
+			re = pe.lookup(req.Method)
+		}
 	}
 	if re == nil {
 		allow := ""
@@ -180,6 +261,12 @@ func (h *restHandler) route(ctx context.Context, req *chalice.Request) (*chalice
 		return nil, err
 	}
 	resp = withCORS(resp, re.cors)
+	if h.v2 {
+		// An HTTP API and a function URL send a binary body as the
+		// function marks it, whatever Accept says: the check below is a
+		// REST API's (its conversion depends on Accept).
+		return resp, nil
+	}
 	// A binary response needs a binary Accept header.
 	ct, ok := resp.LookupHeader("Content-Type")
 	if !ok {
@@ -230,6 +317,9 @@ func (h *restHandler) view(ctx context.Context, re *routeEntry, req *chalice.Req
 // with a newline (as Chalice), or a []byte body without a binary
 // Content-Type.
 func (h *restHandler) checkResponse(resp *chalice.Response) string {
+	if !h.streaming && readerBody(resp) {
+		return errReaderBody.Error()
+	}
 	for k, v := range resp.Headers {
 		if strings.Contains(v, "\n") {
 			return fmt.Sprintf("Bad value for header %q: %q", k, v)

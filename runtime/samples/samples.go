@@ -373,3 +373,44 @@ func Websocket(routeKey, connectionID, body string) json.RawMessage {
 	out, _ := encode(ev)
 	return out
 }
+
+// FunctionURL returns a Lambda function URL's request event (payload
+// format 2.0, the shape of an HTTP API's too) for method and target, a
+// path with an optional ?query, and body ("" for none): the sample's
+// requestContext (domain, time, source address) without its caller
+// identity (as a URL with auth: none has), no cookies, and the headers a
+// client sends (host, user-agent). Repeated query names are joined with
+// commas in queryStringParameters, as Lambda does.
+func FunctionURL(method, target, body string) json.RawMessage {
+	ev := template("function-url.json")
+	path, rawQuery, _ := strings.Cut(target, "?")
+	if path == "" {
+		path = "/"
+	}
+	ev["rawPath"] = path
+	ev["rawQueryString"] = rawQuery
+	delete(ev, "cookies")
+	rc := ev["requestContext"].(event)
+	delete(rc, "authorizer")
+	http := rc["http"].(event)
+	http["method"] = method
+	http["path"] = path
+	ev["headers"] = event{"host": rc["domainName"], "user-agent": http["userAgent"]}
+	q, _ := url.ParseQuery(rawQuery)
+	if len(q) == 0 {
+		delete(ev, "queryStringParameters")
+	} else {
+		params := event{}
+		for k, vs := range q {
+			params[k] = strings.Join(vs, ",")
+		}
+		ev["queryStringParameters"] = params
+	}
+	if body == "" {
+		delete(ev, "body")
+	} else {
+		ev["body"] = body
+	}
+	out, _ := encode(ev)
+	return out
+}

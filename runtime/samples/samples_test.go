@@ -89,4 +89,22 @@ func TestShapes(t *testing.T) {
 			t.Errorf("%s: %+v", route, ws.RequestContext)
 		}
 	}
+	// aws-lambda-go's LambdaFunctionURLRequest lacks routeKey,
+	// pathParameters and stageVariables, which AWS's sample and Lambda
+	// send: the runtime decodes function URL events as HTTP API ones.
+	var fu events.APIGatewayV2HTTPRequest
+	strict("function URL", FunctionURL("PUT", "/items/1?a=1&a=2&b=x", `{"n":1}`), &fu)
+	if fu.RawPath != "/items/1" || fu.RawQueryString != "a=1&a=2&b=x" || fu.QueryStringParameters["a"] != "1,2" ||
+		fu.RequestContext.HTTP.Method != "PUT" || fu.RequestContext.HTTP.Path != "/items/1" || fu.Body != `{"n":1}` ||
+		fu.RequestContext.Authorizer != nil || len(fu.Cookies) != 0 || fu.Version != "2.0" {
+		t.Errorf("function URL %+v", fu)
+	}
+	for name, v := range map[string]any{"http-api-v2.json": &events.APIGatewayV2HTTPRequest{}, "function-url.json": &events.APIGatewayV2HTTPRequest{},
+		"authorizer-v2.json": &events.APIGatewayV2CustomAuthorizerV2Request{}} {
+		b, err := templates.ReadFile("templates/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		strict(name, b, v)
+	}
 }

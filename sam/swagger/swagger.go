@@ -1,8 +1,9 @@
-// Package swagger builds a REST API's swagger 2.0 document as Chalice's
-// SwaggerGenerator does, API Gateway extensions and CloudFormation
-// intrinsics included, as plain JSON values. The template's RestAPI
-// DefinitionBody is this document, and apidoc derives the published API
-// documents from it, so the two never differ.
+// Package swagger builds the API documents the template deploys, API
+// Gateway extensions and CloudFormation intrinsics included, as plain
+// JSON values: a REST API's swagger 2.0 document as Chalice's
+// SwaggerGenerator does (the RestAPI DefinitionBody; apidoc derives the
+// published API documents from it, so the two never differ), and an HTTP
+// API's OpenAPI 3.0 document (HTTPDocument, the HttpAPI Body).
 package swagger
 
 import (
