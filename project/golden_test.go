@@ -2,7 +2,6 @@ package project
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -107,24 +106,4 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(testCacheDir)
 	}
 	os.Exit(code)
-}
-
-// TestGoldensPassCfnLint runs AWS's CloudFormation linter on every golden
-// template (roles and their policies included), when it is installed.
-func TestGoldensPassCfnLint(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs cfn-lint")
-	}
-	lint, err := exec.LookPath("cfn-lint")
-	if err != nil {
-		t.Skip("cfn-lint is not installed (pip install cfn-lint)")
-	}
-	files, err := filepath.Glob("../golden/*/*.sam.json")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no golden templates: %v", err)
-	}
-	out, err := exec.Command(lint, append([]string{"--"}, files...)...).CombinedOutput()
-	if err != nil {
-		t.Errorf("cfn-lint: %v\n%s", err, out)
-	}
 }
