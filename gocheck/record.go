@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/chalc-dev/chalc/diag"
+	"github.com/chalc-dev/chalc/gocheck/gomodel"
 	"golang.org/x/mod/modfile"
 )
 
@@ -33,9 +34,9 @@ func RecordRuntime(ctx context.Context, root string, paths []string) ([]string, 
 		return nil, err
 	}
 	oldSum, _ := os.ReadFile(sumPath)
-	offline := append(lambdaEnv(), "GOPROXY=off", "GOFLAGS=-mod=mod")
+	offline := append(gomodel.DefaultBuild().Environ(), "GOPROXY=off", "GOFLAGS=-mod=mod")
 	if _, err := tidy(ctx, root, offline); err != nil {
-		if out, err := tidy(ctx, root, lambdaEnv()); err != nil {
+		if out, err := tidy(ctx, root, gomodel.DefaultBuild().Environ()); err != nil {
 			return nil, fmt.Errorf("go mod tidy in %s failed:\n%s", diag.DisplayPath(root), strings.TrimSpace(string(out)))
 		}
 	}
@@ -53,7 +54,7 @@ func runtimeMissing(ctx context.Context, root string, paths []string) bool {
 	args := append([]string{"list", "-e", "-deps", "-f", "{{if .Error}}{{.ImportPath}}{{end}}"}, paths...)
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = root
-	cmd.Env = lambdaEnv()
+	cmd.Env = gomodel.DefaultBuild().Environ()
 	out, err := cmd.Output()
 	return err != nil || len(bytes.TrimSpace(out)) > 0
 }
@@ -126,7 +127,3 @@ func lineDiff(a, b []byte) (added, removed int) {
 	}
 	return added, removed
 }
-
-// lambdaEnv is the environment of the go commands RecordRuntime runs:
-// the modules needed are those of Lambda's build (linux, no cgo).
-func lambdaEnv() []string { return append(os.Environ(), "GOOS=linux", "CGO_ENABLED=0") }

@@ -72,29 +72,8 @@ func (g *generator) httpAPI() error {
 	return nil
 }
 
-// httpDomain emits the HTTP API's custom domain (regional, TLS 1.2: an
-// HTTP API's only kind) and its mapping to the stage.
+// httpDomain emits the HTTP API's custom domain and its mapping to the
+// stage.
 func (g *generator) httpDomain(d *manifest.Domain) {
-	dn := &apigatewayv2.DomainName{
-		DomainName: d.DomainName.V,
-		DomainNameConfigurations: []apigatewayv2.DomainName_DomainNameConfiguration{{
-			CertificateArn: cloudformation.String(d.CertificateARN.V),
-			EndpointType:   cloudformation.String("REGIONAL"),
-			SecurityPolicy: cloudformation.String("TLS_1_2"),
-		}},
-	}
-	if len(d.Tags.Entries) > 0 {
-		dn.Tags = map[string]string{}
-		for _, e := range sortedEntries(d.Tags) {
-			dn.Tags[e[0]] = e[1]
-		}
-	}
-	g.t.Resources[awsfacts.IDHTTPAPICustomDomain] = dn
-	g.t.Resources[awsfacts.IDHTTPAPIDomainMapping] = &apigatewayv2.ApiMapping{
-		DomainName:    ref(awsfacts.IDHTTPAPICustomDomain),
-		ApiId:         ref(awsfacts.IDHTTPAPI),
-		ApiMappingKey: mappingKey(d),
-		Stage:         ref(awsfacts.IDHTTPAPIStage),
-	}
-	g.t.Outputs["AliasDomainName"] = cloudformation.Output{Value: getAtt(awsfacts.IDHTTPAPICustomDomain, "RegionalDomainName")}
+	g.v2Domain(d, awsfacts.IDHTTPAPICustomDomain, awsfacts.IDHTTPAPIDomainMapping, awsfacts.IDHTTPAPI, awsfacts.IDHTTPAPIStage, "AliasDomainName")
 }

@@ -173,6 +173,13 @@ func (g *generator) restDomain(d *manifest.Domain) {
 
 // websocketDomain emits the websocket API's custom domain and mapping.
 func (g *generator) websocketDomain(d *manifest.Domain) {
+	g.v2Domain(d, awsfacts.IDWebsocketDomain, awsfacts.IDWebsocketDomainMap, awsfacts.IDWebsocketAPI, awsfacts.IDWebsocketStage, "WebsocketAliasDomainName")
+}
+
+// v2Domain emits an API Gateway v2 custom domain (regional, TLS 1.2: the
+// only kind v2 APIs take), its mapping to the API's stage, and the output
+// naming the domain's target.
+func (g *generator) v2Domain(d *manifest.Domain, domainID, mappingID, apiID, stageID, output string) {
 	dn := &apigatewayv2.DomainName{
 		DomainName: d.DomainName.V,
 		DomainNameConfigurations: []apigatewayv2.DomainName_DomainNameConfiguration{{
@@ -187,14 +194,14 @@ func (g *generator) websocketDomain(d *manifest.Domain) {
 			dn.Tags[e[0]] = e[1]
 		}
 	}
-	g.t.Resources[awsfacts.IDWebsocketDomain] = dn
-	g.t.Resources[awsfacts.IDWebsocketDomainMap] = &apigatewayv2.ApiMapping{
-		DomainName:    ref(awsfacts.IDWebsocketDomain),
-		ApiId:         ref(awsfacts.IDWebsocketAPI),
+	g.t.Resources[domainID] = dn
+	g.t.Resources[mappingID] = &apigatewayv2.ApiMapping{
+		DomainName:    ref(domainID),
+		ApiId:         ref(apiID),
 		ApiMappingKey: mappingKey(d),
-		Stage:         ref(awsfacts.IDWebsocketStage),
+		Stage:         ref(stageID),
 	}
-	g.t.Outputs["WebsocketAliasDomainName"] = cloudformation.Output{Value: getAtt(awsfacts.IDWebsocketDomain, "RegionalDomainName")}
+	g.t.Outputs[output] = cloudformation.Output{Value: getAtt(domainID, "RegionalDomainName")}
 }
 
 func sortedEntries(m manifest.Map) [][2]string {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/chalc-dev/chalc/runtime/chalice"
+	"github.com/chalc-dev/chalc/runtime/dispatch"
 )
 
 var cors = []chalice.Header{
@@ -369,8 +370,8 @@ func TestWildcardMatch(t *testing.T) {
 		{"*a*b", "xxaxxbxb", true},
 	}
 	for _, tt := range tests {
-		if got := wildcardMatch(tt.pattern, tt.s); got != tt.want {
-			t.Errorf("wildcardMatch(%q, %q) = %v", tt.pattern, tt.s, got)
+		if got := dispatch.WildcardMatch(tt.pattern, tt.s); got != tt.want {
+			t.Errorf("WildcardMatch(%q, %q) = %v", tt.pattern, tt.s, got)
 		}
 	}
 	deny := []statement{

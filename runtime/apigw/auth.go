@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/chalc-dev/chalc/runtime/dispatch"
 )
 
 // authorize runs the builtin authorizer function for a request whose
@@ -108,40 +109,12 @@ func allowed(stmts []statement, arn string) bool {
 func matchesAny(patterns []string, s string, foldCase bool) bool {
 	for _, p := range patterns {
 		if foldCase {
-			if wildcardMatch(strings.ToLower(p), strings.ToLower(s)) {
+			if dispatch.WildcardMatch(strings.ToLower(p), strings.ToLower(s)) {
 				return true
 			}
-		} else if wildcardMatch(p, s) {
+		} else if dispatch.WildcardMatch(p, s) {
 			return true
 		}
 	}
 	return false
-}
-
-// wildcardMatch reports whether s matches pattern, where "*" matches any
-// run of characters ("/" included) and "?" any one character, as in IAM
-// policies.
-func wildcardMatch(pattern, s string) bool {
-	p, i := 0, 0
-	star, mark := -1, 0
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
-			p++
-			i++
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, i
-			p++
-		case star >= 0:
-			p = star + 1
-			mark++
-			i = mark
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
 }

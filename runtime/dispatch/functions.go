@@ -314,7 +314,7 @@ func (h *authorizerV2Handler) Invoke(ctx context.Context, payload []byte) ([]byt
 		out.Context = map[string]any{}
 	}
 	for _, arn := range authPolicy(req, resp).PolicyDocument.Statement[0].Resource {
-		if arnMatch(arn, req.MethodARN) {
+		if WildcardMatch(arn, req.MethodARN) {
 			out.IsAuthorized = true
 			break
 		}
@@ -322,10 +322,11 @@ func (h *authorizerV2Handler) Invoke(ctx context.Context, payload []byte) ([]byt
 	return marshalResult(out)
 }
 
-// arnMatch reports whether s matches pattern, an ARN where "*" matches
-// any run of characters ("/" included) and "?" one character, as in IAM
-// policies.
-func arnMatch(pattern, s string) bool {
+// WildcardMatch reports whether s matches pattern, where "*" matches any
+// run of characters ("/" included) and "?" one character, as IAM policies
+// match ARNs and actions (the HTTP API's simple-response authorizers here,
+// runtime/apigw's policy checks).
+func WildcardMatch(pattern, s string) bool {
 	p, i := 0, 0
 	star, mark := -1, 0
 	for i < len(s) {
