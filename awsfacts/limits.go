@@ -17,13 +17,13 @@ const (
 
 // StackNamePattern is what CloudFormation takes as a stack name, at most
 // MaxStackName characters: a letter, then letters, digits and hyphens.
-var StackNamePattern = regexp.MustCompile(`^[A-Za-z][-A-Za-z0-9]*$`)
+var StackNamePattern = lazy(`^[A-Za-z][-A-Za-z0-9]*$`)
 
 // MaxStackName is the length of a stack name.
 const MaxStackName = 128
 
 // LogicalIDPattern is what CloudFormation takes as a logical ID.
-var LogicalIDPattern = regexp.MustCompile(`^[A-Za-z0-9]+$`)
+var LogicalIDPattern = lazy(`^[A-Za-z0-9]+$`)
 
 // PseudoParameters are the names a Ref may use without declaring them.
 var PseudoParameters = map[string]bool{
@@ -60,20 +60,23 @@ const (
 )
 
 // TagChars matches the tag keys and values Lambda and API Gateway take:
-// letters, digits, spaces and _ . : / = + - @. It is compiled on first
-// use: its Unicode classes take a millisecond, which every command would
-// otherwise pay at start-up.
-var TagChars = &lazyRegexp{expr: `^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`}
+// letters, digits, spaces and _ . : / = + - @.
+var TagChars = lazy(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 
-// lazyRegexp is a regexp compiled when first matched.
-type lazyRegexp struct {
+// Pattern is a regexp compiled when first matched. Every pattern of this
+// package is one: compiled at start-up, their Unicode classes and counted
+// repetitions ({1,1000}) cost every chalc command milliseconds, --version
+// included.
+type Pattern struct {
 	expr string
 	once sync.Once
 	re   *regexp.Regexp
 }
 
+func lazy(expr string) *Pattern { return &Pattern{expr: expr} }
+
 // MatchString reports whether s matches.
-func (l *lazyRegexp) MatchString(s string) bool {
+func (l *Pattern) MatchString(s string) bool {
 	l.once.Do(func() { l.re = regexp.MustCompile(l.expr) })
 	return l.re.MatchString(s)
 }
@@ -81,7 +84,7 @@ func (l *lazyRegexp) MatchString(s string) bool {
 // EnvVarName is Lambda's pattern for an environment variable's name
 // (Environment.Variables keys): a letter, then at least one letter, digit
 // or "_".
-var EnvVarName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]+$`)
+var EnvVarName = lazy(`^[A-Za-z][A-Za-z0-9_]+$`)
 
 // ReservedEnvVars are the names Lambda sets itself and refuses in a
 // function's configuration: the Lambda Developer Guide's "Reserved
@@ -100,11 +103,11 @@ var ReservedEnvVars = map[string]bool{
 // Names of the resources an event source names.
 var (
 	// BucketName: S3's rules for a bucket name, 3-63 characters.
-	BucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	BucketName = lazy(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	// TopicName: SNS's, up to 256 characters, .fifo for FIFO topics.
-	TopicName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}(\.fifo)?$`)
+	TopicName = lazy(`^[A-Za-z0-9_-]{1,256}(\.fifo)?$`)
 	// QueueName: SQS's, up to 80 characters, .fifo for FIFO queues.
-	QueueName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,80}(\.fifo)?$`)
+	QueueName = lazy(`^[A-Za-z0-9_-]{1,80}(\.fifo)?$`)
 )
 
 // SQS event source limits (Lambda's CreateEventSourceMapping).

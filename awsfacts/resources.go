@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -134,13 +133,12 @@ const (
 )
 
 var (
-	tableName     = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,255}$`)
-	bucketName    = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-	queueName     = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,80}(\.fifo)?$`)
-	parameterName = regexp.MustCompile(`^/?[a-zA-Z0-9_.\-/]{1,1000}$`)
-	secretName    = regexp.MustCompile(`^[a-zA-Z0-9/_+=.@-]{1,512}$`)
-	roleName      = regexp.MustCompile(`^[a-zA-Z0-9+=,.@_-]{1,64}$`)
-	secretSuffix  = regexp.MustCompile(`-[a-zA-Z0-9]{6}$`)
+	accountID     = lazy(`^\d{12}$`)
+	tableName     = lazy(`^[a-zA-Z0-9_.-]{3,255}$`)
+	parameterName = lazy(`^/?[a-zA-Z0-9_.\-/]{1,1000}$`)
+	secretName    = lazy(`^[a-zA-Z0-9/_+=.@-]{1,512}$`)
+	roleName      = lazy(`^[a-zA-Z0-9+=,.@_-]{1,64}$`)
+	secretSuffix  = lazy(`-[a-zA-Z0-9]{6}$`)
 )
 
 // LiteralARNs returns the ARN patterns (Fn::Sub templates) of the
@@ -160,7 +158,7 @@ func LiteralARNs(k ResourceKind, v string) ([]string, error) {
 			return []string{p, p + "/index/*"}, nil
 		}
 	case ResourceBucket:
-		if bucketName.MatchString(v) {
+		if BucketName.MatchString(v) {
 			return []string{arnHead + "s3:::" + v, arnHead + "s3:::" + v + "/*"}, nil
 		}
 		if isARN {
@@ -172,7 +170,7 @@ func LiteralARNs(k ResourceKind, v string) ([]string, error) {
 		}
 		return nil, fmt.Errorf("%q is not an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<queue>)", v)
 	case ResourceQueueName:
-		if queueName.MatchString(v) {
+		if QueueName.MatchString(v) {
 			return []string{arnHead + "sqs:" + regionAcct + ":" + v}, nil
 		}
 	case ResourceTopic:
@@ -218,7 +216,7 @@ func queueURLARN(v string) (string, bool) {
 		return "", false
 	}
 	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
-	if len(parts) != 2 || !queueName.MatchString(parts[1]) || !regexp.MustCompile(`^\d{12}$`).MatchString(parts[0]) {
+	if len(parts) != 2 || !QueueName.MatchString(parts[1]) || !accountID.MatchString(parts[0]) {
 		return "", false
 	}
 	host := strings.Split(u.Hostname(), ".")
