@@ -3,6 +3,7 @@ package merge
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/chalc-dev/chalc/awsfacts"
@@ -119,22 +120,24 @@ func refsIn(v any, path []string, fn func(name, how string, path []string)) {
 	case map[string]any:
 		if len(x) == 1 {
 			for k, arg := range x {
-				at := append(slices.Clone(path), k)
 				for _, r := range cfnjson.References(k, arg) {
 					if r.Condition {
 						continue
 					}
 					res, _, _ := strings.Cut(r.Name, ".") // RestAPI.Stage
-					fn(res, k, at)
+					// The path is copied only for a reference: the walk
+					// reuses its slice (a template of a thousand routes
+					// is mostly a swagger document with none).
+					fn(res, k, append(slices.Clip(path), k))
 				}
 			}
 		}
 		for _, k := range sortedKeys(x) {
-			refsIn(x[k], append(slices.Clone(path), k), fn)
+			refsIn(x[k], append(path, k), fn)
 		}
 	case []any:
 		for i, e := range x {
-			refsIn(e, append(slices.Clone(path), fmt.Sprint(i)), fn)
+			refsIn(e, append(path, strconv.Itoa(i)), fn)
 		}
 	}
 }
